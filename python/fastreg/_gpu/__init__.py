@@ -238,8 +238,8 @@ def dropout(x, out, seed, offset, threshold, scale, mask=None, packed=None) -> N
             _NULL if m is None else m,
             _NULL if words is None else words,
             _u64(n),
-            _u64(offset),
             _u64(seed),
+            _u64(offset),
             _u64(threshold),
             x.dtype.type(scale),
         )

@@ -140,7 +140,7 @@ __global__ void dropout(const T* x, T* y, u8* mask, u32* packed, u64 n, u64 seed
 }
 
 // The mask alone. A template like the others (T is unused), so that every kernel is named
-// the same way in name_expressions; the module instantiates it for float only.
+// the same way in name_expressions; the Python side launches the float instance.
 template <typename T>
 __global__ void dropout_mask(u8* mask, u32* packed, u64 n, u64 seed, u64 offset,
                              u64 threshold) {
