@@ -26,6 +26,13 @@ FASTREG_INLINE void philox_run_impl(const DropoutMaskSource& src, const T* x, in
     alignas(64) u32 buf[TILE + GROUP];
     for (index_t t = 0; t < n; t += TILE) {
         const index_t len = n - t < TILE ? n - t : TILE;
+        // Start loading the next tile of x while this one's random words are computed:
+        // Philox is compute-bound and the apply below memory-bound, and this overlaps them.
+        if (x && sx == 1) {
+            const index_t ahead = std::min(n - t - len, TILE);
+            for (index_t k = 0; k < ahead; k += 64 / index_t(sizeof(T)))
+                __builtin_prefetch(x + t + len + k);
+        }
         const u32* w = keep_all ? ALL_KEPT : philox_words(groups, src.seed, src.offset + u64(flat + t), len, buf);
         if (y) apply_words(w, thr, x + t * sx, sx, y + t * sy, sy, len, scale, stream);
         if (m) words_to_mask(w, thr, m + t * sm, sm, len);

@@ -21,7 +21,7 @@ constexpr int LANES = philox::LANES;
 
 // Elements handled per step: the words of a tile (4 KB) stay in L1 between being made and
 // being used.
-constexpr index_t TILE = 1024;
+constexpr index_t TILE = 256;
 
 // w[64*q + 16*j + l] = word j of block 16*(G0 + q) + l, for q < ngroups: the random words
 // of elements 64*G0 ... 64*(G0 + ngroups) - 1 in element order.
