@@ -369,9 +369,10 @@ def test_masks_independent_of_thread_count(restore_threads):
     seed, offset, p = 2**32 + 9, 2**40 + 5, 0.3
     x = np.random.default_rng(17).standard_normal(n).astype(np.float32)
     results = {}
+    openmp = fastreg._core.build_info()["openmp"]
     for t in (1, 2):
         fastreg.set_num_threads(t)
-        assert fastreg.get_num_threads() == t
+        assert fastreg.get_num_threads() == (t if openmp else 1)
         y, m = fastreg.dropout(x, p, seed=seed, offset=offset, return_mask=True)
         _, pk = fastreg.dropout(x, p, seed=seed, offset=offset, return_mask=True,
                                 packed_mask=True)
