@@ -6,6 +6,9 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import fastreg
 import philox_reference as ref
@@ -646,37 +649,28 @@ def test_indices_are_64_bit():
 
 # -------------------------------------------------------------------- hypothesis
 
-try:
-    from hypothesis import given
-    from hypothesis import strategies as st
-    from hypothesis.extra import numpy as hnp
-except ImportError:  # pragma: no cover
-    given = None
-
-if given is not None:
-
-    @given(
-        x=hnp.arrays(
-            dtype=st.sampled_from([np.float32, np.float64]),
-            shape=hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=12),
-            elements={"allow_nan": True, "allow_infinity": True},
-        ),
-        p=st.floats(0.0, 1.0),
-        seed=st.integers(0, 2**64 - 1),
-        offset=st.integers(0, 2**50),
-        order=st.sampled_from(["C", "F", "rev"]),
-    )
-    def test_forward_backward_property(x, p, seed, offset, order):
-        if order == "F":
-            x = np.asfortranarray(x)
-        elif order == "rev" and x.ndim:
-            x = x[..., ::-1]
-        y, m = fastreg.dropout(x, p, seed=seed, offset=offset, return_mask=True)
-        y_ref, m_ref = expected_forward(x, p, seed, offset)
-        np.testing.assert_array_equal(m, m_ref)
-        assert_same(y, y_ref)
-        # backward of grad == x is the forward wherever x is finite
-        g = fastreg.dropout_backward(x, p, seed=seed, offset=offset)
-        assert g.dtype == x.dtype and g.shape == x.shape
-        fin = np.isfinite(x)
-        np.testing.assert_array_equal(g[fin], y_ref[fin])
+@given(
+    x=hnp.arrays(
+        dtype=st.sampled_from([np.float32, np.float64]),
+        shape=hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=12),
+        elements={"allow_nan": True, "allow_infinity": True},
+    ),
+    p=st.floats(0.0, 1.0),
+    seed=st.integers(0, 2**64 - 1),
+    offset=st.integers(0, 2**50),
+    order=st.sampled_from(["C", "F", "rev"]),
+)
+def test_forward_backward_property(x, p, seed, offset, order):
+    if order == "F":
+        x = np.asfortranarray(x)
+    elif order == "rev" and x.ndim:
+        x = x[..., ::-1]
+    y, m = fastreg.dropout(x, p, seed=seed, offset=offset, return_mask=True)
+    y_ref, m_ref = expected_forward(x, p, seed, offset)
+    np.testing.assert_array_equal(m, m_ref)
+    assert_same(y, y_ref)
+    # backward of grad == x is the forward wherever x is finite
+    g = fastreg.dropout_backward(x, p, seed=seed, offset=offset)
+    assert g.dtype == x.dtype and g.shape == x.shape
+    fin = np.isfinite(x)
+    np.testing.assert_array_equal(g[fin], y_ref[fin])

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import fastreg
 
@@ -485,53 +488,44 @@ def test_out_disjoint_views_of_same_buffer_ok():
 
 # ---------------------------------------------------------------------- hypothesis
 
-try:
-    from hypothesis import given
-    from hypothesis import strategies as st
-    from hypothesis.extra import numpy as hnp
-except ImportError:  # pragma: no cover
-    given = None
-
-if given is not None:
-
-    @given(
-        x=hnp.arrays(
-            dtype=st.sampled_from([np.float32, np.float64]),
-            # empty arrays have their own tests (test_empty, layouts "empty")
-            shape=hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=9),
-            elements={"allow_nan": True, "allow_infinity": True, "allow_subnormal": True},
-        ),
-        t=st.floats(0, 1e6, allow_subnormal=True),
-        l2=st.floats(0, 1e3),
-        order=st.sampled_from(["C", "F", "rev"]),
-    )
-    def test_prox_property(x, t, l2, order):
-        if order == "F":
-            x = np.asfortranarray(x)
-        elif order == "rev" and x.ndim:
-            x = x[..., ::-1]
-        dt = x.dtype.type
-        t = float(dt(t))  # exactly representable in x's dtype
-        before = x.copy()
-        y = fastreg.soft_threshold(x, t)
-        assert y.dtype == x.dtype and y.shape == x.shape
-        with np.errstate(all="ignore"):
-            expected = ref_soft_same_dtype(x, t)
-        np.testing.assert_array_equal(y, expected)  # NaN == NaN here
-        # |y| <= |x| and sign preserved
-        fin = np.isfinite(x)
-        assert np.all(np.abs(y[fin]) <= np.abs(x[fin]))
-        assert np.all(np.sign(y[fin]) * np.sign(x[fin]) >= 0)
-        z = fastreg.enet_prox(x, t, l2)
-        assert z.dtype == x.dtype
-        ref = ref_enet(x, t, float(dt(l2)))
-        # compare in ulps of x's dtype; the double reference may overflow float32
-        with np.errstate(all="ignore"):
-            ref_cast = ref.astype(x.dtype)
-        nan = np.isnan(z)
-        assert np.array_equal(nan, np.isnan(ref_cast))
-        ok = ~nan & np.isfinite(ref_cast)
-        with np.errstate(over="ignore"):  # spacing of the dtype's max is inf: no bound there
-            tol = 4 * np.spacing(np.abs(ref_cast[ok])).astype(np.float64)
-        assert np.all(np.abs(z[ok].astype(np.float64) - ref[ok]) <= tol + 1e-300)
-        np.testing.assert_array_equal(x, before)
+@given(
+    x=hnp.arrays(
+        dtype=st.sampled_from([np.float32, np.float64]),
+        # empty arrays have their own tests (test_empty, layouts "empty")
+        shape=hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=9),
+        elements={"allow_nan": True, "allow_infinity": True, "allow_subnormal": True},
+    ),
+    t=st.floats(0, 1e6, allow_subnormal=True),
+    l2=st.floats(0, 1e3),
+    order=st.sampled_from(["C", "F", "rev"]),
+)
+def test_prox_property(x, t, l2, order):
+    if order == "F":
+        x = np.asfortranarray(x)
+    elif order == "rev" and x.ndim:
+        x = x[..., ::-1]
+    dt = x.dtype.type
+    t = float(dt(t))  # exactly representable in x's dtype
+    before = x.copy()
+    y = fastreg.soft_threshold(x, t)
+    assert y.dtype == x.dtype and y.shape == x.shape
+    with np.errstate(all="ignore"):
+        expected = ref_soft_same_dtype(x, t)
+    np.testing.assert_array_equal(y, expected)  # NaN == NaN here
+    # |y| <= |x| and sign preserved
+    fin = np.isfinite(x)
+    assert np.all(np.abs(y[fin]) <= np.abs(x[fin]))
+    assert np.all(np.sign(y[fin]) * np.sign(x[fin]) >= 0)
+    z = fastreg.enet_prox(x, t, l2)
+    assert z.dtype == x.dtype
+    ref = ref_enet(x, t, float(dt(l2)))
+    # compare in ulps of x's dtype; the double reference may overflow float32
+    with np.errstate(all="ignore"):
+        ref_cast = ref.astype(x.dtype)
+    nan = np.isnan(z)
+    assert np.array_equal(nan, np.isnan(ref_cast))
+    ok = ~nan & np.isfinite(ref_cast)
+    with np.errstate(over="ignore"):  # spacing of the dtype's max is inf: no bound there
+        tol = 4 * np.spacing(np.abs(ref_cast[ok])).astype(np.float64)
+    assert np.all(np.abs(z[ok].astype(np.float64) - ref[ok]) <= tol + 1e-300)
+    np.testing.assert_array_equal(x, before)

@@ -37,7 +37,6 @@ def dropout_mask(
     threshold: int,
     mask: Optional[npt.NDArray[np.bool_]] = None,
     packed: Optional[npt.NDArray[np.uint8]] = None,
-    *,
-    size: int,
+    size: int = 0,
 ) -> None: ...
 def philox_groups(seed: int, first_group: int, ngroups: int, variant: str) -> npt.NDArray[np.uint32]: ...
