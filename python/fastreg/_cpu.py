@@ -4,24 +4,15 @@ Arguments arrive validated (kernels.py): float32/float64 arrays of one shape, pa
 as floats or arrays broadcast to that shape, outputs allocated.
 """
 
-import numpy as np
-
 from . import _core
 
 
-def _operand(value, like):
-    """A float parameter as a zero-stride array of like's dtype and shape (no copy)."""
-    if isinstance(value, np.ndarray):
-        return value
-    return np.broadcast_to(np.asarray(value, dtype=like.dtype), like.shape)
-
-
 def soft_threshold(x, t, out):
-    _core.soft_threshold(x, _operand(t, x), out)
+    _core.soft_threshold(x, t, out)
 
 
 def enet_prox(x, l1, l2, out):
-    _core.enet_prox(x, _operand(l1, x), _operand(l2, x), out)
+    _core.enet_prox(x, l1, l2, out)
 
 
 def dropout(x, out, seed, offset, threshold, scale, mask=None, packed=None):

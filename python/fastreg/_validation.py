@@ -17,7 +17,8 @@ UINT64_LIMIT = 2**64
 
 def is_cupy(a) -> bool:
     """True for a CuPy array, without importing CuPy."""
-    return type(a).__module__.split(".", 1)[0] == "cupy"
+    module = type(a).__module__
+    return module == "cupy" or module.startswith("cupy.")
 
 
 def array_module(a):
@@ -119,6 +120,10 @@ def penalty_parameter(value, name: str, x):
     """A non-negative threshold-like parameter for the elementwise array x: a float (for a
     scalar) or an array of x's dtype broadcast to x's shape (a view, never a copy of x's
     size)."""
+    if type(value) is float or type(value) is int:  # the common case, kept cheap
+        if not value >= 0:
+            raise ValueError(f"{name}: must be non-negative (and not NaN), got {value}")
+        return float(value)
     xp = array_module(x)
     ndim = value.ndim if is_cupy(value) else np.ndim(value)
     if ndim == 0:
@@ -180,9 +185,9 @@ def output(out, like, inputs=()):
     if not out.flags.aligned:
         raise ValueError("out: array is not aligned")
     for k, (name, a) in enumerate(inputs):
-        if a is None or not isinstance(a, xp.ndarray):
+        if not isinstance(a, xp.ndarray) or (k == 0 and a is out):
             continue
-        if k == 0 and _same_view(a, out):
+        if not xp.may_share_memory(a, out) or (k == 0 and _same_view(a, out)):
             continue
         if _overlaps(a, out):
             raise ValueError(f"out: overlaps {name} (only out={name} itself, for in place, is allowed)")

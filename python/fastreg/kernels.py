@@ -7,16 +7,16 @@ contract, including the dropout mask's reproducibility rules.
 
 from __future__ import annotations
 
+from . import _cpu
 from . import _validation as v
 
 
 def _backend(a):
+    """The module that runs kernels on a's device: the C++ core, or CuPy kernels."""
     if v.is_cupy(a):
         from . import _gpu
 
         return _gpu
-    from . import _cpu
-
     return _cpu
 
 
