@@ -1,0 +1,465 @@
+// Coordinate descent for the elastic net, one target, along a decreasing path of alphas.
+//
+// The problem, with weights v_i = sw_i / sum(sw) (v_i = 1/n without weights):
+//
+//     min_{b0, w}  1/2 sum_i v_i (y_i - b0 - x_i w)^2
+//                  + alpha * l1_ratio * sum_j pf_j |w_j| + alpha * (1 - l1_ratio) / 2 * sum_j pf_j w_j^2
+//
+// which is scikit-learn's ElasticNet objective (1/(2n) ||y - Xw||^2 + ...), with sample
+// weights normalized the way scikit-learn normalizes them, plus glmnet's penalty factors
+// pf_j (not rescaled). The intercept is profiled out by centering y and the columns of X
+// with weighted means; with `standardize` the columns are also divided by their weighted
+// standard deviations. Neither happens to X itself: the solver works with
+// x~_j = (x_j - mu_j) / s_j through offsets and scales in the inner products.
+//
+// Stopping rule, as scikit-learn's enet_coordinate_descent: after an epoch in which
+// max_j |dw_j| <= tol * max_j |w_j| (or w = 0, or at the last iteration) the duality gap
+// is computed, and the fit stops when gap <= tol * sum_i v_i (y_i - ybar)^2. The gap here
+// is scikit-learn's cd gap divided by n_samples, i.e. exactly its `dual_gap_`.
+//
+// Speed: a residual r = y~ - X~w is updated after each coordinate step (O(nnz(x_j))).
+// Along the path, sequential strong rules choose a working set; the epochs run over it,
+// a gap restricted to it decides when to look at all of X, and one full gradient X~^T v r
+// then checks both the true duality gap and the KKT conditions of the features left out
+// (violators join the working set). The full gradient is parallel over columns (OpenMP)
+// and is the unit of cost reported as `full_passes`.
+#ifndef FASTREG_CD_ENET_HPP
+#define FASTREG_CD_ENET_HPP
+
+#include "fastreg/common.hpp"
+#include "fastreg/matrix/design.hpp"
+#include "fastreg/parallel.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+namespace fastreg::cd {
+
+struct EnetOptions {
+    double l1_ratio = 1.0;
+    bool fit_intercept = true;
+    bool standardize = false;
+    bool positive = false;
+    double tol = 1e-4;
+    index_t max_iter = 1000;
+    bool screening = true;  // strong rules + working set + KKT checks
+};
+
+// Outputs of a path fit; the arrays are the caller's, k = number of alphas.
+template <class T>
+struct PathOutput {
+    T* coefs = nullptr;                  // p x k, column-major, in X's units
+    T* intercepts = nullptr;             // k
+    double* gaps = nullptr;              // k
+    std::int64_t* n_iter = nullptr;      // k: epochs (over the working set)
+    std::uint8_t* converged = nullptr;   // k
+    double tol_scaled = 0.0;             // the gap's threshold, tol * sum v (y - ybar)^2
+    std::int64_t full_passes = 0;        // passes over all of X (column statistics included)
+    std::int64_t epochs = 0;             // all epochs
+};
+
+template <class T, class M>
+class EnetSolver {
+public:
+    // y: n targets; sw: n non-negative weights with a positive sum, or null; pf: p
+    // non-negative finite penalty factors, or null (all 1).
+    EnetSolver(const M& X, const T* y, const T* sw, const T* pf, const EnetOptions& opt)
+        : X_(X), y_(y), opt_(opt), n_(X.n), p_(X.p) {
+        inv_n_ = 1.0 / double(n_);
+        if (sw) {
+            double total = 0.0;
+            for (index_t i = 0; i < n_; ++i) total += double(sw[i]);
+            vbuf_.resize(n_);
+            for (index_t i = 0; i < n_; ++i) vbuf_[i] = T(double(sw[i]) / total);
+            v_ = vbuf_.data();
+        }
+        ybar_ = 0.0;
+        if (opt_.fit_intercept) ybar_ = wsum(y_);
+        ynorm2_ = 0.0;
+        for (index_t i = 0; i < n_; ++i) {
+            const double d = double(y_[i]) - ybar_;
+            ynorm2_ += weight(i) * d * d;
+        }
+        pf_.assign(p_, 1.0);
+        if (pf)
+            for (index_t j = 0; j < p_; ++j) pf_[j] = double(pf[j]);
+        column_stats();
+        w_.assign(p_, 0.0);
+        g_.assign(p_, 0.0);
+        R_.resize(n_);
+        reset_residual();
+    }
+
+    index_t n_features() const { return p_; }
+    double ynorm2() const { return ynorm2_; }
+    std::int64_t full_passes() const { return passes_; }
+
+    // Coefficients in X's units (p values), as the starting point.
+    void set_coef(const T* coef) {
+        for (index_t j = 0; j < p_; ++j) w_[j] = nrm_[j] > 0.0 ? double(coef[j]) * s_[j] : 0.0;
+        reset_residual();
+    }
+
+    // The smallest alpha * l1_ratio with all penalized coefficients zero, for the current
+    // gradient (exact when the current coefficients are zero and no pf_j is zero).
+    double l1_max() const {
+        double m = 0.0;
+        for (index_t j = 0; j < p_; ++j) {
+            if (pf_[j] <= 0.0 || nrm_[j] <= 0.0) continue;
+            const double a = (opt_.positive ? g_[j] : std::fabs(g_[j])) / pf_[j];
+            m = std::max(m, a);
+        }
+        return m;
+    }
+
+    // Recomputes the full gradient (one pass over X); keeps the invariant that g_ is the
+    // gradient at w_.
+    void full_gradient() {
+        refresh();
+        const index_t p = p_;
+        const int nt = threads_for(X_.total_nnz());
+        if (nt <= 1) {
+            for (index_t j = 0; j < p; ++j) g_[j] = nrm_[j] > 0.0 ? colgrad(j) : 0.0;
+        } else {
+#if defined(FASTREG_HAVE_OPENMP)
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 64)
+#endif
+            for (index_t j = 0; j < p; ++j) g_[j] = nrm_[j] > 0.0 ? colgrad(j) : 0.0;
+        }
+        ++passes_;
+    }
+
+    struct FitInfo {
+        double gap = 0.0;
+        std::int64_t n_iter = 0;
+        bool converged = false;
+    };
+
+    // Minimizes for (l1, l2) = (alpha * l1_ratio, alpha * (1 - l1_ratio)) from the current
+    // coefficients; l1_prev is the l1 of the previous fit on the path (for strong rules).
+    FitInfo solve(double l1, double l2, double l1_prev) {
+        FitInfo info;
+        const double tol_s = opt_.tol * ynorm2_;
+        const bool screen = opt_.screening && l1 > 0.0;
+        ws_.clear();
+        index_t usable = 0;
+        const double thr = 2.0 * l1 - l1_prev;
+        for (index_t j = 0; j < p_; ++j) {
+            if (nrm_[j] <= 0.0) continue;
+            ++usable;
+            if (!screen || w_[j] != 0.0 || pf_[j] <= 0.0 ||
+                (opt_.positive ? g_[j] : std::fabs(g_[j])) >= pf_[j] * thr)
+                ws_.push_back(j);
+        }
+        bool full_ws = index_t(ws_.size()) == usable;
+
+        info.gap = gap_all(l1, l2);
+        if (info.gap <= tol_s) {
+            info.converged = true;
+            return info;
+        }
+        const index_t max_iter = opt_.max_iter;
+        for (index_t iter = 1; iter <= max_iter; ++iter) {
+            double dw_max = 0.0, w_max = 0.0;
+            for (const index_t j : ws_) {
+                const double wj = w_[j];
+                const double tmp = colgrad(j) + nrm_[j] * wj;
+                double wn;
+                if (opt_.positive && tmp < 0.0) {
+                    wn = 0.0;
+                } else {
+                    const double a = std::fabs(tmp) - l1 * pf_[j];
+                    wn = a > 0.0 ? std::copysign(a, tmp) / (nrm_[j] + l2 * pf_[j]) : 0.0;
+                }
+                if (wn != wj) {
+                    update(j, wn - wj);
+                    w_[j] = wn;
+                }
+                dw_max = std::max(dw_max, std::fabs(wn - wj));
+                w_max = std::max(w_max, std::fabs(wn));
+            }
+            info.n_iter = iter;
+            ++epochs_;
+            const bool last = iter == max_iter;
+            if (!(w_max == 0.0 || dw_max / w_max <= opt_.tol || last)) continue;
+            if (!full_ws) {
+                // the gap of the problem restricted to the working set costs only its
+                // columns; it equals the full gap unless a feature outside violates its
+                // KKT condition, which the full pass below finds out
+                refresh();
+                for (const index_t j : ws_) g_[j] = colgrad(j);
+                const double gap_ws = gap_over(ws_, l1, l2);
+                if (gap_ws > tol_s && !last) continue;
+            }
+            full_gradient();
+            info.gap = gap_all(l1, l2);
+            if (info.gap <= tol_s) {
+                info.converged = true;
+                break;
+            }
+            if (!full_ws) {
+                // KKT violators outside the working set join it
+                std::vector<index_t> add;
+                std::vector<char> in(p_, 0);
+                for (const index_t j : ws_) in[j] = 1;
+                for (index_t j = 0; j < p_; ++j) {
+                    if (in[j] || nrm_[j] <= 0.0) continue;
+                    const double a = opt_.positive ? g_[j] : std::fabs(g_[j]);
+                    if (a > l1 * pf_[j]) add.push_back(j);
+                }
+                if (!add.empty()) {
+                    std::vector<index_t> merged;
+                    merged.reserve(ws_.size() + add.size());
+                    std::merge(ws_.begin(), ws_.end(), add.begin(), add.end(),
+                               std::back_inserter(merged));
+                    ws_.swap(merged);
+                    full_ws = index_t(ws_.size()) == usable;
+                }
+            }
+        }
+        return info;
+    }
+
+    // Current coefficients in X's units and the intercept.
+    void coef(T* out) const {
+        for (index_t j = 0; j < p_; ++j) out[j] = T(w_[j] / s_[j]);
+    }
+    double intercept() const {
+        if (!opt_.fit_intercept) return 0.0;
+        double b = ybar_;
+        for (index_t j = 0; j < p_; ++j)
+            if (w_[j] != 0.0) b -= mu_[j] * (w_[j] / s_[j]);
+        return b;
+    }
+    std::int64_t epochs() const { return epochs_; }
+
+private:
+    FASTREG_INLINE double weight(index_t i) const { return v_ ? double(v_[i]) : inv_n_; }
+
+    double wsum(const T* a) const {
+        double s = 0.0;
+        if (v_) {
+            for (index_t i = 0; i < n_; ++i) s += double(v_[i]) * double(a[i]);
+        } else {
+            for (index_t i = 0; i < n_; ++i) s += double(a[i]);
+            s *= inv_n_;
+        }
+        return s;
+    }
+
+    void column_stats() {
+        mean_.assign(p_, 0.0);
+        mu_.assign(p_, 0.0);
+        s_.assign(p_, 1.0);
+        nrm_.assign(p_, 0.0);
+        const int nt = threads_for(X_.total_nnz());
+        auto one = [&](index_t j) {
+            const matrix::ColumnStats st = X_.stats(j, v_, opt_.fit_intercept);
+            mean_[j] = st.mean;
+            mu_[j] = opt_.fit_intercept ? st.mean : 0.0;
+            // a constant column, once centered, is rounding noise: leave it out
+            const double noise = 64.0 * std::numeric_limits<T>::epsilon() * std::fabs(st.mean);
+            double ssq = st.ssq;
+            if (opt_.fit_intercept && ssq <= noise * noise) ssq = 0.0;
+            if (ssq <= 0.0 || !(pf_[j] < std::numeric_limits<double>::infinity())) {
+                nrm_[j] = 0.0;
+                return;
+            }
+            if (opt_.standardize) {
+                s_[j] = std::sqrt(ssq);
+                nrm_[j] = 1.0;
+            } else {
+                nrm_[j] = ssq;
+            }
+        };
+        if (nt <= 1) {
+            for (index_t j = 0; j < p_; ++j) one(j);
+        } else {
+#if defined(FASTREG_HAVE_OPENMP)
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 64)
+#endif
+            for (index_t j = 0; j < p_; ++j) one(j);
+        }
+        ++passes_;
+    }
+
+    // r = y - ybar - X~ w (one pass over the columns with nonzero coefficients), then the
+    // full gradient.
+    void reset_residual() {
+        for (index_t i = 0; i < n_; ++i) R_[i] = T(double(y_[i]) - ybar_);
+        rho_ = 0.0;
+        for (index_t j = 0; j < p_; ++j)
+            if (w_[j] != 0.0) update(j, w_[j]);
+        full_gradient();
+    }
+
+    // r -= delta * x~_j
+    FASTREG_INLINE void update(index_t j, double delta) {
+        const double a = -delta / s_[j];
+        const double shift = delta / s_[j] * mu_[j];
+        if constexpr (M::sparse) {
+            X_.axpy(j, T(a), R_.data());
+            rho_ += shift;
+        } else {
+            X_.axpy(j, T(a), T(shift), R_.data());
+        }
+    }
+
+    // x~_j^T v r
+    FASTREG_INLINE double colgrad(index_t j) const {
+        double d = v_ ? double(X_.dot(j, v_, R_.data())) : double(X_.dot(j, R_.data())) * inv_n_;
+        if constexpr (M::sparse) d += rho_ * mean_[j];
+        d -= mu_[j] * S_;
+        return d / s_[j];
+    }
+
+    // Folds the lazy offset into r and recomputes the residual's sums.
+    void refresh() {
+        if (rho_ != 0.0) {
+            const T rho = T(rho_);
+            for (index_t i = 0; i < n_; ++i) R_[i] += rho;
+            rho_ = 0.0;
+        }
+        double s = 0.0, r2 = 0.0, ry = 0.0;
+        for (index_t i = 0; i < n_; ++i) {
+            const double vi = weight(i), r = double(R_[i]);
+            s += vi * r;
+            r2 += vi * r * r;
+            ry += vi * r * double(y_[i]);
+        }
+        S_ = s;
+        Rn2_ = r2;
+        Ry_ = ry - ybar_ * s;
+    }
+
+    template <class Index>
+    double gap_from(const Index& idx, double l1, double l2) const {
+        double wl1 = 0.0, wl2 = 0.0, dual_norm = -std::numeric_limits<double>::infinity(), gg = 0.0;
+        bool any = false;
+        idx([&](index_t j) {
+            const double w = w_[j], pf = pf_[j];
+            wl1 += pf * std::fabs(w);
+            wl2 += pf * w * w;
+            if (pf <= 0.0) return;
+            if (l1 > 0.0) {
+                const double xta = (g_[j] - l2 * pf * w) / pf;
+                const double a = opt_.positive ? xta : std::fabs(xta);
+                dual_norm = any ? std::max(dual_norm, a) : a;
+                any = true;
+            } else {
+                gg += g_[j] * g_[j] / (l2 > 0.0 ? pf : 1.0);
+            }
+        });
+        if (l1 > 0.0) {
+            const double primal = 0.5 * (Rn2_ + l2 * wl2) + l1 * wl1;
+            const double scale = (any && dual_norm > l1) ? l1 / dual_norm : 1.0;
+            const double dual = -0.5 * scale * scale * (Rn2_ + l2 * wl2) + scale * Ry_;
+            return primal - dual;
+        }
+        if (l2 > 0.0) return Rn2_ + 0.5 * l2 * wl2 - Ry_ + gg / (2.0 * l2);
+        return double(n_) * gg;  // no penalty: scikit-learn's ||X^T r||^2, in this scale
+    }
+
+    double gap_all(double l1, double l2) const {
+        return gap_from(
+            [&](auto&& f) {
+                for (index_t j = 0; j < p_; ++j)
+                    if (nrm_[j] > 0.0) f(j);
+            },
+            l1, l2);
+    }
+    double gap_over(const std::vector<index_t>& set, double l1, double l2) const {
+        return gap_from(
+            [&](auto&& f) {
+                for (const index_t j : set) f(j);
+            },
+            l1, l2);
+    }
+
+    const M& X_;
+    const T* y_;
+    EnetOptions opt_;
+    index_t n_, p_;
+    double inv_n_ = 1.0;
+    std::vector<T> vbuf_;
+    const T* v_ = nullptr;
+    double ybar_ = 0.0, ynorm2_ = 0.0;
+    std::vector<double> pf_, mean_, mu_, s_, nrm_;
+    std::vector<double> w_, g_;
+    std::vector<T> R_;
+    double rho_ = 0.0;                      // lazy offset of every residual (sparse X)
+    double S_ = 0.0, Rn2_ = 0.0, Ry_ = 0.0;  // sum v r, sum v r^2, sum v r (y - ybar)
+    std::vector<index_t> ws_;
+    std::int64_t passes_ = 0, epochs_ = 0;
+};
+
+// The whole path. alphas: k values, fit in the given order (decreasing for warm starts to
+// pay off); when `generate` is set, alphas is filled with the geometric grid from
+// alpha_max down to alpha_max * eps (scikit-learn's _alpha_grid).
+template <class T, class M>
+void enet_path(const M& X, const T* y, const T* sw, const T* pf, const T* coef_init,
+               double* alphas, index_t k, bool generate, double eps, const EnetOptions& opt,
+               PathOutput<T>& out) {
+    EnetSolver<T, M> solver(X, y, sw, pf, opt);
+    const index_t p = X.p;
+    double l1_prev = solver.l1_max();
+    if (generate) {
+        const double amax = l1_prev / opt.l1_ratio;
+        const double res = 1e-15;  // np.finfo(np.float64).resolution
+        for (index_t i = 0; i < k; ++i) {
+            if (amax <= res)
+                alphas[i] = res;
+            else if (i == 0)
+                alphas[i] = amax;
+            else if (i == k - 1)
+                alphas[i] = amax * eps;
+            else
+                alphas[i] = amax * std::exp(std::log(eps) * double(i) / double(k - 1));
+        }
+    }
+    if (coef_init) {
+        solver.set_coef(coef_init);
+        l1_prev = solver.l1_max();
+    }
+    out.tol_scaled = opt.tol * solver.ynorm2();
+    for (index_t i = 0; i < k; ++i) {
+        const double l1 = alphas[i] * opt.l1_ratio, l2 = alphas[i] * (1.0 - opt.l1_ratio);
+        const auto info = solver.solve(l1, l2, std::max(l1_prev, l1));
+        l1_prev = l1;
+        solver.coef(out.coefs + i * p);
+        out.intercepts[i] = T(solver.intercept());
+        out.gaps[i] = info.gap;
+        out.n_iter[i] = info.n_iter;
+        out.converged[i] = info.converged ? 1 : 0;
+    }
+    out.full_passes = solver.full_passes();
+    out.epochs = solver.epochs();
+}
+
+// Compiled once, in cpp/src/cd.cpp, for every (dtype, design) pair.
+using DenseF = matrix::Dense<float>;
+using DenseD = matrix::Dense<double>;
+using CscF32 = matrix::Csc<float, std::int32_t>;
+using CscD32 = matrix::Csc<double, std::int32_t>;
+using CscF64 = matrix::Csc<float, std::int64_t>;
+using CscD64 = matrix::Csc<double, std::int64_t>;
+#define FASTREG_CD_INSTANCES(PREFIX, T, M)                                                    \
+    PREFIX class EnetSolver<T, M>;                                                         \
+    PREFIX void enet_path<T, M>(const M&, const T*, const T*, const T*, const T*, double*,  \
+                                index_t, bool, double, const EnetOptions&, PathOutput<T>&);
+#define FASTREG_CD_ALL(PREFIX)                                                                \
+    FASTREG_CD_INSTANCES(PREFIX, float, DenseF)                                               \
+    FASTREG_CD_INSTANCES(PREFIX, double, DenseD)                                              \
+    FASTREG_CD_INSTANCES(PREFIX, float, CscF32)                                               \
+    FASTREG_CD_INSTANCES(PREFIX, double, CscD32)                                              \
+    FASTREG_CD_INSTANCES(PREFIX, float, CscF64)                                               \
+    FASTREG_CD_INSTANCES(PREFIX, double, CscD64)
+
+FASTREG_CD_ALL(extern template)
+
+}  // namespace fastreg::cd
+
+#endif  // FASTREG_CD_ENET_HPP
