@@ -183,6 +183,11 @@ public:
             }
             info.n_iter = iter;
             ++epochs_;
+            fold_offset();
+            // float32: rounding errors of the residual updates random-walk away from
+            // y - Xw over many epochs; recompute it now and then (about one epoch's cost)
+            if constexpr (sizeof(T) < sizeof(double))
+                if (iter % 8 == 0) refresh();
             const bool last = iter == max_iter;
             if (!(w_max == 0.0 || dw_max / w_max <= opt_.tol || last)) continue;
             if (!full_ws) {
@@ -297,14 +302,16 @@ private:
     }
 
     // r -= delta * x~_j
+    // (the shift is computed from the rounded step, so that it cancels the step's effect
+    // on sum_i v_i r_i exactly when X is centered: in float32 a mismatch would accumulate)
     FASTREG_INLINE void update(index_t j, double delta) {
-        const double a = -delta / s_[j];
-        const double shift = delta / s_[j] * mu_[j];
+        const T a = T(-delta / s_[j]);
+        const double shift = -double(a) * mu_[j];
         if constexpr (M::sparse) {
-            X_.axpy(j, T(a), R_.data());
+            X_.axpy(j, a, R_.data());
             rho_ += shift;
         } else {
-            X_.axpy(j, T(a), T(shift), R_.data());
+            X_.axpy(j, a, T(shift), R_.data());
         }
     }
 
@@ -316,13 +323,35 @@ private:
         return d / s_[j];
     }
 
+    // r = y - ybar - X~ w from scratch, accumulated in double: in float32 the residual
+    // drifts from its definition over many updates, enough to put a floor under the gap.
+    void recompute_residual() {
+        std::vector<double> r(n_);
+        for (index_t i = 0; i < n_; ++i) r[i] = double(y_[i]) - ybar_;
+        double shift = 0.0;
+        for (index_t j = 0; j < p_; ++j) {
+            if (w_[j] == 0.0) continue;
+            const double c = w_[j] / s_[j];
+            shift += c * mu_[j];
+            X_.for_each(j, [&](index_t i, T x) { r[i] -= c * double(x); });
+        }
+        for (index_t i = 0; i < n_; ++i) R_[i] = T(r[i] + shift);
+        rho_ = 0.0;
+    }
+
+    // Sparse X: the lazy offset goes into r after each epoch (O(n)), before r's entries
+    // drift far from their values and lose precision.
+    void fold_offset() {
+        if (rho_ == 0.0) return;
+        const T rho = T(rho_);
+        for (index_t i = 0; i < n_; ++i) R_[i] += rho;
+        rho_ = 0.0;
+    }
+
     // Folds the lazy offset into r and recomputes the residual's sums.
     void refresh() {
-        if (rho_ != 0.0) {
-            const T rho = T(rho_);
-            for (index_t i = 0; i < n_; ++i) R_[i] += rho;
-            rho_ = 0.0;
-        }
+        if constexpr (sizeof(T) < sizeof(double)) recompute_residual();
+        fold_offset();
         double s = 0.0, r2 = 0.0, ry = 0.0;
         for (index_t i = 0; i < n_; ++i) {
             const double vi = weight(i), r = double(R_[i]);
@@ -338,12 +367,18 @@ private:
     template <class Index>
     double gap_from(const Index& idx, double l1, double l2) const {
         double wl1 = 0.0, wl2 = 0.0, dual_norm = -std::numeric_limits<double>::infinity(), gg = 0.0;
+        double unpenalized = 0.0;
         bool any = false;
         idx([&](index_t j) {
             const double w = w_[j], pf = pf_[j];
             wl1 += pf * std::fabs(w);
             wl2 += pf * w * w;
-            if (pf <= 0.0) return;
+            if (pf <= 0.0) {
+                // no dual point is feasible unless x~_j^T v r = 0: count instead what an
+                // exact step on w_j would still gain
+                unpenalized += 0.5 * g_[j] * g_[j] / nrm_[j];
+                return;
+            }
             if (l1 > 0.0) {
                 const double xta = (g_[j] - l2 * pf * w) / pf;
                 const double a = opt_.positive ? xta : std::fabs(xta);
@@ -357,10 +392,10 @@ private:
             const double primal = 0.5 * (Rn2_ + l2 * wl2) + l1 * wl1;
             const double scale = (any && dual_norm > l1) ? l1 / dual_norm : 1.0;
             const double dual = -0.5 * scale * scale * (Rn2_ + l2 * wl2) + scale * Ry_;
-            return primal - dual;
+            return primal - dual + unpenalized;
         }
-        if (l2 > 0.0) return Rn2_ + 0.5 * l2 * wl2 - Ry_ + gg / (2.0 * l2);
-        return double(n_) * gg;  // no penalty: scikit-learn's ||X^T r||^2, in this scale
+        if (l2 > 0.0) return Rn2_ + 0.5 * l2 * wl2 - Ry_ + gg / (2.0 * l2) + unpenalized;
+        return double(n_) * gg + unpenalized;  // no penalty: scikit-learn's ||X^T r||^2
     }
 
     double gap_all(double l1, double l2) const {

@@ -41,6 +41,13 @@ struct Dense {
             vec::axpby(a, col(j), b, r, n);
     }
 
+    // f(i, x_ij) for the stored entries of column j
+    template <class F>
+    FASTREG_INLINE void for_each(index_t j, F&& f) const {
+        const T* x = col(j);
+        for (index_t i = 0; i < n; ++i) f(i, x[i]);
+    }
+
     ColumnStats stats(index_t j, const T* v, bool center) const {
         const T* x = col(j);
         ColumnStats s;
@@ -98,6 +105,12 @@ struct Csc {
     FASTREG_INLINE void axpy(index_t j, T a, T* r) const {
         const index_t b = begin(j);
         vec::saxpy(a, data + b, indices + b, nnz(j), r);
+    }
+
+    template <class F>
+    FASTREG_INLINE void for_each(index_t j, F&& f) const {
+        const index_t b = begin(j), e = b + nnz(j);
+        for (index_t k = b; k < e; ++k) f(index_t(indices[k]), data[k]);
     }
 
     ColumnStats stats(index_t j, const T* v, bool center) const {
