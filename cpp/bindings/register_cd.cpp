@@ -64,6 +64,7 @@ py::tuple run_path(const M& X, const T* y, const T* sw, const T* pf, const T* co
     stats["tol_scaled"] = out.tol_scaled;
     stats["full_passes"] = out.full_passes;
     stats["epochs"] = out.epochs;
+    stats["grad_columns"] = out.grad_columns;
     return py::make_tuple(alphas, coefs, intercepts, gaps, n_iter, converged, stats);
 }
 

@@ -19,10 +19,13 @@
 //
 // Speed: a residual r = y~ - X~w is updated after each coordinate step (O(nnz(x_j))).
 // Along the path, sequential strong rules choose a working set; the epochs run over it,
-// a gap restricted to it decides when to look at all of X, and one full gradient X~^T v r
-// then checks both the true duality gap and the KKT conditions of the features left out
-// (violators join the working set). The full gradient is parallel over columns (OpenMP)
-// and is the unit of cost reported as `full_passes`.
+// and a gap restricted to it decides when to look at the rest of X. The features left out
+// are then checked against their KKT conditions (violators join the working set), which
+// also makes the restricted gap the true duality gap. Most of them are cleared by a bound,
+// |x~_j^T v r| <= |x~_j^T v r_ref| + ||x~_j|| ||r - r_ref|| with r_ref the residual of the
+// last full pass; the rest are computed, or all of X when they are many. A full gradient
+// X~^T v r is parallel over columns (OpenMP) and is the unit of cost, reported as
+// `full_passes`; `grad_columns` counts all gradient entries computed outside epochs.
 #ifndef FASTREG_CD_ENET_HPP
 #define FASTREG_CD_ENET_HPP
 
@@ -59,6 +62,7 @@ struct PathOutput {
     double tol_scaled = 0.0;             // the gap's threshold, tol * sum v (y - ybar)^2
     std::int64_t full_passes = 0;        // passes over all of X (column statistics included)
     std::int64_t epochs = 0;             // all epochs
+    std::int64_t grad_columns = 0;       // gradient entries computed outside epochs
 };
 
 template <class T, class M>
@@ -115,8 +119,8 @@ public:
         return m;
     }
 
-    // Recomputes the full gradient (one pass over X); keeps the invariant that g_ is the
-    // gradient at w_.
+    // Recomputes the full gradient (one pass over X), which becomes the reference of the
+    // KKT bounds.
     void full_gradient() {
         refresh();
         const index_t p = p_;
@@ -130,6 +134,9 @@ public:
             for (index_t j = 0; j < p; ++j) g_[j] = nrm_[j] > 0.0 ? colgrad(j) : 0.0;
         }
         ++passes_;
+        grad_columns_ += p;
+        g_ref_ = g_;
+        R_ref_ = R_;
     }
 
     struct FitInfo {
@@ -154,13 +161,10 @@ public:
                 (opt_.positive ? g_[j] : std::fabs(g_[j])) >= pf_[j] * thr)
                 ws_.push_back(j);
         }
-        bool full_ws = index_t(ws_.size()) == usable;
+        full_ws_ = index_t(ws_.size()) == usable;
+        usable_ = usable;
 
-        info.gap = gap_all(l1, l2);
-        if (info.gap <= tol_s) {
-            info.converged = true;
-            return info;
-        }
+        if (check(l1, l2, tol_s, false, info)) return info;
         const index_t max_iter = opt_.max_iter;
         for (index_t iter = 1; iter <= max_iter; ++iter) {
             double dw_max = 0.0, w_max = 0.0;
@@ -190,42 +194,100 @@ public:
                 if (iter % 8 == 0) refresh();
             const bool last = iter == max_iter;
             if (!(w_max == 0.0 || dw_max / w_max <= opt_.tol || last)) continue;
-            if (!full_ws) {
-                // the gap of the problem restricted to the working set costs only its
-                // columns; it equals the full gap unless a feature outside violates its
-                // KKT condition, which the full pass below finds out
-                refresh();
-                for (const index_t j : ws_) g_[j] = colgrad(j);
-                const double gap_ws = gap_over(ws_, l1, l2);
-                if (gap_ws > tol_s && !last) continue;
-            }
-            full_gradient();
-            info.gap = gap_all(l1, l2);
-            if (info.gap <= tol_s) {
-                info.converged = true;
-                break;
-            }
-            if (!full_ws) {
-                // KKT violators outside the working set join it
-                std::vector<index_t> add;
-                std::vector<char> in(p_, 0);
-                for (const index_t j : ws_) in[j] = 1;
-                for (index_t j = 0; j < p_; ++j) {
-                    if (in[j] || nrm_[j] <= 0.0) continue;
-                    const double a = opt_.positive ? g_[j] : std::fabs(g_[j]);
-                    if (a > l1 * pf_[j]) add.push_back(j);
-                }
-                if (!add.empty()) {
-                    std::vector<index_t> merged;
-                    merged.reserve(ws_.size() + add.size());
-                    std::merge(ws_.begin(), ws_.end(), add.begin(), add.end(),
-                               std::back_inserter(merged));
-                    ws_.swap(merged);
-                    full_ws = index_t(ws_.size()) == usable;
-                }
-            }
+            if (check(l1, l2, tol_s, last, info)) break;
         }
         return info;
+    }
+
+    // The stopping test. The gap of the problem restricted to the working set costs only
+    // its columns; it is the true gap unless a feature outside violates its KKT condition
+    // |x~_j^T v r| <= l1 pf_j. That is settled without a pass over X for every feature
+    // whose bound |g_j(r_ref)| + ||x~_j||_v ||r - r_ref||_v (r_ref: the residual of the last
+    // full pass) is below l1 pf_j; only the others are computed, or all of X when they are
+    // many. Violators join the working set. Returns true when gap <= tol_s.
+    bool check(double l1, double l2, double tol_s, bool last, FitInfo& info) {
+        refresh();
+        if (full_ws_) {
+            full_gradient();
+            info.gap = gap_all(l1, l2);
+            info.converged = info.gap <= tol_s;
+            return info.converged;
+        }
+        gradients(ws_);
+        const double gap_ws = gap_over(ws_, l1, l2);
+        if (gap_ws > tol_s && !last) return false;
+
+        in_ws_.assign(p_, 0);
+        for (const index_t j : ws_) in_ws_[j] = 1;
+        double dr2 = 0.0;
+        for (index_t i = 0; i < n_; ++i) {
+            const double d = double(R_[i]) - double(R_ref_[i]);
+            dr2 += weight(i) * d * d;
+        }
+        const double dr = std::sqrt(dr2);
+        unc_.clear();
+        index_t unc_nnz = 0;
+        for (index_t j = 0; j < p_; ++j) {
+            if (in_ws_[j] || nrm_[j] <= 0.0) continue;
+            const double g = opt_.positive ? g_ref_[j] : std::fabs(g_ref_[j]);
+            if (g + std::sqrt(nrm_[j]) * dr > l1 * pf_[j]) {
+                unc_.push_back(j);
+                unc_nnz += X_.nnz(j);
+            }
+        }
+        bool full = false;
+        if (2 * unc_nnz > X_.total_nnz()) {
+            full_gradient();
+            full = true;
+            info.gap = gap_all(l1, l2);
+        } else {
+            gradients(unc_);
+            info.gap = gap_from(
+                [&](auto&& f) {
+                    for (const index_t j : ws_) f(j);
+                    for (const index_t j : unc_) f(j);
+                },
+                l1, l2);
+        }
+        info.converged = info.gap <= tol_s;
+        if (info.converged) return true;
+        // KKT violators outside the working set join it
+        std::vector<index_t> add;
+        auto consider = [&](index_t j) {
+            if (in_ws_[j] || nrm_[j] <= 0.0) return;
+            const double a = opt_.positive ? g_[j] : std::fabs(g_[j]);
+            if (a > l1 * pf_[j]) add.push_back(j);
+        };
+        if (full) {
+            for (index_t j = 0; j < p_; ++j) consider(j);
+        } else {
+            for (const index_t j : unc_) consider(j);
+        }
+        if (!add.empty()) {
+            std::vector<index_t> merged;
+            merged.reserve(ws_.size() + add.size());
+            std::merge(ws_.begin(), ws_.end(), add.begin(), add.end(), std::back_inserter(merged));
+            ws_.swap(merged);
+            full_ws_ = index_t(ws_.size()) == usable_;
+        }
+        return false;
+    }
+
+    // g_j for the features of `set`, in parallel when they are many.
+    void gradients(const std::vector<index_t>& set) {
+        const index_t m = index_t(set.size());
+        index_t work = 0;
+        for (const index_t j : set) work += X_.nnz(j);
+        const int nt = threads_for(work);
+        if (nt <= 1) {
+            for (const index_t j : set) g_[j] = colgrad(j);
+        } else {
+#if defined(FASTREG_HAVE_OPENMP)
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 16)
+#endif
+            for (index_t k = 0; k < m; ++k) g_[set[k]] = colgrad(set[k]);
+        }
+        grad_columns_ += m;
     }
 
     // Current coefficients in X's units and the intercept.
@@ -240,6 +302,7 @@ public:
         return b;
     }
     std::int64_t epochs() const { return epochs_; }
+    std::int64_t grad_columns() const { return grad_columns_; }
 
 private:
     FASTREG_INLINE double weight(index_t i) const { return v_ ? double(v_[i]) : inv_n_; }
@@ -427,8 +490,13 @@ private:
     std::vector<T> R_;
     double rho_ = 0.0;                      // lazy offset of every residual (sparse X)
     double S_ = 0.0, Rn2_ = 0.0, Ry_ = 0.0;  // sum v r, sum v r^2, sum v r (y - ybar)
-    std::vector<index_t> ws_;
-    std::int64_t passes_ = 0, epochs_ = 0;
+    std::vector<index_t> ws_, unc_;
+    std::vector<char> in_ws_;
+    bool full_ws_ = false;
+    index_t usable_ = 0;
+    std::vector<double> g_ref_;  // the gradient at the last full pass, at residual R_ref_
+    std::vector<T> R_ref_;
+    std::int64_t passes_ = 0, epochs_ = 0, grad_columns_ = 0;
 };
 
 // The whole path. alphas: k values, fit in the given order (decreasing for warm starts to
@@ -472,6 +540,7 @@ void enet_path(const M& X, const T* y, const T* sw, const T* pf, const T* coef_i
     }
     out.full_passes = solver.full_passes();
     out.epochs = solver.epochs();
+    out.grad_columns = solver.grad_columns();
 }
 
 // Compiled once, in cpp/src/cd.cpp, for every (dtype, design) pair.
