@@ -450,3 +450,48 @@ def test_predict_checks():
     est = fastreg.Lasso(alpha=0.1).fit(X, y)
     with pytest.raises(ValueError, match="X has 11 features, but Lasso is expecting 12"):
         est.predict(X[:, 1:])
+
+
+def test_sparse_coef_and_n_threads():
+    X, y, _ = _problem("wide", seed=17)
+    est = fastreg.Lasso(alpha=0.1, n_threads=1).fit(X, y)
+    sc = est.sparse_coef_
+    assert sp.issparse(sc) and sc.shape == (1, X.shape[1])
+    np.testing.assert_array_equal(sc.toarray()[0], est.coef_)
+    with pytest.raises(ValueError, match="n_threads"):
+        fastreg.Lasso(n_threads=0).fit(X, y)
+    with pytest.raises(fastreg.exceptions.NotFittedError):
+        fastreg.Lasso().sparse_coef_  # noqa: B018
+
+
+def test_two_python_threads_fit_independently():
+    from concurrent.futures import ThreadPoolExecutor
+
+    problems = [_problem("wide", seed=s) for s in (18, 19)]
+    alone = [fastreg.Lasso(alpha=0.05, n_threads=1).fit(X, y).coef_ for X, y, _ in problems]
+    with ThreadPoolExecutor(2) as pool:
+        together = list(pool.map(
+            lambda pr: fastreg.Lasso(alpha=0.05, n_threads=1).fit(pr[0], pr[1]).coef_, problems))
+    for a, b in zip(alone, together):
+        np.testing.assert_array_equal(a, b)
+
+
+class _Frame:
+    """Just enough of a DataFrame: column names and __array__."""
+
+    def __init__(self, a, columns):
+        self._a, self.columns = a, columns
+
+    def __array__(self, dtype=None, copy=None):
+        return self._a if dtype is None else self._a.astype(dtype)
+
+
+def test_feature_names_in():
+    X, y, _ = _problem("tall", seed=20)
+    names = [f"f{j}" for j in range(X.shape[1])]
+    est = fastreg.Lasso(alpha=0.1).fit(_Frame(X, names), y)
+    assert list(est.feature_names_in_) == names
+    np.testing.assert_array_equal(est.predict(_Frame(X, names)), est.predict(X))
+    with pytest.raises(ValueError, match="feature names"):
+        est.predict(_Frame(X, names[::-1]))
+    assert not hasattr(est.fit(X, y), "feature_names_in_")

@@ -24,7 +24,7 @@ from ..exceptions import ConvergenceWarning, sklearn_compatible
 
 def _solve_path(X, y, *, l1_ratio, alphas, eps, fit_intercept, standardize, positive, tol,
                 max_iter, sample_weight=None, penalty_factor=None, coef_init=None,
-                screening=True):
+                screening=True, n_threads=None):
     """Runs the core on validated input (X from design_matrix, y 1-d of X's dtype).
 
     alphas: an int (grid size, generated from alpha_max down to alpha_max * eps) or a
@@ -38,7 +38,7 @@ def _solve_path(X, y, *, l1_ratio, alphas, eps, fit_intercept, standardize, posi
     options = dict(alphas=grid, n_alphas=n_alphas, eps=float(eps), l1_ratio=float(l1_ratio),
                    fit_intercept=bool(fit_intercept), standardize=bool(standardize),
                    positive=bool(positive), tol=float(tol), max_iter=int(max_iter),
-                   screening=bool(screening))
+                   screening=bool(screening), n_threads=0 if n_threads is None else int(n_threads))
     if v.is_sparse(X):
         out = _core.enet_path_csc(X.data, X.indices, X.indptr, X.shape[0], y, sample_weight,
                                   penalty_factor, coef_init, **options)
@@ -65,7 +65,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=100, n_alphas=None, precom
               Xy=None, copy_X=True, coef_init=None, verbose=False, return_n_iter=False,
               positive=False, check_input=True, tol=1e-4, max_iter=1000,
               fit_intercept=False, sample_weight=None, penalty_factor=None,
-              standardize=False, return_intercept=False):
+              standardize=False, return_intercept=False, n_threads=None):
     """Compute the elastic-net path by coordinate descent.
 
     The objective is scikit-learn's (see the module docstring); the arguments and return
@@ -113,6 +113,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=100, n_alphas=None, precom
         the returned coefficients are in X's units.
     return_intercept : bool, default=False
         Also return the intercepts (after the dual gaps).
+    n_threads : int, optional
+        Use at most this many threads (default: :func:`fastreg.get_num_threads`).
 
     Returns
     -------
@@ -140,6 +142,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=100, n_alphas=None, precom
     positive = v.boolean(positive, "positive")
     fit_intercept = v.boolean(fit_intercept, "fit_intercept")
     standardize = v.boolean(standardize, "standardize")
+    n_threads = None if n_threads is None else v.positive_int(n_threads, "n_threads")
     X = v.design_matrix(X)
     n, p = X.shape
     y = v.target_array(y, n, X.dtype)
@@ -152,7 +155,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=100, n_alphas=None, precom
         standardize=standardize, positive=positive, tol=tol, max_iter=max_iter,
         sample_weight=v.sample_weights(sample_weight, n, X.dtype),
         penalty_factor=v.feature_vector(penalty_factor, p, X.dtype, "penalty_factor"),
-        coef_init=v.coef_vector(coef_init, p, X.dtype))
+        coef_init=v.coef_vector(coef_init, p, X.dtype), n_threads=n_threads)
     _warn_not_converged(result)
     out = [result["alphas"], result["coefs"], result["dual_gaps"]]
     if return_intercept:
@@ -179,7 +182,7 @@ def lasso_path(X, y, *, eps=1e-3, alphas=100, n_alphas=None, precompute="auto", 
     **params
         Further keyword arguments of :func:`enet_path` (``tol``, ``max_iter``,
         ``fit_intercept``, ``sample_weight``, ``penalty_factor``, ``standardize``,
-        ``return_intercept``).
+        ``return_intercept``, ``n_threads``).
 
     Returns
     -------

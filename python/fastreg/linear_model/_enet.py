@@ -51,22 +51,28 @@ class ElasticNet(RegressorMixin, BaseEstimator):
     standardize : bool, default=False
         Penalize the coefficients of columns scaled to unit (weighted) variance, as
         glmnet does; ``coef_`` is reported in X's units.
+    n_threads : int, optional
+        Use at most this many threads (default: :func:`fastreg.get_num_threads`).
 
     Attributes
     ----------
     coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+    sparse_coef_ : scipy.sparse.csr_matrix of shape (1, n_features) or (n_targets, n_features)
+        ``coef_`` as a sparse matrix (computed on access; imports scipy).
     intercept_ : float or ndarray of shape (n_targets,)
     n_iter_ : int or list of int
         Epochs run (over the working set).
     dual_gap_ : float or ndarray of shape (n_targets,)
         Duality gap at the end (scikit-learn's scale).
     n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        Column names of X, when X had string column names (a DataFrame).
     """
 
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, precompute=False,
                  max_iter=1000, copy_X=True, tol=1e-4, warm_start=False, positive=False,
                  random_state=None, selection="cyclic", penalty_factor=None,
-                 standardize=False):
+                 standardize=False, n_threads=None):
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -80,6 +86,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         self.selection = selection
         self.penalty_factor = penalty_factor
         self.standardize = standardize
+        self.n_threads = n_threads
 
     def _l1_ratio(self):
         return v.unit_interval(self.l1_ratio, "l1_ratio")
@@ -103,6 +110,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         self
         """
         del check_input
+        names = _feature_names(X)
         alpha = v.nonnegative(self.alpha, "alpha")
         l1_ratio = self._l1_ratio()
         tol = v.nonnegative(self.tol, "tol")
@@ -111,6 +119,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         positive = v.boolean(self.positive, "positive")
         standardize = v.boolean(self.standardize, "standardize")
         warm_start = v.boolean(self.warm_start, "warm_start")
+        n_threads = None if self.n_threads is None else v.positive_int(self.n_threads, "n_threads")
         if self.selection not in ("cyclic", "random"):
             raise ValueError(f"selection: must be 'cyclic' or 'random', got {self.selection!r}")
         if self.selection == "random":
@@ -136,7 +145,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
                 X, np.ascontiguousarray(Y[:, t]), l1_ratio=l1_ratio,
                 alphas=np.array([alpha]), eps=1e-3, fit_intercept=fit_intercept,
                 standardize=standardize, positive=positive, tol=tol, max_iter=max_iter,
-                sample_weight=sw, penalty_factor=pf, coef_init=init)
+                sample_weight=sw, penalty_factor=pf, coef_init=init, n_threads=n_threads)
             _warn_not_converged(result, stacklevel=3)
             coef[t] = result["coefs"][:, 0]
             intercept[t] = result["intercepts"][0]
@@ -153,7 +162,19 @@ class ElasticNet(RegressorMixin, BaseEstimator):
             self.dual_gap_ = gaps
             self.n_iter_ = n_iter
         self.n_features_in_ = p
+        if names is not None:
+            self.feature_names_in_ = names
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
         return self
+
+    @property
+    def sparse_coef_(self):
+        """``coef_`` as a scipy.sparse CSR matrix."""
+        self._check_is_fitted()
+        import scipy.sparse
+
+        return scipy.sparse.csr_matrix(np.atleast_2d(self.coef_))
 
     def predict(self, X):
         """Predict with the linear model.
@@ -167,6 +188,10 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         ndarray of shape (n_samples,) or (n_samples, n_targets)
         """
         self._check_is_fitted()
+        names = _feature_names(X)
+        fitted = getattr(self, "feature_names_in_", None)
+        if names is not None and fitted is not None and not np.array_equal(names, fitted):
+            raise ValueError("X: the feature names differ from those seen in fit")
         X = v.design_matrix(X)
         if X.shape[1] != self.n_features_in_:
             raise ValueError(
@@ -181,3 +206,14 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         tags.input_tags.sparse = True
         tags.target_tags.multi_output = True
         return tags
+
+
+def _feature_names(X):
+    """X's column names when they are all strings (a DataFrame's), else None."""
+    columns = getattr(X, "columns", None)
+    if columns is None or v.is_sparse(X) or isinstance(X, np.ndarray):
+        return None
+    names = np.asarray(list(columns), dtype=object)
+    if names.size and all(isinstance(c, str) for c in names):
+        return names
+    return None

@@ -17,18 +17,18 @@ class Lasso(ElasticNet):
     alpha : float, default=1.0
         Penalty strength (non-negative).
     fit_intercept, precompute, max_iter, copy_X, tol, warm_start, positive, random_state, \
-selection, penalty_factor, standardize
+selection, penalty_factor, standardize, n_threads
         As for :class:`fastreg.ElasticNet`.
 
     Attributes
     ----------
-    coef_, intercept_, n_iter_, dual_gap_, n_features_in_
+    coef_, sparse_coef_, intercept_, n_iter_, dual_gap_, n_features_in_, feature_names_in_
         As for :class:`fastreg.ElasticNet`.
     """
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, precompute=False, max_iter=1000,
                  copy_X=True, tol=1e-4, warm_start=False, positive=False, random_state=None,
-                 selection="cyclic", penalty_factor=None, standardize=False):
+                 selection="cyclic", penalty_factor=None, standardize=False, n_threads=None):
         # no super().__init__: a Lasso has no l1_ratio parameter to store
         self.alpha = alpha
         self.fit_intercept = fit_intercept
@@ -42,6 +42,7 @@ selection, penalty_factor, standardize
         self.selection = selection
         self.penalty_factor = penalty_factor
         self.standardize = standardize
+        self.n_threads = n_threads
 
     def _l1_ratio(self):
         return 1.0

@@ -49,6 +49,7 @@ struct EnetOptions {
     double tol = 1e-4;
     index_t max_iter = 1000;
     bool screening = true;  // strong rules + working set + KKT checks
+    int n_threads = 0;      // at most this many threads (0: fastreg.get_num_threads())
 };
 
 // Outputs of a path fit; the arrays are the caller's, k = number of alphas.
@@ -124,7 +125,7 @@ public:
     void full_gradient() {
         refresh();
         const index_t p = p_;
-        const int nt = threads_for(X_.total_nnz());
+        const int nt = threads(X_.total_nnz());
         if (nt <= 1) {
             for (index_t j = 0; j < p; ++j) g_[j] = nrm_[j] > 0.0 ? colgrad(j) : 0.0;
         } else {
@@ -278,7 +279,8 @@ public:
         const index_t m = index_t(set.size());
         index_t work = 0;
         for (const index_t j : set) work += X_.nnz(j);
-        const int nt = threads_for(work);
+        // these calls are frequent: a thread team pays off later than for a full pass
+        const int nt = threads(work, index_t(1) << 20);
         if (nt <= 1) {
             for (const index_t j : set) g_[j] = colgrad(j);
         } else {
@@ -307,6 +309,11 @@ public:
 private:
     FASTREG_INLINE double weight(index_t i) const { return v_ ? double(v_[i]) : inv_n_; }
 
+    int threads(index_t work, index_t serial_below = SERIAL_BELOW) const {
+        const int nt = threads_for(work, serial_below);
+        return opt_.n_threads > 0 ? std::min(nt, opt_.n_threads) : nt;
+    }
+
     double wsum(const T* a) const {
         double s = 0.0;
         if (v_) {
@@ -323,7 +330,7 @@ private:
         mu_.assign(p_, 0.0);
         s_.assign(p_, 1.0);
         nrm_.assign(p_, 0.0);
-        const int nt = threads_for(X_.total_nnz());
+        const int nt = threads(X_.total_nnz());
         auto one = [&](index_t j) {
             const matrix::ColumnStats st = X_.stats(j, v_, opt_.fit_intercept);
             mean_[j] = st.mean;
