@@ -24,7 +24,7 @@ from ..exceptions import ConvergenceWarning, sklearn_compatible
 
 def _solve_path(X, y, *, l1_ratio, alphas, eps, fit_intercept, standardize, positive, tol,
                 max_iter, sample_weight=None, penalty_factor=None, coef_init=None,
-                screening=True, n_threads=None):
+                screening=True, n_threads=None, acceleration=True):
     """Runs the core on validated input (X from design_matrix, y 1-d of X's dtype).
 
     alphas: an int (grid size, generated from alpha_max down to alpha_max * eps) or a
@@ -38,7 +38,8 @@ def _solve_path(X, y, *, l1_ratio, alphas, eps, fit_intercept, standardize, posi
     options = dict(alphas=grid, n_alphas=n_alphas, eps=float(eps), l1_ratio=float(l1_ratio),
                    fit_intercept=bool(fit_intercept), standardize=bool(standardize),
                    positive=bool(positive), tol=float(tol), max_iter=int(max_iter),
-                   screening=bool(screening), n_threads=0 if n_threads is None else int(n_threads))
+                   screening=bool(screening), n_threads=0 if n_threads is None else int(n_threads),
+                   acceleration=bool(acceleration))
     if v.is_sparse(X):
         out = _core.enet_path_csc(X.data, X.indices, X.indptr, X.shape[0], y, sample_weight,
                                   penalty_factor, coef_init, **options)

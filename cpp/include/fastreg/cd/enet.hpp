@@ -50,6 +50,7 @@ struct EnetOptions {
     index_t max_iter = 1000;
     bool screening = true;  // strong rules + working set + KKT checks
     int n_threads = 0;      // at most this many threads (0: fastreg.get_num_threads())
+    bool acceleration = true;  // Anderson extrapolation of the epochs
 };
 
 // Outputs of a path fit; the arrays are the caller's, k = number of alphas.
@@ -151,6 +152,7 @@ public:
     FitInfo solve(double l1, double l2, double l1_prev) {
         FitInfo info;
         const double tol_s = opt_.tol * ynorm2_;
+        hist_.clear();
         const bool screen = opt_.screening && l1 > 0.0;
         ws_.clear();
         index_t usable = 0;
@@ -189,6 +191,11 @@ public:
             info.n_iter = iter;
             ++epochs_;
             fold_offset();
+            if (anderson(l1, l2)) {
+                // the extrapolated point replaced w: measure the epoch's progress from it
+                w_max = 0.0;
+                for (const index_t j : ws_) w_max = std::max(w_max, std::fabs(w_[j]));
+            }
             // float32: rounding errors of the residual updates random-walk away from
             // y - Xw over many epochs; recompute it now and then (about one epoch's cost)
             if constexpr (sizeof(T) < sizeof(double))
@@ -272,6 +279,105 @@ public:
             full_ws_ = index_t(ws_.size()) == usable_;
         }
         return false;
+    }
+
+    // Anderson acceleration of the epochs (as in celer and skglm): every ANDERSON_K epochs
+    // over an unchanged working set, the coefficients are extrapolated from the last
+    // ANDERSON_K + 1 iterates, and the extrapolated point is kept when it lowers the
+    // objective. Costs one residual update over the working set per ANDERSON_K epochs.
+    static constexpr int ANDERSON_K = 5;
+
+    bool anderson(double l1, double l2) {
+        const index_t m = index_t(ws_.size());
+        if (!opt_.acceleration || m == 0 || l1 + l2 <= 0.0) return false;
+        if (hist_ws_ != ws_) {  // the working set changed: start over
+            hist_ws_ = ws_;
+            hist_.clear();
+        }
+        std::vector<double> cur(m);
+        for (index_t k = 0; k < m; ++k) cur[k] = w_[ws_[k]];
+        hist_.push_back(std::move(cur));
+        constexpr int K = ANDERSON_K;
+        if (int(hist_.size()) < K + 1) return false;
+        // G = U^T U with U_a = w^(a+1) - w^(a); solve G z = 1, c = z / sum(z)
+        double G[K][K], z[K];
+        for (int a = 0; a < K; ++a)
+            for (int b = 0; b <= a; ++b) {
+                double d = 0.0;
+                for (index_t k = 0; k < m; ++k)
+                    d += (hist_[a + 1][k] - hist_[a][k]) * (hist_[b + 1][k] - hist_[b][k]);
+                G[a][b] = G[b][a] = d;
+            }
+        double trace = 0.0;
+        for (int a = 0; a < K; ++a) trace += G[a][a];
+        if (!(trace > 0.0)) {
+            hist_.clear();
+            return false;
+        }
+        for (int a = 0; a < K; ++a) {
+            G[a][a] += 1e-10 * trace;
+            z[a] = 1.0;
+        }
+        for (int a = 0; a < K; ++a)  // Gaussian elimination: G is SPD, no pivoting needed
+            for (int b = a + 1; b < K; ++b) {
+                const double f = G[b][a] / G[a][a];
+                for (int c = a; c < K; ++c) G[b][c] -= f * G[a][c];
+                z[b] -= f * z[a];
+            }
+        for (int a = K - 1; a >= 0; --a) {
+            for (int c = a + 1; c < K; ++c) z[a] -= G[a][c] * z[c];
+            z[a] /= G[a][a];
+        }
+        double zs = 0.0;
+        for (int a = 0; a < K; ++a) zs += z[a];
+        if (!std::isfinite(zs) || zs == 0.0) {
+            hist_.clear();
+            return false;
+        }
+        // the extrapolated point, sum_a c_a w^(a+1), projected on w >= 0 when positive
+        std::vector<double> acc(m, 0.0);
+        for (int a = 0; a < K; ++a) {
+            const double c = z[a] / zs;
+            for (index_t k = 0; k < m; ++k) acc[k] += c * hist_[a + 1][k];
+        }
+        hist_.clear();
+        if (opt_.positive)
+            for (auto& x : acc) x = std::max(x, 0.0);
+        // objectives before and after (residual sums from scratch: O(n) each)
+        const double before = primal(l1, l2);
+        R_save_ = R_;
+        for (index_t k = 0; k < m; ++k) {
+            const index_t j = ws_[k];
+            if (acc[k] != w_[j]) update(j, acc[k] - w_[j]);
+        }
+        fold_offset();
+        std::vector<double> old(m);
+        for (index_t k = 0; k < m; ++k) {
+            old[k] = w_[ws_[k]];
+            w_[ws_[k]] = acc[k];
+        }
+        if (primal(l1, l2) < before) {
+            ++accepted_;
+            return true;
+        }
+        for (index_t k = 0; k < m; ++k) w_[ws_[k]] = old[k];
+        R_.swap(R_save_);
+        return false;
+    }
+
+    // The objective at the current w and r (w is zero outside the working set).
+    double primal(double l1, double l2) const {
+        double r2 = 0.0;
+        for (index_t i = 0; i < n_; ++i) {
+            const double r = double(R_[i]) + rho_;
+            r2 += weight(i) * r * r;
+        }
+        double a = 0.0, b = 0.0;
+        for (const index_t j : ws_) {
+            a += pf_[j] * std::fabs(w_[j]);
+            b += pf_[j] * w_[j] * w_[j];
+        }
+        return 0.5 * r2 + l1 * a + 0.5 * l2 * b;
     }
 
     // g_j for the features of `set`, in parallel when they are many.
@@ -503,6 +609,10 @@ private:
     index_t usable_ = 0;
     std::vector<double> g_ref_;  // the gradient at the last full pass, at residual R_ref_
     std::vector<T> R_ref_;
+    std::vector<std::vector<double>> hist_;  // Anderson: recent iterates on hist_ws_
+    std::vector<index_t> hist_ws_;
+    std::vector<T> R_save_;
+    std::int64_t accepted_ = 0;
     std::int64_t passes_ = 0, epochs_ = 0, grad_columns_ = 0;
 };
 
