@@ -495,3 +495,56 @@ def test_feature_names_in():
     with pytest.raises(ValueError, match="feature names"):
         est.predict(_Frame(X, names[::-1]))
     assert not hasattr(est.fit(X, y), "feature_names_in_")
+
+
+@pytest.mark.parametrize("name", ["Lasso", "ElasticNet", "lasso_path", "enet_path",
+                                  "ConvergenceWarning"])
+def test_public_names(name):
+    obj = getattr(fastreg, name)
+    assert name in dir(fastreg) and name in fastreg.__all__
+    assert obj.__doc__ and len(obj.__doc__.strip()) > 20
+    if name in ("lasso_path", "enet_path", "Lasso", "ElasticNet"):
+        assert "Parameters\n" in obj.__doc__
+
+
+def test_sparse_index_types_and_non_canonical_input():
+    X, y, sw = _problem("wide", seed=21)
+    ref = fastreg.ElasticNet(alpha=0.05, tol=1e-12).fit(X, y, sample_weight=sw).coef_
+    A = sp.csc_matrix(X)
+    A64 = sp.csc_matrix((A.data, A.indices.astype(np.int64), A.indptr.astype(np.int64)),
+                        shape=A.shape)
+    # unsorted indices and duplicate entries (summed), as scipy allows
+    coo = sp.coo_matrix(X)
+    half = coo.data / 2
+    dup = sp.csc_matrix((np.r_[half, half], (np.r_[coo.row, coo.row], np.r_[coo.col, coo.col])),
+                        shape=X.shape)
+    dup.has_canonical_format = False
+    for M in (A64, dup):
+        got = fastreg.ElasticNet(alpha=0.05, tol=1e-12).fit(M, y, sample_weight=sw).coef_
+        _assert_close(got, ref, 1e-9, "coef_")
+
+
+def test_alpha_zero_is_least_squares():
+    X, y, _ = _problem("tall", seed=22)
+    est = fastreg.Lasso(alpha=0.0, tol=1e-14, max_iter=100_000).fit(X, y)
+    A = np.column_stack([X, np.ones(len(y))])
+    sol = np.linalg.lstsq(A, y, rcond=None)[0]
+    _assert_close(est.coef_, sol[:-1], 1e-6, "coef_")
+    _assert_close(est.intercept_, sol[-1], 1e-6, "intercept_")
+
+
+def test_positive_path_with_penalty_factor_satisfies_kkt():
+    X, y, sw = _problem("wide", seed=23)
+    pf = np.linspace(0.5, 1.5, X.shape[1])
+    alphas, coefs, _, icpt = fastreg.enet_path(
+        sp.csr_matrix(X), y, l1_ratio=0.8, alphas=8, eps=0.05, positive=True,
+        penalty_factor=pf, sample_weight=sw, fit_intercept=True, tol=1e-13,
+        max_iter=100_000, return_intercept=True)
+    assert (coefs >= 0).all()
+    v = sw / sw.sum()
+    for k, a in enumerate(alphas):
+        r = y - X @ coefs[:, k] - icpt[k]
+        g = X.T @ (v * r) - a * 0.2 * pf * coefs[:, k]
+        nz = coefs[:, k] > 0
+        assert np.all(g[~nz] <= a * 0.8 * pf[~nz] + 1e-7)
+        np.testing.assert_allclose(g[nz], a * 0.8 * pf[nz], atol=1e-7)
