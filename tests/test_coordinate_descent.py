@@ -548,3 +548,67 @@ def test_positive_path_with_penalty_factor_satisfies_kkt():
         nz = coefs[:, k] > 0
         assert np.all(g[~nz] <= a * 0.8 * pf[~nz] + 1e-7)
         np.testing.assert_allclose(g[nz], a * 0.8 * pf[nz], atol=1e-7)
+
+
+@pytest.mark.parametrize("case", ["one_sample", "one_feature", "zero_y", "constant_y",
+                                  "zero_X", "huge_alpha"])
+def test_edge_cases(case):
+    X, y, _ = _problem("tall", seed=24)
+    alpha = 0.05
+    if case == "one_sample":
+        X, y = X[:1], y[:1]
+    elif case == "one_feature":
+        X = X[:, :1]
+    elif case == "zero_y":
+        y = np.zeros_like(y)
+    elif case == "constant_y":
+        y = np.full_like(y, 3.0)
+    elif case == "zero_X":
+        X = np.zeros_like(X)
+    elif case == "huge_alpha":
+        alpha = 1e6
+    for Xl in (X, sp.csc_matrix(X)):
+        est = fastreg.ElasticNet(alpha=alpha, tol=1e-12, max_iter=100_000).fit(Xl, y)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # scikit-learn may warn on degenerate input
+            ref = sklm.ElasticNet(alpha=alpha, tol=1e-12, max_iter=100_000).fit(X, y)
+        _assert_close(est.coef_, ref.coef_, 1e-6, "coef_")
+        _assert_close(est.intercept_, ref.intercept_, 1e-6, "intercept_")
+        assert np.isfinite(est.dual_gap_)
+
+
+def test_random_problems_match_sklearn():
+    hypothesis = pytest.importorskip("hypothesis")
+    st = hypothesis.strategies
+
+    @hypothesis.settings(max_examples=25, deadline=None)
+    @hypothesis.given(n=st.integers(2, 30), p=st.integers(1, 40), seed=st.integers(0, 2**16),
+                      frac=st.floats(0.01, 1.0), l1_ratio=st.sampled_from([1.0, 0.5, 0.1]),
+                      fit_intercept=st.booleans(), weighted=st.booleans(),
+                      layout=st.sampled_from(["F", "C", "csc", "csr"]))
+    def check(n, p, seed, frac, l1_ratio, fit_intercept, weighted, layout):
+        rng = np.random.default_rng(seed)
+        X = rng.standard_normal((n, p)) + rng.uniform(-2, 2, p)
+        X[rng.random((n, p)) < 0.3] = 0.0
+        y = X @ rng.standard_normal(p) + rng.standard_normal(n)
+        sw = rng.uniform(0.1, 3.0, n) if weighted else None
+        amax = _alpha_max(X, y, sw, l1_ratio, fit_intercept)
+        hypothesis.assume(amax > 1e-6)
+        alpha = frac * amax
+        est = fastreg.ElasticNet(alpha=alpha, l1_ratio=l1_ratio, fit_intercept=fit_intercept,
+                                 tol=1e-13, max_iter=1_000_000)
+        est.fit(_layout(X, layout, np.float64), y, sample_weight=sw)
+        ref = sklm.ElasticNet(alpha=alpha, l1_ratio=l1_ratio, fit_intercept=fit_intercept,
+                              tol=1e-13, max_iter=1_000_000).fit(X, y, sample_weight=sw)
+        # compare objectives (the minimizer need not be unique when p > n)
+        def objective(coef, b):
+            v = np.full(n, 1 / n) if sw is None else sw / sw.sum()
+            r = y - X @ coef - b
+            return (0.5 * v @ r**2 + alpha * l1_ratio * np.abs(coef).sum()
+                    + 0.5 * alpha * (1 - l1_ratio) * coef @ coef)
+        ours, theirs = objective(est.coef_, est.intercept_), objective(ref.coef_, ref.intercept_)
+        assert ours <= theirs + 1e-9 * max(1.0, abs(theirs))
+        if n > p + 1 or l1_ratio < 1:  # strictly convex: one minimizer
+            _assert_close(est.coef_, ref.coef_, 1e-5, "coef_")
+
+    check()
