@@ -612,3 +612,20 @@ def test_random_problems_match_sklearn():
             _assert_close(est.coef_, ref.coef_, 1e-5, "coef_")
 
     check()
+
+
+def test_no_copy_of_x_during_fit():
+    import tracemalloc
+
+    rng = np.random.default_rng(25)
+    X = np.asfortranarray(rng.standard_normal((200, 5000)))
+    y = X[:, :5].sum(1) + rng.standard_normal(200)
+    fastreg.lasso_path(X[:, :10], y, alphas=2)  # warm up imports
+    tracemalloc.start()
+    try:
+        fastreg.lasso_path(X, y, alphas=10, eps=0.1)
+        fastreg.Lasso(alpha=0.1).fit(X, y)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 0.1 * X.nbytes, (peak, X.nbytes)

@@ -219,9 +219,25 @@ def _numeric_dtype(dtype, name):
 
 
 def _all_finite(a, name):
-    if a.size and not np.isfinite(a).all():
-        kind = "NaN" if np.isnan(a).any() else "infinity"
-        raise ValueError(f"Input {name} contains {kind}.")
+    """ValueError when a holds NaN or infinity. A sum first (one read of a, no temporary the
+    size of a); only when it is not finite, the elementwise check, a block at a time."""
+    if not a.size:
+        return
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(np.sum(a, dtype=np.float64)):
+            return
+    if a.flags.c_contiguous or a.flags.f_contiguous:
+        flat = a.reshape(-1, order="C" if a.flags.c_contiguous else "F")  # a view
+        step = 1 << 16
+        blocks = [flat[i:i + step] for i in range(0, flat.size, step)]
+    else:
+        blocks = [a]
+    for block in blocks:
+        if np.isnan(block).any():
+            raise ValueError(f"Input {name} contains NaN.")
+    for block in blocks:
+        if np.isinf(block).any():
+            raise ValueError(f"Input {name} contains infinity.")
 
 
 def design_matrix(X, name="X", *, dtype=None):
