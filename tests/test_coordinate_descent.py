@@ -629,3 +629,18 @@ def test_no_copy_of_x_during_fit():
     finally:
         tracemalloc.stop()
     assert peak < 0.1 * X.nbytes, (peak, X.nbytes)
+
+
+def test_grid_with_unpenalized_features():
+    X, y, _ = _problem("wide", seed=26)
+    pf = np.ones(X.shape[1])
+    pf[[4, 9]] = 0.0
+    alphas, coefs, _ = fastreg.lasso_path(X, y, alphas=5, eps=0.1, penalty_factor=pf,
+                                          fit_intercept=True, tol=1e-12, max_iter=100_000)
+    first = np.flatnonzero(coefs[:, 0])
+    assert set(first) <= {4, 9}
+    assert np.count_nonzero(coefs[:, 1]) > len(first)
+    # just above alpha_max nothing penalized moves; just below, something does
+    for scale, moves in ((1.0001, False), (0.999, True)):
+        c = fastreg.Lasso(alpha=alphas[0] * scale, penalty_factor=pf, tol=1e-12).fit(X, y).coef_
+        assert (np.count_nonzero(np.delete(c, [4, 9])) > 0) == moves

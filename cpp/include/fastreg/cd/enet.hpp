@@ -109,6 +109,12 @@ public:
         reset_residual();
     }
 
+    bool has_unpenalized() const {
+        for (index_t j = 0; j < p_; ++j)
+            if (pf_[j] <= 0.0 && nrm_[j] > 0.0) return true;
+        return false;
+    }
+
     // The smallest alpha * l1_ratio with all penalized coefficients zero, for the current
     // gradient (exact when the current coefficients are zero and no pf_j is zero).
     double l1_max() const {
@@ -616,6 +622,10 @@ private:
     std::int64_t passes_ = 0, epochs_ = 0, grad_columns_ = 0;
 };
 
+// An l1 penalty so large that only the unpenalized coefficients can move (finite, so that
+// l1 * 0 stays 0).
+constexpr double UNPENALIZED_ONLY = 1e300;
+
 // The whole path. alphas: k values, fit in the given order (decreasing for warm starts to
 // pay off); when `generate` is set, alphas is filled with the geometric grid from
 // alpha_max down to alpha_max * eps (scikit-learn's _alpha_grid).
@@ -625,6 +635,12 @@ void enet_path(const M& X, const T* y, const T* sw, const T* pf, const T* coef_i
                PathOutput<T>& out) {
     EnetSolver<T, M> solver(X, y, sw, pf, opt);
     const index_t p = X.p;
+    if (generate && solver.has_unpenalized()) {
+        // alpha_max is where the penalized coefficients leave zero, with the unpenalized
+        // ones fitted first (as glmnet does); that fit is also the path's starting point
+        solver.solve(UNPENALIZED_ONLY, 0.0, UNPENALIZED_ONLY);
+        solver.full_gradient();
+    }
     double l1_prev = solver.l1_max();
     if (generate) {
         const double amax = l1_prev / opt.l1_ratio;
