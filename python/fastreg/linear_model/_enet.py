@@ -64,6 +64,9 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         Epochs run (over the working set).
     dual_gap_ : float or ndarray of shape (n_targets,)
         Duality gap at the end (scikit-learn's scale).
+    full_passes_ : int or list of int
+        Passes over all of X (the unit of cost on wide data): the column statistics, the
+        first gradient, and the full gradients the KKT bounds could not avoid.
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Column names of X, when X had string column names (a DataFrame).
@@ -138,7 +141,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         coef = np.empty((k, p), dtype=X.dtype)
         intercept = np.empty(k, dtype=X.dtype)
         gaps = np.empty(k)
-        n_iter = []
+        n_iter, passes = [], []
         for t in range(k):
             init = None if previous is None else np.ascontiguousarray(previous[t], dtype=X.dtype)
             result = _solve_path(
@@ -151,16 +154,19 @@ class ElasticNet(RegressorMixin, BaseEstimator):
             intercept[t] = result["intercepts"][0]
             gaps[t] = result["dual_gaps"][0]
             n_iter.append(int(result["n_iter"][0]))
+            passes.append(int(result["full_passes"]))
         if y.ndim == 1:
             self.coef_ = coef[0]
             self.intercept_ = float(intercept[0]) if fit_intercept else 0.0
             self.dual_gap_ = float(gaps[0])
             self.n_iter_ = n_iter[0]
+            self.full_passes_ = passes[0]
         else:
             self.coef_ = coef
             self.intercept_ = intercept if fit_intercept else np.zeros(k, dtype=X.dtype)
             self.dual_gap_ = gaps
             self.n_iter_ = n_iter
+            self.full_passes_ = passes
         self.n_features_in_ = p
         if names is not None:
             self.feature_names_in_ = names

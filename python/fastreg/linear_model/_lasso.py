@@ -22,7 +22,8 @@ selection, penalty_factor, standardize, n_threads
 
     Attributes
     ----------
-    coef_, sparse_coef_, intercept_, n_iter_, dual_gap_, n_features_in_, feature_names_in_
+    coef_, sparse_coef_, intercept_, n_iter_, dual_gap_, full_passes_, n_features_in_, \
+feature_names_in_
         As for :class:`fastreg.ElasticNet`.
     """
 
