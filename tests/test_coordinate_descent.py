@@ -364,6 +364,7 @@ def _xy():
     (dict(fit_intercept="yes"), TypeError, "fit_intercept"),
     (dict(positive=1), TypeError, "positive"),
     (dict(selection="sideways"), ValueError, "selection"),
+    (dict(selection="random", random_state="x"), TypeError, "random_state"),
     (dict(penalty_factor=np.ones(3)), ValueError, "penalty_factor"),
     (dict(penalty_factor=-np.ones(12)), ValueError, "penalty_factor"),
     (dict(penalty_factor=np.full(12, np.inf)), ValueError, "penalty_factor"),
@@ -646,3 +647,20 @@ def test_grid_with_unpenalized_features():
     for scale, moves in ((1.0001, False), (0.999, True)):
         c = fastreg.Lasso(alpha=alphas[0] * scale, penalty_factor=pf, tol=1e-12).fit(X, y).coef_
         assert (np.count_nonzero(np.delete(c, [4, 9])) > 0) == moves
+
+
+@pytest.mark.parametrize("layout", ["F", "csc"])
+def test_random_selection(layout):
+    X, y, sw = _problem("wide", seed=27)
+    Xl = _layout(X, layout, np.float64)
+    a = fastreg.ElasticNet(alpha=0.05, selection="random", random_state=3, tol=1e-12,
+                           max_iter=100_000).fit(Xl, y, sample_weight=sw)
+    b = fastreg.ElasticNet(alpha=0.05, selection="random", random_state=3, tol=1e-12,
+                           max_iter=100_000).fit(Xl, y, sample_weight=sw)
+    np.testing.assert_array_equal(a.coef_, b.coef_)  # reproducible
+    ref = sklm.ElasticNet(alpha=0.05, tol=1e-12, max_iter=100_000).fit(X, y, sample_weight=sw)
+    _assert_close(a.coef_, ref.coef_, 1e-6, "coef_")
+    for rs in (None, np.random.RandomState(0), np.random.default_rng(0)):
+        c = fastreg.ElasticNet(alpha=0.05, selection="random", random_state=rs,
+                               tol=1e-12, max_iter=100_000).fit(Xl, y, sample_weight=sw)
+        _assert_close(c.coef_, ref.coef_, 1e-6, "coef_")

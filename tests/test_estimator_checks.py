@@ -22,6 +22,7 @@ ESTIMATORS = [
     fastreg.Lasso(),
     fastreg.ElasticNet(),
     fastreg.ElasticNet(standardize=True, positive=True),
+    fastreg.Lasso(selection="random", random_state=0),
 ]
 
 

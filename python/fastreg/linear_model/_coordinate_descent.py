@@ -13,6 +13,7 @@ it is at most ``tol * ||y - ybar||^2 / n``.
 
 from __future__ import annotations
 
+import numbers
 import warnings
 
 import numpy as np
@@ -24,11 +25,12 @@ from ..exceptions import ConvergenceWarning, sklearn_compatible
 
 def _solve_path(X, y, *, l1_ratio, alphas, eps, fit_intercept, standardize, positive, tol,
                 max_iter, sample_weight=None, penalty_factor=None, coef_init=None,
-                screening=True, n_threads=None, acceleration=True):
+                screening=True, n_threads=None, acceleration=True, seed=None):
     """Runs the core on validated input (X from design_matrix, y 1-d of X's dtype).
 
     alphas: an int (grid size, generated from alpha_max down to alpha_max * eps) or a
-    decreasing float64 array. Returns a dict of arrays and statistics."""
+    decreasing float64 array. seed: None for cyclic coordinate order, else random order
+    from this seed. Returns a dict of arrays and statistics."""
     if isinstance(alphas, (int, np.integer)):
         grid, n_alphas = None, int(alphas)
         if l1_ratio == 0:
@@ -39,7 +41,8 @@ def _solve_path(X, y, *, l1_ratio, alphas, eps, fit_intercept, standardize, posi
                    fit_intercept=bool(fit_intercept), standardize=bool(standardize),
                    positive=bool(positive), tol=float(tol), max_iter=int(max_iter),
                    screening=bool(screening), n_threads=0 if n_threads is None else int(n_threads),
-                   acceleration=bool(acceleration))
+                   acceleration=bool(acceleration), random=seed is not None,
+                   seed=0 if seed is None else int(seed))
     if v.is_sparse(X):
         out = _core.enet_path_csc(X.data, X.indices, X.indptr, X.shape[0], y, sample_weight,
                                   penalty_factor, coef_init, **options)
@@ -48,6 +51,21 @@ def _solve_path(X, y, *, l1_ratio, alphas, eps, fit_intercept, standardize, posi
     alphas, coefs, intercepts, gaps, n_iter, converged, stats = out
     return dict(alphas=alphas, coefs=coefs, intercepts=intercepts, dual_gaps=gaps,
                 n_iter=n_iter, converged=converged.astype(bool), **stats)
+
+
+def _random_seed(random_state):
+    """A 64-bit seed from scikit-learn's random_state conventions: None (numpy's global
+    RandomState), an int, a RandomState or a Generator."""
+    if random_state is None:
+        return int(np.random.randint(0, 2**31))
+    if isinstance(random_state, (numbers.Integral, np.integer)) and not isinstance(random_state, bool):
+        return int(random_state) % 2**64
+    if isinstance(random_state, np.random.RandomState):
+        return int(random_state.randint(0, 2**31))
+    if isinstance(random_state, np.random.Generator):
+        return int(random_state.integers(0, 2**63))
+    raise TypeError(f"random_state: expected None, an int, a RandomState or a Generator, "
+                    f"got {type(random_state).__name__}")
 
 
 def _warn_not_converged(result, stacklevel=3):

@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import _validation as v
 from .._base import BaseEstimator, RegressorMixin
-from ._coordinate_descent import _solve_path, _warn_not_converged
+from ._coordinate_descent import _random_seed, _solve_path, _warn_not_converged
 
 
 class ElasticNet(RegressorMixin, BaseEstimator):
@@ -41,10 +41,11 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         Start from the previous ``coef_``.
     positive : bool, default=False
         Constrain the coefficients to be non-negative.
-    random_state : None
-        Accepted for compatibility (only cyclic selection is implemented).
-    selection : {'cyclic'}, default='cyclic'
-        Coordinate order; 'random' is not implemented yet.
+    random_state : None, int, RandomState or Generator, default=None
+        Seeds the coordinate order when ``selection='random'``.
+    selection : {'cyclic', 'random'}, default='cyclic'
+        Coordinate order in each epoch: in turn, or drawn at random (with replacement, as
+        scikit-learn does) from the working set.
     penalty_factor : array-like of shape (n_features,), optional
         Non-negative per-feature multipliers of both penalties; 0 leaves a feature
         unpenalized. Not rescaled (glmnet rescales them to sum to n_features).
@@ -125,8 +126,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         n_threads = None if self.n_threads is None else v.positive_int(self.n_threads, "n_threads")
         if self.selection not in ("cyclic", "random"):
             raise ValueError(f"selection: must be 'cyclic' or 'random', got {self.selection!r}")
-        if self.selection == "random":
-            raise NotImplementedError("selection='random' is not implemented yet; use 'cyclic'")
+        seed = _random_seed(self.random_state) if self.selection == "random" else None
         X = v.design_matrix(X)
         n, p = X.shape
         y = v.target_array(y, n, X.dtype)
@@ -148,7 +148,8 @@ class ElasticNet(RegressorMixin, BaseEstimator):
                 X, np.ascontiguousarray(Y[:, t]), l1_ratio=l1_ratio,
                 alphas=np.array([alpha]), eps=1e-3, fit_intercept=fit_intercept,
                 standardize=standardize, positive=positive, tol=tol, max_iter=max_iter,
-                sample_weight=sw, penalty_factor=pf, coef_init=init, n_threads=n_threads)
+                sample_weight=sw, penalty_factor=pf, coef_init=init, n_threads=n_threads,
+                seed=None if seed is None else (seed + t) % 2**64)
             _warn_not_converged(result, stacklevel=3)
             coef[t] = result["coefs"][:, 0]
             intercept[t] = result["intercepts"][0]

@@ -51,6 +51,8 @@ struct EnetOptions {
     bool screening = true;  // strong rules + working set + KKT checks
     int n_threads = 0;      // at most this many threads (0: fastreg.get_num_threads())
     bool acceleration = true;  // Anderson extrapolation of the epochs
+    bool random = false;       // selection='random': coordinates drawn with replacement
+    std::uint64_t seed = 0;    // for `random`
 };
 
 // Outputs of a path fit; the arrays are the caller's, k = number of alphas.
@@ -75,6 +77,7 @@ public:
     EnetSolver(const M& X, const T* y, const T* sw, const T* pf, const EnetOptions& opt)
         : X_(X), y_(y), opt_(opt), n_(X.n), p_(X.p) {
         inv_n_ = 1.0 / double(n_);
+        rng_ = opt_.seed;
         if (sw) {
             double total = 0.0;
             for (index_t i = 0; i < n_; ++i) total += double(sw[i]);
@@ -177,7 +180,9 @@ public:
         const index_t max_iter = opt_.max_iter;
         for (index_t iter = 1; iter <= max_iter; ++iter) {
             double dw_max = 0.0, w_max = 0.0;
-            for (const index_t j : ws_) {
+            const index_t m = index_t(ws_.size());
+            for (index_t f = 0; f < m; ++f) {
+                const index_t j = opt_.random ? ws_[draw(m)] : ws_[f];
                 const double wj = w_[j];
                 const double tmp = colgrad(j) + nrm_[j] * wj;
                 double wn;
@@ -421,6 +426,15 @@ public:
 private:
     FASTREG_INLINE double weight(index_t i) const { return v_ ? double(v_[i]) : inv_n_; }
 
+    // A uniform draw from [0, m) (splitmix64; m is far below 2^32, the bias negligible).
+    index_t draw(index_t m) {
+        std::uint64_t z = (rng_ += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        z ^= z >> 31;
+        return index_t((z >> 32) * std::uint64_t(m) >> 32);
+    }
+
     int threads(index_t work, index_t serial_below = SERIAL_BELOW) const {
         const int nt = threads_for(work, serial_below);
         return opt_.n_threads > 0 ? std::min(nt, opt_.n_threads) : nt;
@@ -619,6 +633,7 @@ private:
     std::vector<index_t> hist_ws_;
     std::vector<T> R_save_;
     std::int64_t accepted_ = 0;
+    std::uint64_t rng_ = 0;
     std::int64_t passes_ = 0, epochs_ = 0, grad_columns_ = 0;
 };
 
