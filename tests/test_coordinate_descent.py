@@ -386,6 +386,8 @@ def test_bad_parameters(params, exc, match):
     ("1d_X", ValueError, "X: expected a 2-d array"),
     ("complex_X", ValueError, "X: Complex data not supported"),
     ("string_X", TypeError, "X"),
+    ("object_string_X", ValueError, "X: could not convert"),
+    ("object_string_y", ValueError, "y: could not convert"),
     ("none_y", ValueError, "requires y"),
     ("neg_weight", ValueError, "sample_weight"),
     ("nan_weight", ValueError, "sample_weight"),
@@ -416,6 +418,12 @@ def test_bad_data(case, exc, match):
         X = X + 1j
     elif case == "string_X":
         X = X.astype(str)
+    elif case == "object_string_X":
+        X = X.astype(object)
+        X[0, 0] = "a"
+    elif case == "object_string_y":
+        y = y.astype(object)
+        y[0] = "a"
     elif case == "none_y":
         y = None
     elif case == "neg_weight":

@@ -273,7 +273,7 @@ def design_matrix(X, name="X", *, dtype=None):
             "data either using array.reshape(-1, 1) if your data has a single feature or "
             "array.reshape(1, -1) if it contains a single sample.")
     target = _numeric_dtype(a.dtype, name) if dtype is None else np.dtype(dtype)
-    a = np.asarray(a, dtype=target, order="F") if a.dtype == target else a.astype(target, order="F")
+    a = np.asarray(a, dtype=target, order="F") if a.dtype == target else _cast(a, target, name)
     if not (a.flags.f_contiguous or a.shape[0] <= 1) or not a.flags.aligned:
         a = np.asfortranarray(a)
         if not a.flags.aligned:
@@ -281,6 +281,15 @@ def design_matrix(X, name="X", *, dtype=None):
     _check_shape(a.shape, name)
     _all_finite(a, name)
     return a
+
+
+def _cast(a, dtype, name, order="F"):
+    """a.astype(dtype), with the argument's name in the error (object arrays may hold
+    anything)."""
+    try:
+        return a.astype(dtype, order=order)
+    except (TypeError, ValueError) as e:
+        raise type(e)(f"{name}: {e}") from e
 
 
 def _check_shape(shape, name):
@@ -301,7 +310,7 @@ def target_array(y, n_samples, dtype, name="y"):
     if a.ndim == 0 or a.ndim > 2:
         raise ValueError(f"{name}: expected a 1-d or 2-d array, got shape {a.shape}")
     _numeric_dtype(a.dtype, name)
-    a = np.ascontiguousarray(a, dtype=dtype) if a.ndim == 1 else np.asfortranarray(a, dtype=dtype)
+    a = _cast(a, dtype, name, order="C" if a.ndim == 1 else "F")
     if a.shape[0] != n_samples:
         raise ValueError(f"{name}: has {a.shape[0]} samples, but X has {n_samples}")
     _all_finite(a, name)
