@@ -101,6 +101,11 @@ def test_estimator_matches_sklearn(dtype, shape, layout, fit_intercept, weighted
         assert (est.coef_ >= 0).all()
 
 
+def test_path_static_methods():
+    assert fastreg.Lasso.path is fastreg.lasso_path
+    assert fastreg.ElasticNet.path is fastreg.enet_path
+
+
 def test_lasso_is_enet_with_l1_ratio_one():
     X, y, _ = _problem("wide")
     a = fastreg.Lasso(alpha=0.3, tol=1e-12).fit(X, y)

@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import _validation as v
 from .._base import BaseEstimator, RegressorMixin
-from ._coordinate_descent import _random_seed, _solve_path, _warn_not_converged
+from ._coordinate_descent import _random_seed, _solve_path, _warn_not_converged, enet_path
 
 
 class ElasticNet(RegressorMixin, BaseEstimator):
@@ -72,6 +72,8 @@ class ElasticNet(RegressorMixin, BaseEstimator):
     feature_names_in_ : ndarray of str
         Column names of X, when X had string column names (a DataFrame).
     """
+
+    path = staticmethod(enet_path)
 
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, precompute=False,
                  max_iter=1000, copy_X=True, tol=1e-4, warm_start=False, positive=False,

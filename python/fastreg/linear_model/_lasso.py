@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ._coordinate_descent import lasso_path
 from ._enet import ElasticNet
 
 
@@ -26,6 +27,8 @@ selection, penalty_factor, standardize, n_threads
 feature_names_in_
         As for :class:`fastreg.ElasticNet`.
     """
+
+    path = staticmethod(lasso_path)
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, precompute=False, max_iter=1000,
                  copy_X=True, tol=1e-4, warm_start=False, positive=False, random_state=None,
