@@ -677,3 +677,16 @@ def test_random_selection(layout):
         c = fastreg.ElasticNet(alpha=0.05, selection="random", random_state=rs,
                                tol=1e-12, max_iter=100_000).fit(Xl, y, sample_weight=sw)
         _assert_close(c.coef_, ref.coef_, 1e-6, "coef_")
+
+
+def test_small_alpha_on_wide_data_grows_the_working_set():
+    rng = np.random.default_rng(28)
+    X = rng.standard_normal((60, 3000))
+    y = X[:, :30] @ rng.standard_normal(30) + 0.1 * rng.standard_normal(60)
+    amax = _alpha_max(X, y, None, 1.0, True)
+    est = fastreg.Lasso(alpha=0.02 * amax, tol=1e-12, max_iter=100_000).fit(X, y)
+    ref = sklm.Lasso(alpha=0.02 * amax, tol=1e-12, max_iter=100_000).fit(X, y)
+    _assert_close(est.coef_, ref.coef_, 1e-6, "coef_")
+    viol, _ = _kkt_violation(X, y, None, est.coef_, est.intercept_, 0.02 * amax, 1.0)
+    assert viol < 1e-7
+    assert est.full_passes_ < 15

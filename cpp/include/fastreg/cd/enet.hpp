@@ -166,13 +166,23 @@ public:
         ws_.clear();
         index_t usable = 0;
         const double thr = 2.0 * l1 - l1_prev;
+        std::vector<index_t> strong;
         for (index_t j = 0; j < p_; ++j) {
             if (nrm_[j] <= 0.0) continue;
             ++usable;
-            if (!screen || w_[j] != 0.0 || pf_[j] <= 0.0 ||
-                (opt_.positive ? g_[j] : std::fabs(g_[j])) >= pf_[j] * thr)
+            if (!screen || w_[j] != 0.0 || pf_[j] <= 0.0)
                 ws_.push_back(j);
+            else if (score(j) >= thr)
+                strong.push_back(j);
         }
+        // the strong set joins the working set, but not more than about as many features
+        // as it already has (a far jump down the path, or a single small alpha, would
+        // otherwise bring in most of X): the best scored ones, the rest through KKT checks
+        keep_best(strong, grow_limit());
+        std::vector<index_t> merged;
+        merged.reserve(ws_.size() + strong.size());
+        std::merge(ws_.begin(), ws_.end(), strong.begin(), strong.end(), std::back_inserter(merged));
+        ws_.swap(merged);
         full_ws_ = index_t(ws_.size()) == usable;
         usable_ = usable;
 
@@ -282,6 +292,7 @@ public:
         } else {
             for (const index_t j : unc_) consider(j);
         }
+        keep_best(add, grow_limit());  // the working set at most doubles
         if (!add.empty()) {
             std::vector<index_t> merged;
             merged.reserve(ws_.size() + add.size());
@@ -290,6 +301,25 @@ public:
             full_ws_ = index_t(ws_.size()) == usable_;
         }
         return false;
+    }
+
+    // How close feature j is to entering the model, in units of its penalty:
+    // |g_j| / pf_j (g_j / pf_j when positive).
+    double score(index_t j) const {
+        return (opt_.positive ? g_[j] : std::fabs(g_[j])) / pf_[j];
+    }
+
+    // Features added to the working set at once: as many as it holds, at least MIN_GROWTH.
+    static constexpr index_t MIN_GROWTH = 64;
+    index_t grow_limit() const { return std::max<index_t>(MIN_GROWTH, index_t(ws_.size())); }
+
+    // Keeps the `limit` best scored of `set`, sorted by index.
+    void keep_best(std::vector<index_t>& set, index_t limit) const {
+        if (index_t(set.size()) <= limit) return;
+        std::nth_element(set.begin(), set.begin() + limit, set.end(),
+                         [&](index_t a, index_t b) { return score(a) > score(b); });
+        set.resize(limit);
+        std::sort(set.begin(), set.end());
     }
 
     // Anderson acceleration of the epochs (as in celer and skglm): every ANDERSON_K epochs
