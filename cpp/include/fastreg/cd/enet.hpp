@@ -26,6 +26,8 @@
 // last full pass; the rest are computed, or all of X when they are many. A full gradient
 // X~^T v r is parallel over columns (OpenMP) and is the unit of cost, reported as
 // `full_passes`; `grad_columns` counts all gradient entries computed outside epochs.
+// The working set grows at most geometrically, best scored features first, and its epochs
+// are accelerated by Anderson extrapolation.
 #ifndef FASTREG_CD_ENET_HPP
 #define FASTREG_CD_ENET_HPP
 
@@ -36,6 +38,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <iterator>
 #include <limits>
 #include <vector>
 
