@@ -690,3 +690,44 @@ def test_small_alpha_on_wide_data_grows_the_working_set():
     viol, _ = _kkt_violation(X, y, None, est.coef_, est.intercept_, 0.02 * amax, 1.0)
     assert viol < 1e-7
     assert est.full_passes_ < 15
+
+
+@pytest.mark.parametrize("shape", ["wide", "tall"])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+@pytest.mark.parametrize("standardize", [False, True])
+def test_gram_updates_match(dtype, shape, fit_intercept, weighted, l1_ratio, standardize):
+    X, y, sw = _problem(shape, seed=29)
+    sw = sw if weighted else None
+    X = X.astype(dtype, order="F")
+    kw = dict(alpha=0.05, l1_ratio=l1_ratio, fit_intercept=fit_intercept, tol=TOL[dtype],
+              max_iter=100_000, standardize=standardize, positive=l1_ratio == 0.5)
+    a = fastreg.ElasticNet(precompute=True, **kw).fit(X, y, sample_weight=sw)
+    b = fastreg.ElasticNet(precompute=False, **kw).fit(X, y, sample_weight=sw)
+    _assert_close(a.coef_, b.coef_, RTOL[dtype], "coef_")
+    _assert_close(a.intercept_, b.intercept_, RTOL[dtype], "intercept_")
+    if not standardize:
+        kw.pop("standardize")
+        ref = sklm.ElasticNet(**{**kw, "tol": 1e-12}).fit(X.astype(np.float64), y, sample_weight=sw)
+        _assert_close(a.coef_, ref.coef_, RTOL[dtype], "coef_")
+
+
+def test_gram_path_on_tall_data():
+    rng = np.random.default_rng(30)
+    X = np.asfortranarray(rng.standard_normal((2000, 20)) + 3.0)
+    y = X[:, :4] @ rng.standard_normal(4) + rng.standard_normal(2000)
+    pf = np.ones(20)
+    pf[7] = 0.0
+    out = {}
+    for pre in ("auto", False):  # auto: n >= 10 p, Gram updates
+        out[pre] = fastreg.lasso_path(X, y, alphas=20, eps=1e-3, tol=1e-12, precompute=pre,
+                                      fit_intercept=True, penalty_factor=pf,
+                                      return_intercept=True, max_iter=100_000)
+    np.testing.assert_allclose(out["auto"][0], out[False][0], rtol=1e-10)
+    _assert_close(out["auto"][1], out[False][1], 1e-7, "coefs")
+    _assert_close(out["auto"][3], out[False][3], 1e-7, "intercepts")
+    with pytest.raises(ValueError, match="precompute"):
+        fastreg.lasso_path(X, y, precompute="sometimes")
+    with pytest.raises(TypeError, match="precompute"):
+        fastreg.Lasso(precompute=None).fit(X, y)

@@ -23,6 +23,7 @@ ESTIMATORS = [
     fastreg.ElasticNet(),
     fastreg.ElasticNet(standardize=True, positive=True),
     fastreg.Lasso(selection="random", random_state=0),
+    fastreg.ElasticNet(precompute=True),
 ]
 
 

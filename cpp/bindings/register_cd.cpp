@@ -71,7 +71,7 @@ py::tuple run_path(const M& X, const T* y, const T* sw, const T* pf, const T* co
 PathArgs path_args(const std::optional<arr<double>>& alphas, index_t n_alphas, double eps,
                    double l1_ratio, bool fit_intercept, bool standardize, bool positive,
                    double tol, index_t max_iter, bool screening, int n_threads, bool acceleration, bool random,
-                   std::uint64_t seed) {
+                   std::uint64_t seed, int gram) {
     if (max_iter < 1) throw py::value_error("max_iter: must be at least 1");
     if (alphas && alphas->ndim() != 1) throw py::value_error("alphas: expected a 1-d array");
     PathArgs a{alphas, n_alphas, eps, {}};
@@ -86,6 +86,7 @@ PathArgs path_args(const std::optional<arr<double>>& alphas, index_t n_alphas, d
     a.opt.acceleration = acceleration;
     a.opt.random = random;
     a.opt.seed = seed;
+    a.opt.gram = gram;
     return a;
 }
 
@@ -94,7 +95,8 @@ PathArgs path_args(const std::optional<arr<double>>& alphas, index_t n_alphas, d
     py::arg("eps") = 1e-3, py::arg("l1_ratio") = 1.0, py::arg("fit_intercept") = false,      \
     py::arg("standardize") = false, py::arg("positive") = false, py::arg("tol") = 1e-4,      \
     py::arg("max_iter") = 1000, py::arg("screening") = true, py::arg("n_threads") = 0, \
-    py::arg("acceleration") = true, py::arg("random") = false, py::arg("seed") = 0
+    py::arg("acceleration") = true, py::arg("random") = false, py::arg("seed") = 0, \
+    py::arg("gram") = -1
 
 template <class T>
 void bind_dense(py::module_& m) {
@@ -104,7 +106,7 @@ void bind_dense(py::module_& m) {
            std::optional<arr<T>> coef_init, std::optional<arr<double>> alphas, index_t n_alphas,
            double eps, double l1_ratio, bool fit_intercept, bool standardize, bool positive,
            double tol, index_t max_iter, bool screening, int n_threads, bool acceleration,
-           bool random, std::uint64_t seed) {
+           bool random, std::uint64_t seed, int gram) {
             if (X.ndim() != 2) throw py::value_error("X: expected a 2-d array");
             const index_t n = X.shape(0), p = X.shape(1);
             if (n < 1 || p < 1) throw py::value_error("X: needs at least one row and one column");
@@ -124,7 +126,7 @@ void bind_dense(py::module_& m) {
             D.ld = ld;
             const PathArgs a = path_args(alphas, n_alphas, eps, l1_ratio, fit_intercept,
                                          standardize, positive, tol, max_iter, screening,
-                                         n_threads, acceleration, random, seed);
+                                         n_threads, acceleration, random, seed, gram);
             return run_path<T>(D, vector_of<T>(y, n, "y"), vector_of<T>(sw, n, "sample_weight"),
                                vector_of<T>(pf, p, "penalty_factor"),
                                vector_of<T>(coef_init, p, "coef_init"), a);
@@ -142,7 +144,8 @@ void bind_csc(py::module_& m) {
            std::optional<arr<T>> sw, std::optional<arr<T>> pf, std::optional<arr<T>> coef_init,
            std::optional<arr<double>> alphas, index_t n_alphas, double eps, double l1_ratio,
            bool fit_intercept, bool standardize, bool positive, double tol, index_t max_iter,
-           bool screening, int n_threads, bool acceleration, bool random, std::uint64_t seed) {
+           bool screening, int n_threads, bool acceleration, bool random, std::uint64_t seed,
+           int gram) {
             if (indptr.ndim() != 1 || indptr.shape(0) < 2)
                 throw py::value_error("indptr: expected at least 2 entries");
             const index_t p = indptr.shape(0) - 1;
@@ -168,7 +171,7 @@ void bind_csc(py::module_& m) {
             C.p = p;
             const PathArgs a = path_args(alphas, n_alphas, eps, l1_ratio, fit_intercept,
                                          standardize, positive, tol, max_iter, screening,
-                                         n_threads, acceleration, random, seed);
+                                         n_threads, acceleration, random, seed, gram);
             return run_path<T>(C, vector_of<T>(y, n, "y"), vector_of<T>(sw, n, "sample_weight"),
                                vector_of<T>(pf, p, "penalty_factor"),
                                vector_of<T>(coef_init, p, "coef_init"), a);

@@ -48,6 +48,27 @@ FASTREG_INLINE void axpby_impl(T a, const T* FASTREG_RESTRICT x, T b, T* FASTREG
     for (index_t i = 0; i < n; ++i) y[i] += a * x[i] + b;
 }
 
+template <class T>
+FASTREG_INLINE double cdot_impl(const T* FASTREG_RESTRICT x, double cx, const T* FASTREG_RESTRICT y,
+                                double cy, const T* FASTREG_RESTRICT v, index_t n) {
+    constexpr index_t L = 8;
+    double acc[L] = {};
+    index_t i = 0;
+    if (v) {
+        for (; i + L <= n; i += L)
+            for (index_t k = 0; k < L; ++k)
+                acc[k] += double(v[i + k]) * (double(x[i + k]) - cx) * (double(y[i + k]) - cy);
+        for (index_t k = 0; i < n; ++i, ++k) acc[k] += double(v[i]) * (double(x[i]) - cx) * (double(y[i]) - cy);
+    } else {
+        for (; i + L <= n; i += L)
+            for (index_t k = 0; k < L; ++k) acc[k] += (double(x[i + k]) - cx) * (double(y[i + k]) - cy);
+        for (index_t k = 0; i < n; ++i, ++k) acc[k] += (double(x[i]) - cx) * (double(y[i]) - cy);
+    }
+    double s = 0.0;
+    for (index_t k = 0; k < L; ++k) s += acc[k];
+    return s;
+}
+
 template <class T, class I>
 FASTREG_INLINE T sdot_impl(const T* FASTREG_RESTRICT x, const I* FASTREG_RESTRICT idx, index_t nnz,
                            const T* FASTREG_RESTRICT y) {
@@ -84,7 +105,10 @@ FASTREG_INLINE void saxpy_impl(T a, const T* FASTREG_RESTRICT x, const I* FASTRE
         return dot3_impl(x, v, y, n);                                                          \
     }                                                                                          \
     FASTREG_CLONES void axpy(T a, const T* x, T* y, index_t n) { axpy_impl(a, x, y, n); }     \
-    FASTREG_CLONES void axpby(T a, const T* x, T b, T* y, index_t n) { axpby_impl(a, x, b, y, n); }
+    FASTREG_CLONES void axpby(T a, const T* x, T b, T* y, index_t n) { axpby_impl(a, x, b, y, n); } \
+    FASTREG_CLONES double cdot(const T* x, double cx, const T* y, double cy, const T* v, index_t n) { \
+        return cdot_impl(x, cx, y, cy, v, n);                                                  \
+    }
 FASTREG_VEC_DENSE(float)
 FASTREG_VEC_DENSE(double)
 #undef FASTREG_VEC_DENSE

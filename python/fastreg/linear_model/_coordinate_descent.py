@@ -25,7 +25,7 @@ from ..exceptions import ConvergenceWarning, sklearn_compatible
 
 def _solve_path(X, y, *, l1_ratio, alphas, eps, fit_intercept, standardize, positive, tol,
                 max_iter, sample_weight=None, penalty_factor=None, coef_init=None,
-                screening=True, n_threads=None, acceleration=True, seed=None):
+                screening=True, n_threads=None, acceleration=True, seed=None, gram=-1):
     """Runs the core on validated input (X from design_matrix, y 1-d of X's dtype).
 
     alphas: an int (grid size, generated from alpha_max down to alpha_max * eps) or a
@@ -42,7 +42,7 @@ def _solve_path(X, y, *, l1_ratio, alphas, eps, fit_intercept, standardize, posi
                    positive=bool(positive), tol=float(tol), max_iter=int(max_iter),
                    screening=bool(screening), n_threads=0 if n_threads is None else int(n_threads),
                    acceleration=bool(acceleration), random=seed is not None,
-                   seed=0 if seed is None else int(seed))
+                   seed=0 if seed is None else int(seed), gram=int(gram))
     if v.is_sparse(X):
         out = _core.enet_path_csc(X.data, X.indices, X.indptr, X.shape[0], y, sample_weight,
                                   penalty_factor, coef_init, **options)
@@ -51,6 +51,20 @@ def _solve_path(X, y, *, l1_ratio, alphas, eps, fit_intercept, standardize, posi
     alphas, coefs, intercepts, gaps, n_iter, converged, stats = out
     return dict(alphas=alphas, coefs=coefs, intercepts=intercepts, dual_gaps=gaps,
                 n_iter=n_iter, converged=converged.astype(bool), **stats)
+
+
+def _gram_mode(precompute):
+    """scikit-learn's `precompute` as the core's Gram mode: 1 on, 0 off, -1 automatic (also
+    for a precomputed Gram matrix, which is not used: the core builds its own)."""
+    if isinstance(precompute, str):
+        if precompute != "auto":
+            raise ValueError(f"precompute: must be a bool, 'auto' or an array, got {precompute!r}")
+        return -1
+    if isinstance(precompute, (bool, np.bool_)):
+        return int(bool(precompute))
+    if hasattr(precompute, "shape"):
+        return -1
+    raise TypeError(f"precompute: must be a bool, 'auto' or an array, got {type(precompute).__name__}")
 
 
 def _random_seed(random_state):
@@ -106,9 +120,13 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=100, n_alphas=None, precom
         decreasing before use).
     n_alphas : int, optional
         Older spelling of ``alphas`` as a grid size.
-    precompute, Xy, copy_X, verbose, check_input
+    precompute : bool or 'auto', default='auto'
+        Covariance (Gram) updates for dense X: True, False, or 'auto' (when
+        n_samples >= 10 n_features and n_features <= 4096). A precomputed Gram matrix is
+        accepted and not used (treated as 'auto').
+    Xy, copy_X, verbose, check_input
         Accepted for compatibility with scikit-learn and ignored (X is never copied or
-        modified; no Gram matrix is used).
+        modified).
     coef_init : array-like of shape (n_features,), optional
         Starting coefficients (warm start) for the first alpha.
     return_n_iter : bool, default=False
@@ -150,7 +168,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=100, n_alphas=None, precom
     ConvergenceWarning
         When some alpha did not reach the tolerance within ``max_iter`` epochs.
     """
-    del precompute, Xy, copy_X, verbose, check_input
+    del Xy, copy_X, verbose, check_input
+    gram = _gram_mode(precompute)
     if n_alphas is not None:
         alphas = n_alphas
     l1_ratio = v.unit_interval(l1_ratio, "l1_ratio")
@@ -174,7 +193,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=100, n_alphas=None, precom
         standardize=standardize, positive=positive, tol=tol, max_iter=max_iter,
         sample_weight=v.sample_weights(sample_weight, n, X.dtype),
         penalty_factor=v.feature_vector(penalty_factor, p, X.dtype, "penalty_factor"),
-        coef_init=v.coef_vector(coef_init, p, X.dtype), n_threads=n_threads)
+        coef_init=v.coef_vector(coef_init, p, X.dtype), n_threads=n_threads, gram=gram)
     _warn_not_converged(result)
     out = [result["alphas"], result["coefs"], result["dual_gaps"]]
     if return_intercept:

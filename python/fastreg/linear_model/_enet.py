@@ -6,7 +6,8 @@ import numpy as np
 
 from .. import _validation as v
 from .._base import BaseEstimator, RegressorMixin
-from ._coordinate_descent import _random_seed, _solve_path, _warn_not_converged, enet_path
+from ._coordinate_descent import (_gram_mode, _random_seed, _solve_path, _warn_not_converged,
+                                  enet_path)
 
 
 class ElasticNet(RegressorMixin, BaseEstimator):
@@ -28,7 +29,9 @@ class ElasticNet(RegressorMixin, BaseEstimator):
     fit_intercept : bool, default=True
         Fit an unpenalized intercept; X and y are centered implicitly, X is never copied.
     precompute : bool or 'auto', default=False
-        Accepted for compatibility; no Gram matrix is used yet.
+        Covariance (Gram) updates for dense X: True, False, or 'auto' (when
+        n_samples >= 10 n_features and n_features <= 4096). A precomputed Gram matrix is
+        accepted and not used (treated as 'auto').
     max_iter : int, default=1000
         Maximum number of epochs.
     copy_X : bool, default=True
@@ -129,6 +132,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         if self.selection not in ("cyclic", "random"):
             raise ValueError(f"selection: must be 'cyclic' or 'random', got {self.selection!r}")
         seed = _random_seed(self.random_state) if self.selection == "random" else None
+        gram = _gram_mode(self.precompute)
         X = v.design_matrix(X)
         n, p = X.shape
         y = v.target_array(y, n, X.dtype)
@@ -151,7 +155,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
                 alphas=np.array([alpha]), eps=1e-3, fit_intercept=fit_intercept,
                 standardize=standardize, positive=positive, tol=tol, max_iter=max_iter,
                 sample_weight=sw, penalty_factor=pf, coef_init=init, n_threads=n_threads,
-                seed=None if seed is None else (seed + t) % 2**64)
+                seed=None if seed is None else (seed + t) % 2**64, gram=gram)
             _warn_not_converged(result, stacklevel=3)
             coef[t] = result["coefs"][:, 0]
             intercept[t] = result["intercepts"][0]

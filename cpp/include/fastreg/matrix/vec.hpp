@@ -23,6 +23,10 @@ void axpy(double a, const double* x, double* y, index_t n);
 void axpby(float a, const float* x, float b, float* y, index_t n);
 void axpby(double a, const double* x, double b, double* y, index_t n);
 
+// sum_i v[i] (x[i] - cx) (y[i] - cy), accumulated in double; v may be null (all 1)
+double cdot(const float* x, double cx, const float* y, double cy, const float* v, index_t n);
+double cdot(const double* x, double cx, const double* y, double cy, const double* v, index_t n);
+
 // Sparse column (values, row indices, count) against a dense vector.
 // sum_k x[k] * y[idx[k]]
 float sdot(const float* x, const std::int32_t* idx, index_t nnz, const float* y);
