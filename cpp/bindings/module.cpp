@@ -7,6 +7,7 @@ namespace fastreg::bindings {
 void register_info(py::module_& m);
 void register_prox(py::module_& m);
 void register_dropout(py::module_& m);
+void register_cd(py::module_& m);
 }  // namespace fastreg::bindings
 
 PYBIND11_MODULE(_core, m) {
@@ -14,4 +15,5 @@ PYBIND11_MODULE(_core, m) {
     fastreg::bindings::register_info(m);
     fastreg::bindings::register_prox(m);
     fastreg::bindings::register_dropout(m);
+    fastreg::bindings::register_cd(m);
 }

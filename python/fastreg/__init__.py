@@ -20,6 +20,11 @@ _LAZY = {
     "dropout_mask": "kernels",
     "set_num_threads": "_threads",
     "get_num_threads": "_threads",
+    "Lasso": "linear_model",
+    "ElasticNet": "linear_model",
+    "lasso_path": "linear_model",
+    "enet_path": "linear_model",
+    "ConvergenceWarning": "exceptions",
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]

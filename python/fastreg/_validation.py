@@ -192,3 +192,233 @@ def output(out, like, inputs=()):
         if _overlaps(a, out):
             raise ValueError(f"out: overlaps {name} (only out={name} itself, for in place, is allowed)")
     return out
+
+
+# ---------------------------------------------------------------------------------------
+# Linear models: design matrices, targets, weights and solver parameters.
+#
+# X keeps float32 or float64 (anything else becomes float64), dense X becomes F-ordered
+# (a copy only when it is not already), sparse X becomes CSC with sorted, unique indices
+# (a copy only when it is not already canonical CSC). y and the weights follow X's dtype.
+# scipy is imported only when X is a scipy sparse matrix or array.
+
+
+def is_sparse(a) -> bool:
+    """True for a scipy.sparse matrix or array, without importing scipy."""
+    module = type(a).__module__
+    if not module.startswith("scipy.sparse"):
+        return False
+    import scipy.sparse
+
+    return scipy.sparse.issparse(a)
+
+
+def _numeric_dtype(dtype, name):
+    if dtype.kind == "c":
+        raise ValueError(f"{name}: Complex data not supported")
+    if dtype in (np.float32, np.float64):
+        return dtype
+    if dtype.kind in "biuf" or dtype.kind == "O":
+        return np.dtype(np.float64)
+    raise TypeError(f"{name}: expected real numbers, got dtype {dtype}")
+
+
+def _all_finite(a, name):
+    """ValueError when a holds NaN or infinity. A sum first (one read of a, no temporary the
+    size of a); only when it is not finite, the elementwise check, a block at a time."""
+    if not a.size:
+        return
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(np.sum(a, dtype=np.float64)):
+            return
+    if a.flags.c_contiguous or a.flags.f_contiguous:
+        flat = a.reshape(-1, order="C" if a.flags.c_contiguous else "F")  # a view
+        step = 1 << 16
+        blocks = [flat[i:i + step] for i in range(0, flat.size, step)]
+    else:
+        blocks = [a]
+    for block in blocks:
+        if np.isnan(block).any():
+            raise ValueError(f"Input {name} contains NaN.")
+    for block in blocks:
+        if np.isinf(block).any():
+            raise ValueError(f"Input {name} contains infinity.")
+
+
+def design_matrix(X, name="X", *, dtype=None):
+    """X as an F-ordered float32/float64 ndarray or a canonical scipy CSC matrix/array.
+
+    ``dtype`` forces a dtype (used for prediction with a fitted model's dtype)."""
+    if X is None:
+        raise TypeError(f"{name}: expected a 2-d array or sparse matrix, got None")
+    if is_sparse(X):
+        if X.ndim != 2:
+            raise ValueError(f"{name}: expected a 2-d sparse matrix")
+        target = _numeric_dtype(np.dtype(X.dtype), name) if dtype is None else np.dtype(dtype)
+        X = X.tocsc()  # no copy when already CSC
+        if X.dtype != target:
+            X = X.astype(target)
+        if X.indices.dtype != X.indptr.dtype or X.indices.dtype not in (np.int32, np.int64):
+            X = X.copy()
+            X.indices = X.indices.astype(np.int64)
+            X.indptr = X.indptr.astype(np.int64)
+        if not X.has_canonical_format:
+            X = X.copy()
+            X.sum_duplicates()
+        _check_shape(X.shape, name)
+        _all_finite(X.data, name)
+        return X
+    if hasattr(X, "__array__") or isinstance(X, (list, tuple)):
+        a = np.asarray(X)
+    else:
+        raise TypeError(f"{name}: expected an array-like or a sparse matrix, got {type(X).__name__}")
+    if a.ndim != 2:
+        raise ValueError(
+            f"{name}: expected a 2-d array, got {a.ndim}-d with shape {a.shape}. Reshape your "
+            "data either using array.reshape(-1, 1) if your data has a single feature or "
+            "array.reshape(1, -1) if it contains a single sample.")
+    target = _numeric_dtype(a.dtype, name) if dtype is None else np.dtype(dtype)
+    a = np.asarray(a, dtype=target, order="F") if a.dtype == target else _cast(a, target, name)
+    if not (a.flags.f_contiguous or a.shape[0] <= 1) or not a.flags.aligned:
+        a = np.asfortranarray(a)
+        if not a.flags.aligned:
+            a = a.copy(order="F")
+    _check_shape(a.shape, name)
+    _all_finite(a, name)
+    return a
+
+
+def _cast(a, dtype, name, order="F"):
+    """a.astype(dtype), with the argument's name in the error (object arrays may hold
+    anything)."""
+    try:
+        return a.astype(dtype, order=order)
+    except (TypeError, ValueError) as e:
+        raise type(e)(f"{name}: {e}") from e
+
+
+def _check_shape(shape, name):
+    n, p = shape
+    if n < 1:
+        raise ValueError(f"{name}: found array with 0 sample(s) (shape={shape}) while a minimum of 1 is required.")
+    if p < 1:
+        raise ValueError(f"{name}: found array with 0 feature(s) (shape={shape}) while a minimum of 1 is required.")
+
+
+def target_array(y, n_samples, dtype, name="y"):
+    """y as a contiguous 1-d or 2-d array of X's dtype, with n_samples rows."""
+    if y is None:
+        raise ValueError(f"{name}: this estimator requires y to be passed, but the target y is None")
+    if is_sparse(y):
+        raise TypeError(f"{name}: sparse targets are not supported")
+    a = np.asarray(y)
+    if a.ndim == 0 or a.ndim > 2:
+        raise ValueError(f"{name}: expected a 1-d or 2-d array, got shape {a.shape}")
+    _numeric_dtype(a.dtype, name)
+    a = _cast(a, dtype, name, order="C" if a.ndim == 1 else "F")
+    if a.shape[0] != n_samples:
+        raise ValueError(f"{name}: has {a.shape[0]} samples, but X has {n_samples}")
+    _all_finite(a, name)
+    return a
+
+
+def sample_weights(sample_weight, n_samples, dtype):
+    """None (equal weights) or a contiguous array of n_samples non-negative finite weights
+    with a positive sum, of X's dtype. A scalar means equal weights."""
+    if sample_weight is None:
+        return None
+    a = sample_weight if isinstance(sample_weight, numbers.Real) else np.asarray(sample_weight)
+    if np.ndim(a) == 0:
+        w = real_scalar(a, "sample_weight")
+        if not (w > 0 and math.isfinite(w)):
+            raise ValueError(f"sample_weight: a scalar weight must be positive and finite, got {w}")
+        return None
+    _numeric_dtype(a.dtype, "sample_weight")
+    a = np.ascontiguousarray(a, dtype=dtype)
+    if a.shape != (n_samples,):
+        raise ValueError(f"sample_weight: expected shape ({n_samples},), got {a.shape}")
+    if not np.isfinite(a).all() or (a < 0).any():
+        raise ValueError("sample_weight: must be finite and non-negative")
+    if not a.sum() > 0:
+        raise ValueError("sample_weight: all weights are zero; they need a positive sum")
+    return a
+
+
+def feature_vector(values, n_features, dtype, name):
+    """None, or a contiguous array of n_features finite non-negative values (a scalar is
+    broadcast)."""
+    if values is None:
+        return None
+    a = np.asarray(values)
+    _numeric_dtype(a.dtype, name)
+    a = np.ascontiguousarray(np.broadcast_to(a, (n_features,)) if a.ndim == 0 else a, dtype=dtype)
+    if a.shape != (n_features,):
+        raise ValueError(f"{name}: expected shape ({n_features},), got {a.shape}")
+    if not np.isfinite(a).all() or (a < 0).any():
+        raise ValueError(f"{name}: must be finite and non-negative")
+    return a
+
+
+def coef_vector(values, n_features, dtype, name="coef_init"):
+    """None, or a contiguous array of n_features finite values."""
+    if values is None:
+        return None
+    a = np.ascontiguousarray(values, dtype=dtype)
+    if a.shape != (n_features,):
+        raise ValueError(f"{name}: expected shape ({n_features},), got {a.shape}")
+    _all_finite(a, name)
+    return a
+
+
+def nonnegative(value, name) -> float:
+    v = real_scalar(value, name)
+    if not (v >= 0.0 and math.isfinite(v)):
+        raise ValueError(f"{name}: must be a finite non-negative number, got {v}")
+    return v
+
+
+def positive_real(value, name) -> float:
+    v = real_scalar(value, name)
+    if not (v > 0.0 and math.isfinite(v)):
+        raise ValueError(f"{name}: must be a finite positive number, got {v}")
+    return v
+
+
+def unit_interval(value, name) -> float:
+    v = real_scalar(value, name)
+    if not 0.0 <= v <= 1.0:
+        raise ValueError(f"{name}: must be in [0, 1], got {v}")
+    return v
+
+
+def positive_int(value, name) -> int:
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name}: expected an int, got bool")
+    try:
+        v = operator.index(value)
+    except TypeError:
+        raise TypeError(f"{name}: expected an int, got {type(value).__name__}") from None
+    if v < 1:
+        raise ValueError(f"{name}: must be at least 1, got {v}")
+    return v
+
+
+def boolean(value, name) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name}: expected a bool, got {type(value).__name__}")
+    return bool(value)
+
+
+def alpha_grid(alphas, name="alphas"):
+    """An int (the grid size) or a 1-d array of non-negative finite alphas, sorted
+    decreasing (float64)."""
+    if np.ndim(alphas) == 0 and not isinstance(alphas, (float, np.floating)):
+        return positive_int(alphas, name)
+    a = np.asarray(alphas)
+    if a.ndim != 1 or a.size == 0:
+        raise ValueError(f"{name}: expected an int or a non-empty 1-d array, got shape {a.shape}")
+    _numeric_dtype(a.dtype, name)
+    a = a.astype(np.float64)
+    if not np.isfinite(a).all() or (a < 0).any():
+        raise ValueError(f"{name}: must be finite and non-negative")
+    return np.ascontiguousarray(np.sort(a)[::-1])

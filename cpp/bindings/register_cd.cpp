@@ -1,0 +1,198 @@
+// Coordinate descent: the elastic-net path for dense (F-ordered) and CSC sparse X. Python
+// (fastreg.linear_model) has validated values and chosen dtypes; this checks what memory
+// safety needs (shapes, strides, index bounds), then releases the GIL.
+#include "arrays.hpp"
+#include "fastreg/cd/enet.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace fastreg::bindings {
+
+namespace {
+
+template <class T>
+using arr = py::array_t<T, 0>;  // any strides; with noconvert() the dtype must match exactly
+
+template <class T>
+const T* vector_of(const std::optional<arr<T>>& a, index_t n, const char* name) {
+    if (!a) return nullptr;
+    if (a->ndim() != 1 || a->shape(0) != n)
+        throw py::value_error(std::string(name) + ": expected shape (" + std::to_string(n) + ",)");
+    if (n > 1 && a->strides(0) != py::ssize_t(sizeof(T)))
+        throw py::value_error(std::string(name) + ": must be contiguous");
+    return a->data();
+}
+
+struct PathArgs {
+    std::optional<arr<double>> alphas;
+    index_t n_alphas;
+    double eps;
+    cd::EnetOptions opt;
+};
+
+template <class T, class M>
+py::tuple run_path(const M& X, const T* y, const T* sw, const T* pf, const T* coef_init,
+                   const PathArgs& a) {
+    const bool generate = !a.alphas;
+    const index_t k = generate ? a.n_alphas : index_t(a.alphas->shape(0));
+    if (k < 1) throw py::value_error("alphas: at least one alpha is needed");
+    const index_t p = X.p;
+    py::array_t<double> alphas(k);
+    if (!generate) {
+        const double* src = vector_of<double>(a.alphas, k, "alphas");
+        std::copy(src, src + k, alphas.mutable_data());
+    }
+    py::array_t<T, py::array::f_style> coefs({p, k});
+    py::array_t<T> intercepts(k);
+    py::array_t<double> gaps(k);
+    py::array_t<std::int64_t> n_iter(k);
+    py::array_t<std::uint8_t> converged(k);
+    cd::PathOutput<T> out;
+    out.coefs = coefs.mutable_data();
+    out.intercepts = intercepts.mutable_data();
+    out.gaps = gaps.mutable_data();
+    out.n_iter = n_iter.mutable_data();
+    out.converged = converged.mutable_data();
+    double* al = alphas.mutable_data();
+    {
+        py::gil_scoped_release nogil;
+        cd::enet_path<T, M>(X, y, sw, pf, coef_init, al, k, generate, a.eps, a.opt, out);
+    }
+    py::dict stats;
+    stats["tol_scaled"] = out.tol_scaled;
+    stats["full_passes"] = out.full_passes;
+    stats["epochs"] = out.epochs;
+    stats["grad_columns"] = out.grad_columns;
+    return py::make_tuple(alphas, coefs, intercepts, gaps, n_iter, converged, stats);
+}
+
+PathArgs path_args(const std::optional<arr<double>>& alphas, index_t n_alphas, double eps,
+                   double l1_ratio, bool fit_intercept, bool standardize, bool positive,
+                   double tol, index_t max_iter, bool screening, int n_threads, bool acceleration, bool random,
+                   std::uint64_t seed, int gram) {
+    if (max_iter < 1) throw py::value_error("max_iter: must be at least 1");
+    if (alphas && alphas->ndim() != 1) throw py::value_error("alphas: expected a 1-d array");
+    PathArgs a{alphas, n_alphas, eps, {}};
+    a.opt.l1_ratio = l1_ratio;
+    a.opt.fit_intercept = fit_intercept;
+    a.opt.standardize = standardize;
+    a.opt.positive = positive;
+    a.opt.tol = tol;
+    a.opt.max_iter = max_iter;
+    a.opt.screening = screening;
+    a.opt.n_threads = n_threads;
+    a.opt.acceleration = acceleration;
+    a.opt.random = random;
+    a.opt.seed = seed;
+    a.opt.gram = gram;
+    return a;
+}
+
+#define FASTREG_PATH_OPTION_ARGS                                                              \
+    py::arg("alphas").noconvert() = py::none(), py::arg("n_alphas") = 100,                   \
+    py::arg("eps") = 1e-3, py::arg("l1_ratio") = 1.0, py::arg("fit_intercept") = false,      \
+    py::arg("standardize") = false, py::arg("positive") = false, py::arg("tol") = 1e-4,      \
+    py::arg("max_iter") = 1000, py::arg("screening") = true, py::arg("n_threads") = 0, \
+    py::arg("acceleration") = true, py::arg("random") = false, py::arg("seed") = 0, \
+    py::arg("gram") = -1
+
+template <class T>
+void bind_dense(py::module_& m) {
+    m.def(
+        "enet_path_dense",
+        [](arr<T> X, arr<T> y, std::optional<arr<T>> sw, std::optional<arr<T>> pf,
+           std::optional<arr<T>> coef_init, std::optional<arr<double>> alphas, index_t n_alphas,
+           double eps, double l1_ratio, bool fit_intercept, bool standardize, bool positive,
+           double tol, index_t max_iter, bool screening, int n_threads, bool acceleration,
+           bool random, std::uint64_t seed, int gram) {
+            if (X.ndim() != 2) throw py::value_error("X: expected a 2-d array");
+            const index_t n = X.shape(0), p = X.shape(1);
+            if (n < 1 || p < 1) throw py::value_error("X: needs at least one row and one column");
+            const auto item = py::ssize_t(sizeof(T));
+            if (n > 1 && X.strides(0) != item)
+                throw py::value_error("X: must be F-ordered (contiguous columns)");
+            index_t ld = n;
+            if (p > 1) {
+                if (X.strides(1) % item != 0 || X.strides(1) / item < n)
+                    throw py::value_error("X: column stride must be whole elements, at least n");
+                ld = X.strides(1) / item;
+            }
+            matrix::Dense<T> D;
+            D.data = X.data();
+            D.n = n;
+            D.p = p;
+            D.ld = ld;
+            const PathArgs a = path_args(alphas, n_alphas, eps, l1_ratio, fit_intercept,
+                                         standardize, positive, tol, max_iter, screening,
+                                         n_threads, acceleration, random, seed, gram);
+            return run_path<T>(D, vector_of<T>(y, n, "y"), vector_of<T>(sw, n, "sample_weight"),
+                               vector_of<T>(pf, p, "penalty_factor"),
+                               vector_of<T>(coef_init, p, "coef_init"), a);
+        },
+        py::arg("X").noconvert(), py::arg("y").noconvert(), py::arg("sample_weight").noconvert(),
+        py::arg("penalty_factor").noconvert(), py::arg("coef_init").noconvert(),
+        FASTREG_PATH_OPTION_ARGS);
+}
+
+template <class T, class I>
+void bind_csc(py::module_& m) {
+    m.def(
+        "enet_path_csc",
+        [](arr<T> data, arr<I> indices, arr<I> indptr, index_t n, arr<T> y,
+           std::optional<arr<T>> sw, std::optional<arr<T>> pf, std::optional<arr<T>> coef_init,
+           std::optional<arr<double>> alphas, index_t n_alphas, double eps, double l1_ratio,
+           bool fit_intercept, bool standardize, bool positive, double tol, index_t max_iter,
+           bool screening, int n_threads, bool acceleration, bool random, std::uint64_t seed,
+           int gram) {
+            if (indptr.ndim() != 1 || indptr.shape(0) < 2)
+                throw py::value_error("indptr: expected at least 2 entries");
+            const index_t p = indptr.shape(0) - 1;
+            if (n < 1) throw py::value_error("X: needs at least one row");
+            const index_t nnz = data.ndim() == 1 ? data.shape(0) : -1;
+            if (nnz < 0 || indices.ndim() != 1 || indices.shape(0) != nnz)
+                throw py::value_error("X: data and indices must be 1-d of one length");
+            const T* dp = vector_of<T>(data, nnz, "data");
+            const I* ip = vector_of<I>(indices, nnz, "indices");
+            const I* pp = vector_of<I>(indptr, p + 1, "indptr");
+            if (pp[0] < 0 || index_t(pp[p]) > nnz)
+                throw py::value_error("indptr: out of bounds");
+            for (index_t j = 0; j < p; ++j)
+                if (pp[j + 1] < pp[j]) throw py::value_error("indptr: must be non-decreasing");
+            for (index_t k = index_t(pp[0]); k < index_t(pp[p]); ++k)
+                if (ip[k] < 0 || index_t(ip[k]) >= n)
+                    throw py::value_error("indices: row index out of bounds");
+            matrix::Csc<T, I> C;
+            C.data = dp;
+            C.indices = ip;
+            C.indptr = pp;
+            C.n = n;
+            C.p = p;
+            const PathArgs a = path_args(alphas, n_alphas, eps, l1_ratio, fit_intercept,
+                                         standardize, positive, tol, max_iter, screening,
+                                         n_threads, acceleration, random, seed, gram);
+            return run_path<T>(C, vector_of<T>(y, n, "y"), vector_of<T>(sw, n, "sample_weight"),
+                               vector_of<T>(pf, p, "penalty_factor"),
+                               vector_of<T>(coef_init, p, "coef_init"), a);
+        },
+        py::arg("data").noconvert(), py::arg("indices").noconvert(),
+        py::arg("indptr").noconvert(), py::arg("n_rows"), py::arg("y").noconvert(),
+        py::arg("sample_weight").noconvert(), py::arg("penalty_factor").noconvert(),
+        py::arg("coef_init").noconvert(), FASTREG_PATH_OPTION_ARGS);
+}
+
+#undef FASTREG_PATH_OPTION_ARGS
+
+}  // namespace
+
+void register_cd(py::module_& m) {
+    bind_dense<float>(m);
+    bind_dense<double>(m);
+    bind_csc<float, std::int32_t>(m);
+    bind_csc<double, std::int32_t>(m);
+    bind_csc<float, std::int64_t>(m);
+    bind_csc<double, std::int64_t>(m);
+}
+
+}  // namespace fastreg::bindings

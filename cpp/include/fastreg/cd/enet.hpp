@@ -1,0 +1,871 @@
+// Coordinate descent for the elastic net, one target, along a decreasing path of alphas.
+//
+// The problem, with weights v_i = sw_i / sum(sw) (v_i = 1/n without weights):
+//
+//     min_{b0, w}  1/2 sum_i v_i (y_i - b0 - x_i w)^2
+//                  + alpha * l1_ratio * sum_j pf_j |w_j| + alpha * (1 - l1_ratio) / 2 * sum_j pf_j w_j^2
+//
+// which is scikit-learn's ElasticNet objective (1/(2n) ||y - Xw||^2 + ...), with sample
+// weights normalized the way scikit-learn normalizes them, plus glmnet's penalty factors
+// pf_j (not rescaled). The intercept is profiled out by centering y and the columns of X
+// with weighted means; with `standardize` the columns are also divided by their weighted
+// standard deviations. Neither happens to X itself: the solver works with
+// x~_j = (x_j - mu_j) / s_j through offsets and scales in the inner products.
+//
+// Stopping rule, as scikit-learn's enet_coordinate_descent: after an epoch in which
+// max_j |dw_j| <= tol * max_j |w_j| (or w = 0, or at the last iteration) the duality gap
+// is computed, and the fit stops when gap <= tol * sum_i v_i (y_i - ybar)^2. The gap here
+// is scikit-learn's cd gap divided by n_samples, i.e. exactly its `dual_gap_`.
+//
+// Speed: a residual r = y~ - X~w is updated after each coordinate step (O(nnz(x_j))).
+// Along the path, sequential strong rules choose a working set; the epochs run over it,
+// and a gap restricted to it decides when to look at the rest of X. The features left out
+// are then checked against their KKT conditions (violators join the working set), which
+// also makes the restricted gap the true duality gap. Most of them are cleared by a bound,
+// |x~_j^T v r| <= |x~_j^T v r_ref| + ||x~_j|| ||r - r_ref|| with r_ref the residual of the
+// last full pass; the rest are computed, or all of X when they are many. A full gradient
+// X~^T v r is parallel over columns (OpenMP) and is the unit of cost, reported as
+// `full_passes`; `grad_columns` counts all gradient entries computed outside epochs.
+// The working set grows at most geometrically, best scored features first, and its epochs
+// are accelerated by Anderson extrapolation.
+#ifndef FASTREG_CD_ENET_HPP
+#define FASTREG_CD_ENET_HPP
+
+#include "fastreg/common.hpp"
+#include "fastreg/matrix/design.hpp"
+#include "fastreg/parallel.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <iterator>
+#include <limits>
+#include <vector>
+
+namespace fastreg::cd {
+
+struct EnetOptions {
+    double l1_ratio = 1.0;
+    bool fit_intercept = true;
+    bool standardize = false;
+    bool positive = false;
+    double tol = 1e-4;
+    index_t max_iter = 1000;
+    bool screening = true;  // strong rules + working set + KKT checks
+    int n_threads = 0;      // at most this many threads (0: fastreg.get_num_threads())
+    bool acceleration = true;  // Anderson extrapolation of the epochs
+    bool random = false;       // selection='random': coordinates drawn with replacement
+    std::uint64_t seed = 0;    // for `random`
+    int gram = -1;  // covariance (Gram) updates: 1 on (dense X), 0 off, -1 when n >= 10 p
+};
+
+// Outputs of a path fit; the arrays are the caller's, k = number of alphas.
+template <class T>
+struct PathOutput {
+    T* coefs = nullptr;                  // p x k, column-major, in X's units
+    T* intercepts = nullptr;             // k
+    double* gaps = nullptr;              // k
+    std::int64_t* n_iter = nullptr;      // k: epochs (over the working set)
+    std::uint8_t* converged = nullptr;   // k
+    double tol_scaled = 0.0;             // the gap's threshold, tol * sum v (y - ybar)^2
+    std::int64_t full_passes = 0;        // passes over all of X (column statistics included)
+    std::int64_t epochs = 0;             // all epochs
+    std::int64_t grad_columns = 0;       // gradient entries computed outside epochs
+};
+
+template <class T, class M>
+class EnetSolver {
+public:
+    // y: n targets; sw: n non-negative weights with a positive sum, or null; pf: p
+    // non-negative finite penalty factors, or null (all 1).
+    EnetSolver(const M& X, const T* y, const T* sw, const T* pf, const EnetOptions& opt)
+        : X_(X), y_(y), opt_(opt), n_(X.n), p_(X.p) {
+        inv_n_ = 1.0 / double(n_);
+        rng_ = opt_.seed;
+        if (sw) {
+            double total = 0.0;
+            for (index_t i = 0; i < n_; ++i) total += double(sw[i]);
+            vbuf_.resize(n_);
+            for (index_t i = 0; i < n_; ++i) vbuf_[i] = T(double(sw[i]) / total);
+            v_ = vbuf_.data();
+        }
+        ybar_ = 0.0;
+        if (opt_.fit_intercept) ybar_ = wsum(y_);
+        ynorm2_ = 0.0;
+        for (index_t i = 0; i < n_; ++i) {
+            const double d = double(y_[i]) - ybar_;
+            ynorm2_ += weight(i) * d * d;
+        }
+        pf_.assign(p_, 1.0);
+        if (pf)
+            for (index_t j = 0; j < p_; ++j) pf_[j] = double(pf[j]);
+        column_stats();
+        w_.assign(p_, 0.0);
+        g_.assign(p_, 0.0);
+        if constexpr (!M::sparse) {
+            // the Gram matrix costs p^2 doubles: at most a tenth of X's size in auto mode
+            gram_ = opt_.gram == 1 || (opt_.gram < 0 && n_ >= 10 * p_ && p_ <= 4096);
+        }
+        if (gram_)
+            build_gram();
+        else
+            R_.resize(n_);
+        reset_residual();
+    }
+
+    index_t n_features() const { return p_; }
+    double ynorm2() const { return ynorm2_; }
+    std::int64_t full_passes() const { return passes_; }
+
+    // Coefficients in X's units (p values), as the starting point.
+    void set_coef(const T* coef) {
+        for (index_t j = 0; j < p_; ++j) w_[j] = nrm_[j] > 0.0 ? double(coef[j]) * s_[j] : 0.0;
+        reset_residual();
+    }
+
+    bool has_unpenalized() const {
+        for (index_t j = 0; j < p_; ++j)
+            if (pf_[j] <= 0.0 && nrm_[j] > 0.0) return true;
+        return false;
+    }
+
+    // The smallest alpha * l1_ratio with all penalized coefficients zero, for the current
+    // gradient (exact when the current coefficients are zero and no pf_j is zero).
+    double l1_max() const {
+        double m = 0.0;
+        for (index_t j = 0; j < p_; ++j) {
+            if (pf_[j] <= 0.0 || nrm_[j] <= 0.0) continue;
+            const double a = (opt_.positive ? g_[j] : std::fabs(g_[j])) / pf_[j];
+            m = std::max(m, a);
+        }
+        return m;
+    }
+
+    // Recomputes the full gradient (one pass over X), which becomes the reference of the
+    // KKT bounds.
+    void full_gradient() {
+        if (gram_) {  // g = q - Q w: no pass over X
+            for (index_t k = 0; k < p_; ++k) g_[k] = q_[k];
+            for (index_t j = 0; j < p_; ++j)
+                if (w_[j] != 0.0) {
+                    const double* Qj = Q_.data() + j * p_;
+                    for (index_t k = 0; k < p_; ++k) g_[k] -= w_[j] * Qj[k];
+                }
+            quadratic_sums();
+            return;
+        }
+        refresh();
+        const index_t p = p_;
+        const int nt = threads(X_.total_nnz());
+        if (nt <= 1) {
+            for (index_t j = 0; j < p; ++j) g_[j] = nrm_[j] > 0.0 ? colgrad(j) : 0.0;
+        } else {
+#if defined(FASTREG_HAVE_OPENMP)
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 64)
+#endif
+            for (index_t j = 0; j < p; ++j) g_[j] = nrm_[j] > 0.0 ? colgrad(j) : 0.0;
+        }
+        ++passes_;
+        grad_columns_ += p;
+        g_ref_ = g_;
+        R_ref_ = R_;
+    }
+
+    struct FitInfo {
+        double gap = 0.0;
+        std::int64_t n_iter = 0;
+        bool converged = false;
+    };
+
+    // Minimizes for (l1, l2) = (alpha * l1_ratio, alpha * (1 - l1_ratio)) from the current
+    // coefficients; l1_prev is the l1 of the previous fit on the path (for strong rules).
+    FitInfo solve(double l1, double l2, double l1_prev) {
+        if (gram_) return solve_gram(l1, l2);
+        FitInfo info;
+        const double tol_s = opt_.tol * ynorm2_;
+        hist_.clear();
+        const bool screen = opt_.screening && l1 > 0.0;
+        ws_.clear();
+        index_t usable = 0;
+        const double thr = 2.0 * l1 - l1_prev;
+        std::vector<index_t> strong;
+        for (index_t j = 0; j < p_; ++j) {
+            if (nrm_[j] <= 0.0) continue;
+            ++usable;
+            if (!screen || w_[j] != 0.0 || pf_[j] <= 0.0)
+                ws_.push_back(j);
+            else if (score(j) >= thr)
+                strong.push_back(j);
+        }
+        // the strong set joins the working set, but not more than about as many features
+        // as it already has (a far jump down the path, or a single small alpha, would
+        // otherwise bring in most of X): the best scored ones, the rest through KKT checks
+        keep_best(strong, grow_limit());
+        std::vector<index_t> merged;
+        merged.reserve(ws_.size() + strong.size());
+        std::merge(ws_.begin(), ws_.end(), strong.begin(), strong.end(), std::back_inserter(merged));
+        ws_.swap(merged);
+        full_ws_ = index_t(ws_.size()) == usable;
+        usable_ = usable;
+
+        if (check(l1, l2, tol_s, false, info)) return info;
+        const index_t max_iter = opt_.max_iter;
+        for (index_t iter = 1; iter <= max_iter; ++iter) {
+            double dw_max = 0.0, w_max = 0.0;
+            const index_t m = index_t(ws_.size());
+            for (index_t f = 0; f < m; ++f) {
+                const index_t j = opt_.random ? ws_[draw(m)] : ws_[f];
+                const double wj = w_[j];
+                const double tmp = colgrad(j) + nrm_[j] * wj;
+                double wn;
+                if (opt_.positive && tmp < 0.0) {
+                    wn = 0.0;
+                } else {
+                    const double a = std::fabs(tmp) - l1 * pf_[j];
+                    wn = a > 0.0 ? std::copysign(a, tmp) / (nrm_[j] + l2 * pf_[j]) : 0.0;
+                }
+                if (wn != wj) {
+                    update(j, wn - wj);
+                    w_[j] = wn;
+                }
+                dw_max = std::max(dw_max, std::fabs(wn - wj));
+                w_max = std::max(w_max, std::fabs(wn));
+            }
+            info.n_iter = iter;
+            ++epochs_;
+            fold_offset();
+            if (anderson(l1, l2)) {
+                // the extrapolated point replaced w: measure the epoch's progress from it
+                w_max = 0.0;
+                for (const index_t j : ws_) w_max = std::max(w_max, std::fabs(w_[j]));
+            }
+            // float32: rounding errors of the residual updates random-walk away from
+            // y - Xw over many epochs; recompute it now and then (about one epoch's cost)
+            if constexpr (sizeof(T) < sizeof(double))
+                if (iter % 8 == 0) refresh();
+            const bool last = iter == max_iter;
+            if (!(w_max == 0.0 || dw_max / w_max <= opt_.tol || last)) continue;
+            if (check(l1, l2, tol_s, last, info)) break;
+        }
+        return info;
+    }
+
+    // The stopping test. The gap of the problem restricted to the working set costs only
+    // its columns; it is the true gap unless a feature outside violates its KKT condition
+    // |x~_j^T v r| <= l1 pf_j. That is settled without a pass over X for every feature
+    // whose bound |g_j(r_ref)| + ||x~_j||_v ||r - r_ref||_v (r_ref: the residual of the last
+    // full pass) is below l1 pf_j; only the others are computed, or all of X when they are
+    // many. Violators join the working set. Returns true when gap <= tol_s.
+    bool check(double l1, double l2, double tol_s, bool last, FitInfo& info) {
+        refresh();
+        if (full_ws_) {
+            full_gradient();
+            info.gap = gap_all(l1, l2);
+            info.converged = info.gap <= tol_s;
+            return info.converged;
+        }
+        gradients(ws_);
+        const double gap_ws = gap_over(ws_, l1, l2);
+        if (gap_ws > tol_s && !last) return false;
+
+        in_ws_.assign(p_, 0);
+        for (const index_t j : ws_) in_ws_[j] = 1;
+        double dr2 = 0.0;
+        for (index_t i = 0; i < n_; ++i) {
+            const double d = double(R_[i]) - double(R_ref_[i]);
+            dr2 += weight(i) * d * d;
+        }
+        const double dr = std::sqrt(dr2);
+        unc_.clear();
+        index_t unc_nnz = 0;
+        for (index_t j = 0; j < p_; ++j) {
+            if (in_ws_[j] || nrm_[j] <= 0.0) continue;
+            const double g = opt_.positive ? g_ref_[j] : std::fabs(g_ref_[j]);
+            if (g + std::sqrt(nrm_[j]) * dr > l1 * pf_[j]) {
+                unc_.push_back(j);
+                unc_nnz += X_.nnz(j);
+            }
+        }
+        bool full = false;
+        if (2 * unc_nnz > X_.total_nnz()) {
+            full_gradient();
+            full = true;
+            info.gap = gap_all(l1, l2);
+        } else {
+            gradients(unc_);
+            info.gap = gap_from(
+                [&](auto&& f) {
+                    for (const index_t j : ws_) f(j);
+                    for (const index_t j : unc_) f(j);
+                },
+                l1, l2);
+        }
+        info.converged = info.gap <= tol_s;
+        if (info.converged) return true;
+        // KKT violators outside the working set join it
+        std::vector<index_t> add;
+        auto consider = [&](index_t j) {
+            if (in_ws_[j] || nrm_[j] <= 0.0) return;
+            const double a = opt_.positive ? g_[j] : std::fabs(g_[j]);
+            if (a > l1 * pf_[j]) add.push_back(j);
+        };
+        if (full) {
+            for (index_t j = 0; j < p_; ++j) consider(j);
+        } else {
+            for (const index_t j : unc_) consider(j);
+        }
+        keep_best(add, grow_limit());  // the working set at most doubles
+        if (!add.empty()) {
+            std::vector<index_t> merged;
+            merged.reserve(ws_.size() + add.size());
+            std::merge(ws_.begin(), ws_.end(), add.begin(), add.end(), std::back_inserter(merged));
+            ws_.swap(merged);
+            full_ws_ = index_t(ws_.size()) == usable_;
+        }
+        return false;
+    }
+
+    // Coordinate descent with covariance updates (scikit-learn's enet_coordinate_descent_gram):
+    // g = q - Q w is kept up to date, O(p) per coefficient change; the gap comes from
+    // quadratic forms. The same stopping rule as with residual updates.
+    FitInfo solve_gram(double l1, double l2) {
+        FitInfo info;
+        const double tol_s = opt_.tol * ynorm2_;
+        quadratic_sums();
+        info.gap = gap_all(l1, l2);
+        if (info.gap <= tol_s) {
+            info.converged = true;
+            return info;
+        }
+        const index_t max_iter = opt_.max_iter;
+        for (index_t iter = 1; iter <= max_iter; ++iter) {
+            double dw_max = 0.0, w_max = 0.0;
+            for (index_t f = 0; f < p_; ++f) {
+                const index_t j = opt_.random ? draw(p_) : f;
+                if (nrm_[j] <= 0.0) continue;
+                const double wj = w_[j];
+                const double tmp = g_[j] + nrm_[j] * wj;
+                double wn;
+                if (opt_.positive && tmp < 0.0) {
+                    wn = 0.0;
+                } else {
+                    const double a = std::fabs(tmp) - l1 * pf_[j];
+                    wn = a > 0.0 ? std::copysign(a, tmp) / (nrm_[j] + l2 * pf_[j]) : 0.0;
+                }
+                if (wn != wj) {
+                    const double d = wn - wj;
+                    const double* Qj = Q_.data() + j * p_;
+                    for (index_t k = 0; k < p_; ++k) g_[k] -= d * Qj[k];
+                    w_[j] = wn;
+                }
+                dw_max = std::max(dw_max, std::fabs(wn - wj));
+                w_max = std::max(w_max, std::fabs(wn));
+            }
+            info.n_iter = iter;
+            ++epochs_;
+            const bool last = iter == max_iter;
+            if (!(w_max == 0.0 || dw_max / w_max <= opt_.tol || last)) continue;
+            quadratic_sums();
+            info.gap = gap_all(l1, l2);
+            if (info.gap <= tol_s) {
+                info.converged = true;
+                break;
+            }
+        }
+        return info;
+    }
+
+    // Rn2 = sum v r^2 = |y~|^2 - 2 w.q + w'Qw and Ry = sum v r y~ = |y~|^2 - w.q, with
+    // Qw = q - g.
+    void quadratic_sums() {
+        double wq = 0.0, wqw = 0.0;
+        for (index_t j = 0; j < p_; ++j)
+            if (w_[j] != 0.0) {
+                wq += w_[j] * q_[j];
+                wqw += w_[j] * (q_[j] - g_[j]);
+            }
+        Rn2_ = std::max(0.0, ynorm2_ - 2.0 * wq + wqw);
+        Ry_ = ynorm2_ - wq;
+        S_ = 0.0;
+    }
+
+    // Q = X~^T V X~ and q = X~^T V (y - ybar): n p^2 / 2 multiply-adds, in parallel over
+    // columns; counted as one pass over X.
+    void build_gram() {
+        if constexpr (!M::sparse) {
+            Q_.assign(std::size_t(p_) * std::size_t(p_), 0.0);
+            q_.assign(p_, 0.0);
+            const double scale = v_ ? 1.0 : inv_n_;
+            const int nt = threads(n_ * p_ * (p_ + 1) / 2);
+            auto row = [&](index_t j) {
+                if (nrm_[j] <= 0.0) return;
+                const T* xj = X_.col(j);
+                q_[j] = vec::cdot(xj, mu_[j], y_, ybar_, v_, n_) * scale / s_[j];
+                for (index_t k = j; k < p_; ++k) {
+                    if (nrm_[k] <= 0.0) continue;
+                    const double d = k == j ? nrm_[j]
+                                            : vec::cdot(xj, mu_[j], X_.col(k), mu_[k], v_, n_) *
+                                                  scale / (s_[j] * s_[k]);
+                    Q_[std::size_t(j) * p_ + k] = Q_[std::size_t(k) * p_ + j] = d;
+                }
+            };
+            if (nt <= 1) {
+                for (index_t j = 0; j < p_; ++j) row(j);
+            } else {
+#if defined(FASTREG_HAVE_OPENMP)
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+#endif
+                for (index_t j = 0; j < p_; ++j) row(j);
+            }
+            ++passes_;
+        }
+    }
+
+    // How close feature j is to entering the model, in units of its penalty:
+    // |g_j| / pf_j (g_j / pf_j when positive).
+    double score(index_t j) const {
+        return (opt_.positive ? g_[j] : std::fabs(g_[j])) / pf_[j];
+    }
+
+    // Features added to the working set at once: as many as it holds, at least MIN_GROWTH.
+    static constexpr index_t MIN_GROWTH = 64;
+    index_t grow_limit() const { return std::max<index_t>(MIN_GROWTH, index_t(ws_.size())); }
+
+    // Keeps the `limit` best scored of `set`, sorted by index.
+    void keep_best(std::vector<index_t>& set, index_t limit) const {
+        if (index_t(set.size()) <= limit) return;
+        std::nth_element(set.begin(), set.begin() + limit, set.end(),
+                         [&](index_t a, index_t b) { return score(a) > score(b); });
+        set.resize(limit);
+        std::sort(set.begin(), set.end());
+    }
+
+    // Anderson acceleration of the epochs (as in celer and skglm): every ANDERSON_K epochs
+    // over an unchanged working set, the coefficients are extrapolated from the last
+    // ANDERSON_K + 1 iterates, and the extrapolated point is kept when it lowers the
+    // objective. Costs one residual update over the working set per ANDERSON_K epochs.
+    static constexpr int ANDERSON_K = 5;
+
+    bool anderson(double l1, double l2) {
+        const index_t m = index_t(ws_.size());
+        if (!opt_.acceleration || m == 0 || l1 + l2 <= 0.0) return false;
+        if (hist_ws_ != ws_) {  // the working set changed: start over
+            hist_ws_ = ws_;
+            hist_.clear();
+        }
+        std::vector<double> cur(m);
+        for (index_t k = 0; k < m; ++k) cur[k] = w_[ws_[k]];
+        hist_.push_back(std::move(cur));
+        constexpr int K = ANDERSON_K;
+        if (int(hist_.size()) < K + 1) return false;
+        // G = U^T U with U_a = w^(a+1) - w^(a); solve G z = 1, c = z / sum(z)
+        double G[K][K], z[K];
+        for (int a = 0; a < K; ++a)
+            for (int b = 0; b <= a; ++b) {
+                double d = 0.0;
+                for (index_t k = 0; k < m; ++k)
+                    d += (hist_[a + 1][k] - hist_[a][k]) * (hist_[b + 1][k] - hist_[b][k]);
+                G[a][b] = G[b][a] = d;
+            }
+        double trace = 0.0;
+        for (int a = 0; a < K; ++a) trace += G[a][a];
+        if (!(trace > 0.0)) {
+            hist_.clear();
+            return false;
+        }
+        for (int a = 0; a < K; ++a) {
+            G[a][a] += 1e-10 * trace;
+            z[a] = 1.0;
+        }
+        for (int a = 0; a < K; ++a)  // Gaussian elimination: G is SPD, no pivoting needed
+            for (int b = a + 1; b < K; ++b) {
+                const double f = G[b][a] / G[a][a];
+                for (int c = a; c < K; ++c) G[b][c] -= f * G[a][c];
+                z[b] -= f * z[a];
+            }
+        for (int a = K - 1; a >= 0; --a) {
+            for (int c = a + 1; c < K; ++c) z[a] -= G[a][c] * z[c];
+            z[a] /= G[a][a];
+        }
+        double zs = 0.0;
+        for (int a = 0; a < K; ++a) zs += z[a];
+        if (!std::isfinite(zs) || zs == 0.0) {
+            hist_.clear();
+            return false;
+        }
+        // the extrapolated point, sum_a c_a w^(a+1), projected on w >= 0 when positive
+        std::vector<double> acc(m, 0.0);
+        for (int a = 0; a < K; ++a) {
+            const double c = z[a] / zs;
+            for (index_t k = 0; k < m; ++k) acc[k] += c * hist_[a + 1][k];
+        }
+        hist_.clear();
+        if (opt_.positive)
+            for (auto& x : acc) x = std::max(x, 0.0);
+        // objectives before and after (residual sums from scratch: O(n) each)
+        const double before = primal(l1, l2);
+        R_save_ = R_;
+        for (index_t k = 0; k < m; ++k) {
+            const index_t j = ws_[k];
+            if (acc[k] != w_[j]) update(j, acc[k] - w_[j]);
+        }
+        fold_offset();
+        std::vector<double> old(m);
+        for (index_t k = 0; k < m; ++k) {
+            old[k] = w_[ws_[k]];
+            w_[ws_[k]] = acc[k];
+        }
+        if (primal(l1, l2) < before) {
+            ++accepted_;
+            return true;
+        }
+        for (index_t k = 0; k < m; ++k) w_[ws_[k]] = old[k];
+        R_.swap(R_save_);
+        return false;
+    }
+
+    // The objective at the current w and r (w is zero outside the working set).
+    double primal(double l1, double l2) const {
+        double r2 = 0.0;
+        for (index_t i = 0; i < n_; ++i) {
+            const double r = double(R_[i]) + rho_;
+            r2 += weight(i) * r * r;
+        }
+        double a = 0.0, b = 0.0;
+        for (const index_t j : ws_) {
+            a += pf_[j] * std::fabs(w_[j]);
+            b += pf_[j] * w_[j] * w_[j];
+        }
+        return 0.5 * r2 + l1 * a + 0.5 * l2 * b;
+    }
+
+    // g_j for the features of `set`, in parallel when they are many.
+    void gradients(const std::vector<index_t>& set) {
+        const index_t m = index_t(set.size());
+        index_t work = 0;
+        for (const index_t j : set) work += X_.nnz(j);
+        // these calls are frequent: a thread team pays off later than for a full pass
+        const int nt = threads(work, index_t(1) << 20);
+        if (nt <= 1) {
+            for (const index_t j : set) g_[j] = colgrad(j);
+        } else {
+#if defined(FASTREG_HAVE_OPENMP)
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 16)
+#endif
+            for (index_t k = 0; k < m; ++k) g_[set[k]] = colgrad(set[k]);
+        }
+        grad_columns_ += m;
+    }
+
+    // Current coefficients in X's units and the intercept.
+    void coef(T* out) const {
+        for (index_t j = 0; j < p_; ++j) out[j] = T(w_[j] / s_[j]);
+    }
+    double intercept() const {
+        if (!opt_.fit_intercept) return 0.0;
+        double b = ybar_;
+        for (index_t j = 0; j < p_; ++j)
+            if (w_[j] != 0.0) b -= mu_[j] * (w_[j] / s_[j]);
+        return b;
+    }
+    std::int64_t epochs() const { return epochs_; }
+    std::int64_t grad_columns() const { return grad_columns_; }
+
+private:
+    FASTREG_INLINE double weight(index_t i) const { return v_ ? double(v_[i]) : inv_n_; }
+
+    // A uniform draw from [0, m) (splitmix64; m is far below 2^32, the bias negligible).
+    index_t draw(index_t m) {
+        std::uint64_t z = (rng_ += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        z ^= z >> 31;
+        return index_t((z >> 32) * std::uint64_t(m) >> 32);
+    }
+
+    int threads(index_t work, index_t serial_below = SERIAL_BELOW) const {
+        const int nt = threads_for(work, serial_below);
+        return opt_.n_threads > 0 ? std::min(nt, opt_.n_threads) : nt;
+    }
+
+    double wsum(const T* a) const {
+        double s = 0.0;
+        if (v_) {
+            for (index_t i = 0; i < n_; ++i) s += double(v_[i]) * double(a[i]);
+        } else {
+            for (index_t i = 0; i < n_; ++i) s += double(a[i]);
+            s *= inv_n_;
+        }
+        return s;
+    }
+
+    void column_stats() {
+        mean_.assign(p_, 0.0);
+        mu_.assign(p_, 0.0);
+        s_.assign(p_, 1.0);
+        nrm_.assign(p_, 0.0);
+        const int nt = threads(X_.total_nnz());
+        auto one = [&](index_t j) {
+            const matrix::ColumnStats st = X_.stats(j, v_, opt_.fit_intercept);
+            mean_[j] = st.mean;
+            mu_[j] = opt_.fit_intercept ? st.mean : 0.0;
+            // a constant column, once centered, is rounding noise: leave it out
+            const double noise = 64.0 * std::numeric_limits<T>::epsilon() * std::fabs(st.mean);
+            double ssq = st.ssq;
+            if (opt_.fit_intercept && ssq <= noise * noise) ssq = 0.0;
+            if (ssq <= 0.0 || !(pf_[j] < std::numeric_limits<double>::infinity())) {
+                nrm_[j] = 0.0;
+                return;
+            }
+            if (opt_.standardize) {
+                s_[j] = std::sqrt(ssq);
+                nrm_[j] = 1.0;
+            } else {
+                nrm_[j] = ssq;
+            }
+        };
+        if (nt <= 1) {
+            for (index_t j = 0; j < p_; ++j) one(j);
+        } else {
+#if defined(FASTREG_HAVE_OPENMP)
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 64)
+#endif
+            for (index_t j = 0; j < p_; ++j) one(j);
+        }
+        ++passes_;
+    }
+
+    // r = y - ybar - X~ w (one pass over the columns with nonzero coefficients), then the
+    // full gradient.
+    void reset_residual() {
+        if (gram_) {
+            full_gradient();
+            return;
+        }
+        for (index_t i = 0; i < n_; ++i) R_[i] = T(double(y_[i]) - ybar_);
+        rho_ = 0.0;
+        for (index_t j = 0; j < p_; ++j)
+            if (w_[j] != 0.0) update(j, w_[j]);
+        full_gradient();
+    }
+
+    // r -= delta * x~_j
+    // (the shift is computed from the rounded step, so that it cancels the step's effect
+    // on sum_i v_i r_i exactly when X is centered: in float32 a mismatch would accumulate)
+    FASTREG_INLINE void update(index_t j, double delta) {
+        const T a = T(-delta / s_[j]);
+        const double shift = -double(a) * mu_[j];
+        if constexpr (M::sparse) {
+            X_.axpy(j, a, R_.data());
+            rho_ += shift;
+        } else {
+            X_.axpy(j, a, T(shift), R_.data());
+        }
+    }
+
+    // x~_j^T v r
+    FASTREG_INLINE double colgrad(index_t j) const {
+        double d = v_ ? double(X_.dot(j, v_, R_.data())) : double(X_.dot(j, R_.data())) * inv_n_;
+        if constexpr (M::sparse) d += rho_ * mean_[j];
+        d -= mu_[j] * S_;
+        return d / s_[j];
+    }
+
+    // r = y - ybar - X~ w from scratch, accumulated in double: in float32 the residual
+    // drifts from its definition over many updates, enough to put a floor under the gap.
+    void recompute_residual() {
+        std::vector<double> r(n_);
+        for (index_t i = 0; i < n_; ++i) r[i] = double(y_[i]) - ybar_;
+        double shift = 0.0;
+        for (index_t j = 0; j < p_; ++j) {
+            if (w_[j] == 0.0) continue;
+            const double c = w_[j] / s_[j];
+            shift += c * mu_[j];
+            X_.for_each(j, [&](index_t i, T x) { r[i] -= c * double(x); });
+        }
+        for (index_t i = 0; i < n_; ++i) R_[i] = T(r[i] + shift);
+        rho_ = 0.0;
+    }
+
+    // Sparse X: the lazy offset goes into r after each epoch (O(n)), before r's entries
+    // drift far from their values and lose precision.
+    void fold_offset() {
+        if (rho_ == 0.0) return;
+        const T rho = T(rho_);
+        for (index_t i = 0; i < n_; ++i) R_[i] += rho;
+        rho_ = 0.0;
+    }
+
+    // Folds the lazy offset into r and recomputes the residual's sums.
+    void refresh() {
+        if constexpr (sizeof(T) < sizeof(double)) recompute_residual();
+        fold_offset();
+        double s = 0.0, r2 = 0.0, ry = 0.0;
+        for (index_t i = 0; i < n_; ++i) {
+            const double vi = weight(i), r = double(R_[i]);
+            s += vi * r;
+            r2 += vi * r * r;
+            ry += vi * r * double(y_[i]);
+        }
+        S_ = s;
+        Rn2_ = r2;
+        Ry_ = ry - ybar_ * s;
+    }
+
+    template <class Index>
+    double gap_from(const Index& idx, double l1, double l2) const {
+        double wl1 = 0.0, wl2 = 0.0, dual_norm = -std::numeric_limits<double>::infinity(), gg = 0.0;
+        double unpenalized = 0.0;
+        bool any = false;
+        idx([&](index_t j) {
+            const double w = w_[j], pf = pf_[j];
+            wl1 += pf * std::fabs(w);
+            wl2 += pf * w * w;
+            if (pf <= 0.0) {
+                // no dual point is feasible unless x~_j^T v r = 0: count instead what an
+                // exact step on w_j would still gain
+                unpenalized += 0.5 * g_[j] * g_[j] / nrm_[j];
+                return;
+            }
+            if (l1 > 0.0) {
+                const double xta = (g_[j] - l2 * pf * w) / pf;
+                const double a = opt_.positive ? xta : std::fabs(xta);
+                dual_norm = any ? std::max(dual_norm, a) : a;
+                any = true;
+            } else {
+                gg += g_[j] * g_[j] / (l2 > 0.0 ? pf : 1.0);
+            }
+        });
+        if (l1 > 0.0) {
+            const double primal = 0.5 * (Rn2_ + l2 * wl2) + l1 * wl1;
+            const double scale = (any && dual_norm > l1) ? l1 / dual_norm : 1.0;
+            const double dual = -0.5 * scale * scale * (Rn2_ + l2 * wl2) + scale * Ry_;
+            return primal - dual + unpenalized;
+        }
+        if (l2 > 0.0) return Rn2_ + 0.5 * l2 * wl2 - Ry_ + gg / (2.0 * l2) + unpenalized;
+        return double(n_) * gg + unpenalized;  // no penalty: scikit-learn's ||X^T r||^2
+    }
+
+    double gap_all(double l1, double l2) const {
+        return gap_from(
+            [&](auto&& f) {
+                for (index_t j = 0; j < p_; ++j)
+                    if (nrm_[j] > 0.0) f(j);
+            },
+            l1, l2);
+    }
+    double gap_over(const std::vector<index_t>& set, double l1, double l2) const {
+        return gap_from(
+            [&](auto&& f) {
+                for (const index_t j : set) f(j);
+            },
+            l1, l2);
+    }
+
+    const M& X_;
+    const T* y_;
+    EnetOptions opt_;
+    index_t n_, p_;
+    double inv_n_ = 1.0;
+    std::vector<T> vbuf_;
+    const T* v_ = nullptr;
+    double ybar_ = 0.0, ynorm2_ = 0.0;
+    std::vector<double> pf_, mean_, mu_, s_, nrm_;
+    std::vector<double> w_, g_;
+    std::vector<T> R_;
+    double rho_ = 0.0;                      // lazy offset of every residual (sparse X)
+    double S_ = 0.0, Rn2_ = 0.0, Ry_ = 0.0;  // sum v r, sum v r^2, sum v r (y - ybar)
+    std::vector<index_t> ws_, unc_;
+    std::vector<char> in_ws_;
+    bool full_ws_ = false;
+    index_t usable_ = 0;
+    std::vector<double> g_ref_;  // the gradient at the last full pass, at residual R_ref_
+    std::vector<T> R_ref_;
+    std::vector<std::vector<double>> hist_;  // Anderson: recent iterates on hist_ws_
+    std::vector<index_t> hist_ws_;
+    std::vector<T> R_save_;
+    std::int64_t accepted_ = 0;
+    bool gram_ = false;
+    std::vector<double> Q_, q_;  // Gram mode: X~^T V X~ (p x p) and X~^T V y~
+    std::uint64_t rng_ = 0;
+    std::int64_t passes_ = 0, epochs_ = 0, grad_columns_ = 0;
+};
+
+// An l1 penalty so large that only the unpenalized coefficients can move (finite, so that
+// l1 * 0 stays 0).
+constexpr double UNPENALIZED_ONLY = 1e300;
+
+// The whole path. alphas: k values, fit in the given order (decreasing for warm starts to
+// pay off); when `generate` is set, alphas is filled with the geometric grid from
+// alpha_max down to alpha_max * eps (scikit-learn's _alpha_grid).
+template <class T, class M>
+void enet_path(const M& X, const T* y, const T* sw, const T* pf, const T* coef_init,
+               double* alphas, index_t k, bool generate, double eps, const EnetOptions& opt,
+               PathOutput<T>& out) {
+    EnetSolver<T, M> solver(X, y, sw, pf, opt);
+    const index_t p = X.p;
+    if (generate && solver.has_unpenalized()) {
+        // alpha_max is where the penalized coefficients leave zero, with the unpenalized
+        // ones fitted first (as glmnet does); that fit is also the path's starting point
+        solver.solve(UNPENALIZED_ONLY, 0.0, UNPENALIZED_ONLY);
+        solver.full_gradient();
+    }
+    double l1_prev = solver.l1_max();
+    if (generate) {
+        const double amax = l1_prev / opt.l1_ratio;
+        const double res = 1e-15;  // np.finfo(np.float64).resolution
+        for (index_t i = 0; i < k; ++i) {
+            if (amax <= res)
+                alphas[i] = res;
+            else if (i == 0)
+                alphas[i] = amax;
+            else if (i == k - 1)
+                alphas[i] = amax * eps;
+            else
+                alphas[i] = amax * std::exp(std::log(eps) * double(i) / double(k - 1));
+        }
+    }
+    if (coef_init) {
+        solver.set_coef(coef_init);
+        l1_prev = solver.l1_max();
+    }
+    out.tol_scaled = opt.tol * solver.ynorm2();
+    for (index_t i = 0; i < k; ++i) {
+        const double l1 = alphas[i] * opt.l1_ratio, l2 = alphas[i] * (1.0 - opt.l1_ratio);
+        const auto info = solver.solve(l1, l2, std::max(l1_prev, l1));
+        l1_prev = l1;
+        solver.coef(out.coefs + i * p);
+        out.intercepts[i] = T(solver.intercept());
+        out.gaps[i] = info.gap;
+        out.n_iter[i] = info.n_iter;
+        out.converged[i] = info.converged ? 1 : 0;
+    }
+    out.full_passes = solver.full_passes();
+    out.epochs = solver.epochs();
+    out.grad_columns = solver.grad_columns();
+}
+
+// Compiled once, in cpp/src/cd.cpp, for every (dtype, design) pair.
+using DenseF = matrix::Dense<float>;
+using DenseD = matrix::Dense<double>;
+using CscF32 = matrix::Csc<float, std::int32_t>;
+using CscD32 = matrix::Csc<double, std::int32_t>;
+using CscF64 = matrix::Csc<float, std::int64_t>;
+using CscD64 = matrix::Csc<double, std::int64_t>;
+#define FASTREG_CD_INSTANCES(PREFIX, T, M)                                                    \
+    PREFIX class EnetSolver<T, M>;                                                         \
+    PREFIX void enet_path<T, M>(const M&, const T*, const T*, const T*, const T*, double*,  \
+                                index_t, bool, double, const EnetOptions&, PathOutput<T>&);
+#define FASTREG_CD_ALL(PREFIX)                                                                \
+    FASTREG_CD_INSTANCES(PREFIX, float, DenseF)                                               \
+    FASTREG_CD_INSTANCES(PREFIX, double, DenseD)                                              \
+    FASTREG_CD_INSTANCES(PREFIX, float, CscF32)                                               \
+    FASTREG_CD_INSTANCES(PREFIX, double, CscD32)                                              \
+    FASTREG_CD_INSTANCES(PREFIX, float, CscF64)                                               \
+    FASTREG_CD_INSTANCES(PREFIX, double, CscD64)
+
+FASTREG_CD_ALL(extern template)
+
+}  // namespace fastreg::cd
+
+#endif  // FASTREG_CD_ENET_HPP

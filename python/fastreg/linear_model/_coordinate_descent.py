@@ -1,0 +1,238 @@
+"""Elastic-net and lasso regularization paths (coordinate descent in the C++ core).
+
+The objective, scikit-learn's, with glmnet's penalty factors ``pf`` (default 1)::
+
+    1/(2 n) ||y - b0 - X w||^2 + alpha * l1_ratio * sum_j pf_j |w_j|
+                               + alpha * (1 - l1_ratio) / 2 * sum_j pf_j w_j^2
+
+with sample weights normalized to sum to n (as scikit-learn does). Stopping rule and
+``dual_gap`` are scikit-learn's: the duality gap is checked once the largest coefficient
+update of an epoch is at most ``tol`` times the largest coefficient, and the fit stops when
+it is at most ``tol * ||y - ybar||^2 / n``.
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+
+from .. import _core
+from .. import _validation as v
+from ..exceptions import ConvergenceWarning, sklearn_compatible
+
+
+def _solve_path(X, y, *, l1_ratio, alphas, eps, fit_intercept, standardize, positive, tol,
+                max_iter, sample_weight=None, penalty_factor=None, coef_init=None,
+                screening=True, n_threads=None, acceleration=True, seed=None, gram=-1):
+    """Runs the core on validated input (X from design_matrix, y 1-d of X's dtype).
+
+    alphas: an int (grid size, generated from alpha_max down to alpha_max * eps) or a
+    decreasing float64 array. seed: None for cyclic coordinate order, else random order
+    from this seed. Returns a dict of arrays and statistics."""
+    if isinstance(alphas, (int, np.integer)):
+        grid, n_alphas = None, int(alphas)
+        if l1_ratio == 0:
+            raise ValueError("l1_ratio: automatic alpha grids need l1_ratio > 0; pass alphas")
+    else:
+        grid, n_alphas = alphas, len(alphas)
+    options = dict(alphas=grid, n_alphas=n_alphas, eps=float(eps), l1_ratio=float(l1_ratio),
+                   fit_intercept=bool(fit_intercept), standardize=bool(standardize),
+                   positive=bool(positive), tol=float(tol), max_iter=int(max_iter),
+                   screening=bool(screening), n_threads=0 if n_threads is None else int(n_threads),
+                   acceleration=bool(acceleration), random=seed is not None,
+                   seed=0 if seed is None else int(seed), gram=int(gram))
+    if v.is_sparse(X):
+        out = _core.enet_path_csc(X.data, X.indices, X.indptr, X.shape[0], y, sample_weight,
+                                  penalty_factor, coef_init, **options)
+    else:
+        out = _core.enet_path_dense(X, y, sample_weight, penalty_factor, coef_init, **options)
+    alphas, coefs, intercepts, gaps, n_iter, converged, stats = out
+    return dict(alphas=alphas, coefs=coefs, intercepts=intercepts, dual_gaps=gaps,
+                n_iter=n_iter, converged=converged.astype(bool), **stats)
+
+
+def _gram_mode(precompute):
+    """scikit-learn's `precompute` as the core's Gram mode: 1 on, 0 off, -1 automatic (also
+    for a precomputed Gram matrix, which is not used: the core builds its own)."""
+    if isinstance(precompute, str):
+        if precompute != "auto":
+            raise ValueError(f"precompute: must be a bool, 'auto' or an array, got {precompute!r}")
+        return -1
+    if isinstance(precompute, (bool, np.bool_)):
+        return int(bool(precompute))
+    if hasattr(precompute, "shape"):
+        return -1
+    raise TypeError(f"precompute: must be a bool, 'auto' or an array, got {type(precompute).__name__}")
+
+
+def _random_seed(random_state):
+    """A 64-bit seed from scikit-learn's random_state conventions: None (numpy's global
+    RandomState), an int, a RandomState or a Generator."""
+    if random_state is None:
+        return int(np.random.randint(0, 2**31))
+    if isinstance(random_state, (numbers.Integral, np.integer)) and not isinstance(random_state, bool):
+        return int(random_state) % 2**64
+    if isinstance(random_state, np.random.RandomState):
+        return int(random_state.randint(0, 2**31))
+    if isinstance(random_state, np.random.Generator):
+        return int(random_state.integers(0, 2**63))
+    raise TypeError(f"random_state: expected None, an int, a RandomState or a Generator, "
+                    f"got {type(random_state).__name__}")
+
+
+def _warn_not_converged(result, stacklevel=3):
+    bad = ~result["converged"]
+    if bad.any():
+        k = int(np.flatnonzero(bad)[-1])
+        warnings.warn(
+            f"Objective did not converge for {int(bad.sum())} of {bad.size} alpha(s). You "
+            "might want to increase the number of iterations (max_iter), check the scale of "
+            "the features or consider increasing regularisation. Duality gap: "
+            f"{result['dual_gaps'][k]:.6e}, tolerance: {result['tol_scaled']:.3e}",
+            sklearn_compatible(ConvergenceWarning), stacklevel=stacklevel)
+
+
+def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=100, n_alphas=None, precompute="auto",
+              Xy=None, copy_X=True, coef_init=None, verbose=False, return_n_iter=False,
+              positive=False, check_input=True, tol=1e-4, max_iter=1000,
+              fit_intercept=False, sample_weight=None, penalty_factor=None,
+              standardize=False, return_intercept=False, n_threads=None):
+    """Compute the elastic-net path by coordinate descent.
+
+    The objective is scikit-learn's (see the module docstring); the arguments and return
+    values of :func:`sklearn.linear_model.enet_path` are accepted, plus glmnet-style extras.
+
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        Training data. float32 and float64 are kept; dense data is used in place when
+        F-ordered, sparse data when CSC (other layouts are converted once).
+    y : array-like of shape (n_samples,)
+        Target (one target; converted to X's dtype).
+    l1_ratio : float, default=0.5
+        Mixing parameter in [0, 1]: 1 is the lasso, 0 ridge.
+    eps : float, default=1e-3
+        ``alpha_min / alpha_max`` of a generated grid.
+    alphas : int or array-like, default=100
+        Number of alphas on the generated grid, or the alphas themselves (sorted
+        decreasing before use).
+    n_alphas : int, optional
+        Older spelling of ``alphas`` as a grid size.
+    precompute : bool or 'auto', default='auto'
+        Covariance (Gram) updates for dense X: True, False, or 'auto' (when
+        n_samples >= 10 n_features and n_features <= 4096). A precomputed Gram matrix is
+        accepted and not used (treated as 'auto').
+    Xy, copy_X, verbose, check_input
+        Accepted for compatibility with scikit-learn and ignored (X is never copied or
+        modified).
+    coef_init : array-like of shape (n_features,), optional
+        Starting coefficients (warm start) for the first alpha.
+    return_n_iter : bool, default=False
+        Also return the number of epochs per alpha.
+    positive : bool, default=False
+        Constrain the coefficients to be non-negative.
+    tol : float, default=1e-4
+        Tolerance (scikit-learn's semantics).
+    max_iter : int, default=1000
+        Maximum number of epochs per alpha.
+    fit_intercept : bool, default=False
+        Fit an unpenalized intercept (X and y are centered implicitly). scikit-learn's
+        path functions never do; its estimators do.
+    sample_weight : array-like of shape (n_samples,), optional
+        Observation weights (normalized to sum to n_samples).
+    penalty_factor : array-like of shape (n_features,), optional
+        Non-negative per-feature multipliers of both penalties (glmnet); 0 leaves a
+        feature unpenalized. Not rescaled.
+    standardize : bool, default=False
+        Penalize coefficients of the columns scaled to unit weighted variance (glmnet);
+        the returned coefficients are in X's units.
+    return_intercept : bool, default=False
+        Also return the intercepts (after the dual gaps).
+    n_threads : int, optional
+        Use at most this many threads (default: :func:`fastreg.get_num_threads`).
+
+    Returns
+    -------
+    alphas : ndarray of shape (n_alphas,)
+    coefs : ndarray of shape (n_features, n_alphas)
+    dual_gaps : ndarray of shape (n_alphas,)
+    intercepts : ndarray of shape (n_alphas,)
+        Only with ``return_intercept=True``.
+    n_iters : list of int
+        Only with ``return_n_iter=True``.
+
+    Warns
+    -----
+    ConvergenceWarning
+        When some alpha did not reach the tolerance within ``max_iter`` epochs.
+    """
+    del Xy, copy_X, verbose, check_input
+    gram = _gram_mode(precompute)
+    if n_alphas is not None:
+        alphas = n_alphas
+    l1_ratio = v.unit_interval(l1_ratio, "l1_ratio")
+    eps = v.positive_real(eps, "eps")
+    alphas = v.alpha_grid(100 if alphas is None else alphas)
+    tol = v.nonnegative(tol, "tol")
+    max_iter = v.positive_int(max_iter, "max_iter")
+    positive = v.boolean(positive, "positive")
+    fit_intercept = v.boolean(fit_intercept, "fit_intercept")
+    standardize = v.boolean(standardize, "standardize")
+    n_threads = None if n_threads is None else v.positive_int(n_threads, "n_threads")
+    X = v.design_matrix(X)
+    n, p = X.shape
+    y = v.target_array(y, n, X.dtype)
+    if y.ndim != 1:
+        if y.shape[1] != 1:
+            raise ValueError("y: multi-target paths are not supported yet; pass one target")
+        y = np.ascontiguousarray(y[:, 0])
+    result = _solve_path(
+        X, y, l1_ratio=l1_ratio, alphas=alphas, eps=eps, fit_intercept=fit_intercept,
+        standardize=standardize, positive=positive, tol=tol, max_iter=max_iter,
+        sample_weight=v.sample_weights(sample_weight, n, X.dtype),
+        penalty_factor=v.feature_vector(penalty_factor, p, X.dtype, "penalty_factor"),
+        coef_init=v.coef_vector(coef_init, p, X.dtype), n_threads=n_threads, gram=gram)
+    _warn_not_converged(result)
+    out = [result["alphas"], result["coefs"], result["dual_gaps"]]
+    if return_intercept:
+        out.append(result["intercepts"])
+    if return_n_iter:
+        out.append([int(k) for k in result["n_iter"]])
+    return tuple(out)
+
+
+def lasso_path(X, y, *, eps=1e-3, alphas=100, n_alphas=None, precompute="auto", Xy=None,
+               copy_X=True, coef_init=None, verbose=False, return_n_iter=False,
+               positive=False, **params):
+    """Compute the lasso path by coordinate descent: :func:`enet_path` with
+    ``l1_ratio=1``.
+
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        Training data.
+    y : array-like of shape (n_samples,)
+        Target.
+    eps, alphas, n_alphas, precompute, Xy, copy_X, coef_init, verbose, return_n_iter, positive
+        As for :func:`enet_path`.
+    **params
+        Further keyword arguments of :func:`enet_path` (``tol``, ``max_iter``,
+        ``fit_intercept``, ``sample_weight``, ``penalty_factor``, ``standardize``,
+        ``return_intercept``, ``n_threads``).
+
+    Returns
+    -------
+    alphas : ndarray of shape (n_alphas,)
+    coefs : ndarray of shape (n_features, n_alphas)
+    dual_gaps : ndarray of shape (n_alphas,)
+    intercepts, n_iters
+        As for :func:`enet_path`, when asked for.
+    """
+    if "l1_ratio" in params:
+        raise TypeError("lasso_path: l1_ratio is fixed to 1; use enet_path")
+    return enet_path(X, y, l1_ratio=1.0, eps=eps, alphas=alphas, n_alphas=n_alphas,
+                     precompute=precompute, Xy=Xy, copy_X=copy_X, coef_init=coef_init,
+                     verbose=verbose, return_n_iter=return_n_iter, positive=positive,
+                     **params)
