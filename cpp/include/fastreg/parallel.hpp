@@ -63,6 +63,23 @@ void parallel_chunks(index_t n, index_t align, F&& f) {
 #endif
 }
 
+// Calls f(j) for every j in [0, n) on nt threads, handing out `chunk` indices at a time
+// (dynamic scheduling: columns of a design differ in cost, sparse ones by their nonzeros).
+template <class F>
+void parallel_for(index_t n, int nt, index_t chunk, F&& f) {
+#if defined(FASTREG_HAVE_OPENMP)
+    if (nt > 1) {
+#pragma omp parallel for num_threads(nt) schedule(dynamic, chunk)
+        for (index_t j = 0; j < n; ++j) f(j);
+        return;
+    }
+#else
+    (void)nt;
+    (void)chunk;
+#endif
+    for (index_t j = 0; j < n; ++j) f(j);
+}
+
 }  // namespace fastreg
 
 #endif  // FASTREG_PARALLEL_HPP

@@ -157,14 +157,7 @@ public:
         refresh();
         const index_t p = p_;
         const int nt = threads(X_.total_nnz());
-        if (nt <= 1) {
-            for (index_t j = 0; j < p; ++j) g_[j] = nrm_[j] > 0.0 ? colgrad(j) : 0.0;
-        } else {
-#if defined(FASTREG_HAVE_OPENMP)
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 64)
-#endif
-            for (index_t j = 0; j < p; ++j) g_[j] = nrm_[j] > 0.0 ? colgrad(j) : 0.0;
-        }
+        parallel_for(p, nt, 64, [&](index_t j) { g_[j] = nrm_[j] > 0.0 ? colgrad(j) : 0.0; });
         ++passes_;
         grad_columns_ += p;
         g_ref_ = g_;
@@ -409,14 +402,7 @@ public:
                     Q_[std::size_t(j) * p_ + k] = Q_[std::size_t(k) * p_ + j] = d;
                 }
             };
-            if (nt <= 1) {
-                for (index_t j = 0; j < p_; ++j) row(j);
-            } else {
-#if defined(FASTREG_HAVE_OPENMP)
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
-#endif
-                for (index_t j = 0; j < p_; ++j) row(j);
-            }
+            parallel_for(p_, nt, 1, row);
             ++passes_;
         }
     }
@@ -546,14 +532,7 @@ public:
         for (const index_t j : set) work += X_.nnz(j);
         // these calls are frequent: a thread team pays off later than for a full pass
         const int nt = threads(work, index_t(1) << 20);
-        if (nt <= 1) {
-            for (const index_t j : set) g_[j] = colgrad(j);
-        } else {
-#if defined(FASTREG_HAVE_OPENMP)
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 16)
-#endif
-            for (index_t k = 0; k < m; ++k) g_[set[k]] = colgrad(set[k]);
-        }
+        parallel_for(m, nt, 16, [&](index_t k) { g_[set[k]] = colgrad(set[k]); });
         grad_columns_ += m;
     }
 
@@ -624,14 +603,7 @@ private:
                 nrm_[j] = ssq;
             }
         };
-        if (nt <= 1) {
-            for (index_t j = 0; j < p_; ++j) one(j);
-        } else {
-#if defined(FASTREG_HAVE_OPENMP)
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 64)
-#endif
-            for (index_t j = 0; j < p_; ++j) one(j);
-        }
+        parallel_for(p_, nt, 64, one);
         ++passes_;
     }
 
