@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
-import os
+import re
 import shutil
 import subprocess
 import sys
@@ -112,18 +112,55 @@ def test_cli_without_command_fails():
     assert res.returncode != 0
 
 
+def _run_demo(*args):
+    return subprocess.run([sys.executable, "-m", "fastreg", "demo", *args],
+                          capture_output=True, text=True, timeout=300)
+
+
 def test_demo_help():
-    res = subprocess.run([sys.executable, "-m", "fastreg", "demo", "--help"],
-                         capture_output=True, text=True, timeout=120)
+    res = _run_demo("--help")
     assert res.returncode == 0, res.stderr
-    assert "--size" in res.stdout
+    for option in ("--n", "--p", "--causal", "--seed", "--threads", "--no-sklearn",
+                   "--kernels", "--size", "--repeat"):
+        assert option in res.stdout, option
 
 
-def test_demo_small_run():
-    env = dict(os.environ)
-    res = subprocess.run([sys.executable, "-m", "fastreg", "demo", "--size", "100000",
-                          "--repeat", "1"], capture_output=True, text=True, timeout=120,
-                         env=env)
+def _number_after(text, word):
+    match = re.search(rf"{word} (-?[0-9.]+)", text)
+    assert match, (word, text)
+    return float(match.group(1))
+
+
+def test_demo_lasso_small_run():
+    res = _run_demo("--n", "200", "--p", "2000", "--causal", "10", "--threads", "1",
+                    "--no-sklearn")
+    assert res.returncode == 0, res.stdout + res.stderr
+    out = res.stdout
+    assert "200 samples x 2,000 variants" in out and "10 causal" in out
+    assert "160 training / 40 held-out" in out
+    assert re.search(r"path [0-9.]+ s", out), out
+    assert "1 threads" in out
+    assert 0 <= _number_after(out, "precision") <= 1
+    assert 0 <= _number_after(out, "recall") <= 1
+    assert _number_after(out, "held-out R2") <= 1
+    assert "selected" in out and "sklearn" not in out
+
+
+def test_demo_lasso_with_sklearn():
+    pytest.importorskip("sklearn")
+    res = _run_demo("--n", "100", "--p", "500", "--causal", "5", "--seed", "3")
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "time ratio fastreg / scikit-learn" in res.stdout
+
+
+def test_demo_lasso_rejects_bad_sizes():
+    res = _run_demo("--n", "100", "--p", "5", "--causal", "10", "--no-sklearn")
+    assert res.returncode != 0
+    assert "--causal" in res.stderr
+
+
+def test_demo_kernels_small_run():
+    res = _run_demo("--kernels", "--size", "100000", "--repeat", "1")
     assert res.returncode == 0, res.stdout + res.stderr
     assert "soft_threshold" in res.stdout and "dropout" in res.stdout
 

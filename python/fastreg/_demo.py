@@ -1,4 +1,4 @@
-"""`fastreg demo`: the kernels against NumPy on generated data, answers checked first."""
+"""`fastreg demo --kernels`: the kernels against NumPy on generated data, answers checked first."""
 
 from __future__ import annotations
 
