@@ -49,7 +49,7 @@ def main(argv=None) -> int:
         "error on the other 20%, and report time, the selected variants and their "
         "precision/recall against the truth. With scikit-learn installed, its lasso_path "
         "runs on the same data, alphas and tolerance and the times are compared (the "
-        "default sizes take about 25 s in all on 2 cores, mostly scikit-learn's; use "
+        "default sizes take 25-30 s in all on 2 cores, mostly scikit-learn's; use "
         "--no-sklearn or smaller --n/--p for a quick run). With --kernels: the "
         "regularization kernels timed against NumPy instead.")
     demo.add_argument("--n", type=int, default=1000, help="samples (default 1000)")
