@@ -47,7 +47,7 @@ void run_elementwise(const NdLayout<K>& given, const T* x, T* y, const T* a, con
             run(x + off[0], inner[0], y + off[1], inner[1], n, pa, pb, stream);
         });
         if (stream) stream_fence();
-    });
+    }, BANDWIDTH_SERIAL_BELOW);
 }
 
 }  // namespace

@@ -20,9 +20,12 @@ int get_num_threads();
 void set_num_threads(int n);
 bool openmp_enabled();
 
-// Below this many elements a kernel runs on the calling thread: starting a team costs a
-// few microseconds, more than the work.
+// Below this many elements a kernel runs on the calling thread: waking a team costs a few
+// microseconds (much more on a loaded machine), more than the work. Compute-bound kernels
+// (dropout's Philox) use this; bandwidth-bound ones, which gain less from a second core,
+// the larger BANDWIDTH_SERIAL_BELOW.
 constexpr index_t SERIAL_BELOW = index_t(1) << 16;
+constexpr index_t BANDWIDTH_SERIAL_BELOW = index_t(1) << 18;
 
 // Threads for `n` elements: 1 when small or when already inside a parallel region (so a
 // kernel called from parallel code never oversubscribes).
@@ -42,8 +45,8 @@ inline int threads_for(index_t n, index_t serial_below = SERIAL_BELOW) {
 // every boundary but n a multiple of `align` (so chunks never share an output byte or a
 // cache line that matters to the caller).
 template <class F>
-void parallel_chunks(index_t n, index_t align, F&& f) {
-    const int nt = threads_for(n);
+void parallel_chunks(index_t n, index_t align, F&& f, index_t serial_below = SERIAL_BELOW) {
+    const int nt = threads_for(n, serial_below);
     if (nt <= 1) {
         f(index_t(0), n);
         return;
