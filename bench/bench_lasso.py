@@ -177,7 +177,12 @@ def solvers(args):
     except ImportError:
         pass
     try:
+        # Importing adelie pins the process to CPU 0 (sched_getaffinity shows {0} after it):
+        # every solver would then run on one core. Put the affinity back.
+        cpus = os.sched_getaffinity(0)
         import adelie as ad
+
+        os.sched_setaffinity(0, cpus)
 
         def run_adelie(X, y, alphas):
             # Gaussian GLM: loss 1/n sum(-y eta + eta^2/2), so lambda = alpha.
@@ -202,6 +207,28 @@ def fmt_ratio(x):
     return "-" if x is None else f"{x:.3f}"
 
 
+def second_core_ratio(size=4_000_000, repeat=3):
+    """Two threads sorting against one after the other (NumPy's sort releases the GIL):
+    about 0.5 when this process gets two idle cores, about 1 when others hold one."""
+    from fastreg._timing import interleaved_medians
+
+    arrs = [np.random.default_rng(s).random(size) for s in (0, 1)]
+
+    def seq():
+        for a in arrs:
+            np.sort(a)
+
+    def thr():
+        ts = [threading.Thread(target=np.sort, args=(a,)) for a in arrs]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+
+    med = interleaved_medians({"seq": seq, "thr": thr}, repeat=repeat)
+    return med["thr"] / med["seq"]
+
+
 def case_path(args):
     X, y = make_problem(args.n, args.p, args.rho, args.k, args.seed, np.dtype(args.dtype))
     alphas = alpha_grid(X, y, args.eps, args.n_alphas)
@@ -210,6 +237,7 @@ def case_path(args):
         runs = {k: v for k, v in runs.items() if k in args.only.split(",") or k == "fastreg"}
     times = {name: [] for name in runs}
     coefs = {}
+    core0 = second_core_ratio()
     for _ in range(args.repeat):
         for name, run in runs.items():
             t = time.perf_counter()
@@ -219,6 +247,7 @@ def case_path(args):
                 res, dt = res
             coefs[name] = res
             times[name].append(dt)
+    core1 = second_core_ratio()
     for run in runs.values():
         if hasattr(run, "close"):
             run.close()
@@ -232,6 +261,8 @@ def case_path(args):
           f"eps={args.eps} repeat={args.repeat} tol: fastreg {args.tol:g}, scikit-learn "
           f"{args.sklearn_tol:g}, celer {args.celer_tol:g}, adelie {args.adelie_tol:g}, "
           f"glmnet thresh {args.glmnet_thresh:g}; threads {args.n_threads or os.cpu_count()}")
+    print(f"second-core check (np.sort, two threads / sequential; 0.5 = two free cores): "
+          f"{core0:.2f} before, {core1:.2f} after")
     print(f"| solver | median s | runs s | fastreg / this | max rel subopt | counted |")
     print("|---|--:|---|--:|--:|---|")
     for name in runs:
