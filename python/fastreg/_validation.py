@@ -70,14 +70,19 @@ def probability(p) -> float:
     return p
 
 
-def uint64(value, name: str) -> int:
-    """An integer in [0, 2**64): TypeError for non-integers (bool included)."""
+def integer(value, name: str) -> int:
+    """A Python or NumPy integer as an int: TypeError for anything else, bool included."""
     if isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name}: expected an int, got bool")
     try:
-        v = operator.index(value)
+        return operator.index(value)
     except TypeError:
         raise TypeError(f"{name}: expected an int, got {type(value).__name__}") from None
+
+
+def uint64(value, name: str) -> int:
+    """An integer in [0, 2**64)."""
+    v = integer(value, name)
     if not 0 <= v < UINT64_LIMIT:
         raise ValueError(f"{name}: must be in [0, 2**64), got {v}")
     return v
@@ -392,12 +397,7 @@ def unit_interval(value, name) -> float:
 
 
 def positive_int(value, name) -> int:
-    if isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name}: expected an int, got bool")
-    try:
-        v = operator.index(value)
-    except TypeError:
-        raise TypeError(f"{name}: expected an int, got {type(value).__name__}") from None
+    v = integer(value, name)
     if v < 1:
         raise ValueError(f"{name}: must be at least 1, got {v}")
     return v

@@ -209,14 +209,7 @@ public:
             for (index_t f = 0; f < m; ++f) {
                 const index_t j = opt_.random ? ws_[draw(m)] : ws_[f];
                 const double wj = w_[j];
-                const double tmp = colgrad(j) + nrm_[j] * wj;
-                double wn;
-                if (opt_.positive && tmp < 0.0) {
-                    wn = 0.0;
-                } else {
-                    const double a = std::fabs(tmp) - l1 * pf_[j];
-                    wn = a > 0.0 ? std::copysign(a, tmp) / (nrm_[j] + l2 * pf_[j]) : 0.0;
-                }
+                const double wn = coordinate_minimizer(colgrad(j) + nrm_[j] * wj, j, l1, l2);
                 if (wn != wj) {
                     update(j, wn - wj);
                     w_[j] = wn;
@@ -337,14 +330,7 @@ public:
                 const index_t j = opt_.random ? draw(p_) : f;
                 if (nrm_[j] <= 0.0) continue;
                 const double wj = w_[j];
-                const double tmp = g_[j] + nrm_[j] * wj;
-                double wn;
-                if (opt_.positive && tmp < 0.0) {
-                    wn = 0.0;
-                } else {
-                    const double a = std::fabs(tmp) - l1 * pf_[j];
-                    wn = a > 0.0 ? std::copysign(a, tmp) / (nrm_[j] + l2 * pf_[j]) : 0.0;
-                }
+                const double wn = coordinate_minimizer(g_[j] + nrm_[j] * wj, j, l1, l2);
                 if (wn != wj) {
                     const double d = wn - wj;
                     const double* Qj = Q_.data() + j * p_;
@@ -405,6 +391,15 @@ public:
             parallel_for(p_, nt, 1, row);
             ++passes_;
         }
+    }
+
+    // The minimizer over w_j of the objective with the other coefficients fixed, given
+    // tmp = x_j^T v r + ||x_j||^2 w_j: the elastic-net prox of tmp, scaled; 0 when
+    // `positive` and tmp < 0.
+    double coordinate_minimizer(double tmp, index_t j, double l1, double l2) const {
+        if (opt_.positive && tmp < 0.0) return 0.0;
+        const double a = std::fabs(tmp) - l1 * pf_[j];
+        return a > 0.0 ? std::copysign(a, tmp) / (nrm_[j] + l2 * pf_[j]) : 0.0;
     }
 
     // How close feature j is to entering the model, in units of its penalty:
