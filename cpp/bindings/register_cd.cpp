@@ -30,11 +30,19 @@ struct PathArgs {
     index_t n_alphas;
     double eps;
     cd::EnetOptions opt;
+    // cross-validation extras (see cd::PathOutput)
+    index_t patience = 0;
+    index_t max_alphas = -1;
+    bool sparse_coefs = false;
 };
 
+// Returns (alphas, coefs, intercepts, gaps, n_iter, converged, stats). With sparse_coefs,
+// coefs is None and stats["coefs_csc"] = (data, indices, indptr) of the p x k matrix; with
+// validation weights, stats["val_mse"] holds the k validation errors; stats["n_done"] the
+// number of alphas fitted.
 template <class T, class M>
 py::tuple run_path(const M& X, const T* y, const T* sw, const T* pf, const T* coef_init,
-                   const PathArgs& a) {
+                   const T* val_weights, const PathArgs& a) {
     const bool generate = !a.alphas;
     const index_t k = generate ? a.n_alphas : index_t(a.alphas->shape(0));
     if (k < 1) throw py::value_error("alphas: at least one alpha is needed");
@@ -44,13 +52,20 @@ py::tuple run_path(const M& X, const T* y, const T* sw, const T* pf, const T* co
         const double* src = vector_of<double>(a.alphas, k, "alphas");
         std::copy(src, src + k, alphas.mutable_data());
     }
-    py::array_t<T, py::array::f_style> coefs({p, k});
+    py::array_t<T, py::array::f_style> coefs;
+    if (!a.sparse_coefs) coefs = py::array_t<T, py::array::f_style>({p, k});
+    py::array_t<double> val_mse(val_weights ? k : 0);
     py::array_t<T> intercepts(k);
     py::array_t<double> gaps(k);
     py::array_t<std::int64_t> n_iter(k);
     py::array_t<std::uint8_t> converged(k);
     cd::PathOutput<T> out;
-    out.coefs = coefs.mutable_data();
+    out.coefs = a.sparse_coefs ? nullptr : coefs.mutable_data();
+    out.sparse_coefs = a.sparse_coefs;
+    out.val_weights = val_weights;
+    out.patience = a.patience;
+    out.max_alphas = a.max_alphas;
+    out.val_mse = val_weights ? val_mse.mutable_data() : nullptr;
     out.intercepts = intercepts.mutable_data();
     out.gaps = gaps.mutable_data();
     out.n_iter = n_iter.mutable_data();
@@ -65,14 +80,28 @@ py::tuple run_path(const M& X, const T* y, const T* sw, const T* pf, const T* co
     stats["full_passes"] = out.full_passes;
     stats["epochs"] = out.epochs;
     stats["grad_columns"] = out.grad_columns;
+    stats["n_done"] = out.n_done;
+    stats["val_mse"] = val_weights ? py::object(val_mse) : py::object(py::none());
+    if (a.sparse_coefs) {
+        py::array_t<T> data(py::ssize_t(out.nz_value.size()));
+        py::array_t<std::int64_t> indices(py::ssize_t(out.nz_index.size()));
+        py::array_t<std::int64_t> indptr(py::ssize_t(out.nz_ptr.size()));
+        std::copy(out.nz_value.begin(), out.nz_value.end(), data.mutable_data());
+        std::copy(out.nz_index.begin(), out.nz_index.end(), indices.mutable_data());
+        std::copy(out.nz_ptr.begin(), out.nz_ptr.end(), indptr.mutable_data());
+        stats["coefs_csc"] = py::make_tuple(data, indices, indptr);
+        return py::make_tuple(alphas, py::none(), intercepts, gaps, n_iter, converged, stats);
+    }
     return py::make_tuple(alphas, coefs, intercepts, gaps, n_iter, converged, stats);
 }
 
 PathArgs path_args(const std::optional<arr<double>>& alphas, index_t n_alphas, double eps,
                    double l1_ratio, bool fit_intercept, bool standardize, bool positive,
                    double tol, index_t max_iter, bool screening, int n_threads, bool acceleration, bool random,
-                   std::uint64_t seed, int gram) {
+                   std::uint64_t seed, int gram, index_t patience, index_t max_alphas,
+                   bool sparse_coefs) {
     if (max_iter < 1) throw py::value_error("max_iter: must be at least 1");
+    if (patience < 0) throw py::value_error("patience: must be non-negative");
     if (alphas && alphas->ndim() != 1) throw py::value_error("alphas: expected a 1-d array");
     PathArgs a{alphas, n_alphas, eps, {}};
     a.opt.l1_ratio = l1_ratio;
@@ -87,6 +116,9 @@ PathArgs path_args(const std::optional<arr<double>>& alphas, index_t n_alphas, d
     a.opt.random = random;
     a.opt.seed = seed;
     a.opt.gram = gram;
+    a.patience = patience;
+    a.max_alphas = max_alphas;
+    a.sparse_coefs = sparse_coefs;
     return a;
 }
 
@@ -96,7 +128,8 @@ PathArgs path_args(const std::optional<arr<double>>& alphas, index_t n_alphas, d
     py::arg("standardize") = false, py::arg("positive") = false, py::arg("tol") = 1e-4,      \
     py::arg("max_iter") = 1000, py::arg("screening") = true, py::arg("n_threads") = 0, \
     py::arg("acceleration") = true, py::arg("random") = false, py::arg("seed") = 0, \
-    py::arg("gram") = -1
+    py::arg("gram") = -1, py::arg("val_weights").noconvert() = py::none(),                 \
+    py::arg("patience") = 0, py::arg("max_alphas") = -1, py::arg("sparse_coefs") = false
 
 template <class T>
 void bind_dense(py::module_& m) {
@@ -106,7 +139,8 @@ void bind_dense(py::module_& m) {
            std::optional<arr<T>> coef_init, std::optional<arr<double>> alphas, index_t n_alphas,
            double eps, double l1_ratio, bool fit_intercept, bool standardize, bool positive,
            double tol, index_t max_iter, bool screening, int n_threads, bool acceleration,
-           bool random, std::uint64_t seed, int gram) {
+           bool random, std::uint64_t seed, int gram, std::optional<arr<T>> val_weights,
+           index_t patience, index_t max_alphas, bool sparse_coefs) {
             if (X.ndim() != 2) throw py::value_error("X: expected a 2-d array");
             const index_t n = X.shape(0), p = X.shape(1);
             if (n < 1 || p < 1) throw py::value_error("X: needs at least one row and one column");
@@ -126,10 +160,12 @@ void bind_dense(py::module_& m) {
             D.ld = ld;
             const PathArgs a = path_args(alphas, n_alphas, eps, l1_ratio, fit_intercept,
                                          standardize, positive, tol, max_iter, screening,
-                                         n_threads, acceleration, random, seed, gram);
+                                         n_threads, acceleration, random, seed, gram,
+                                         patience, max_alphas, sparse_coefs);
             return run_path<T>(D, vector_of<T>(y, n, "y"), vector_of<T>(sw, n, "sample_weight"),
                                vector_of<T>(pf, p, "penalty_factor"),
-                               vector_of<T>(coef_init, p, "coef_init"), a);
+                               vector_of<T>(coef_init, p, "coef_init"),
+                               vector_of<T>(val_weights, n, "val_weights"), a);
         },
         py::arg("X").noconvert(), py::arg("y").noconvert(), py::arg("sample_weight").noconvert(),
         py::arg("penalty_factor").noconvert(), py::arg("coef_init").noconvert(),
@@ -145,7 +181,8 @@ void bind_csc(py::module_& m) {
            std::optional<arr<double>> alphas, index_t n_alphas, double eps, double l1_ratio,
            bool fit_intercept, bool standardize, bool positive, double tol, index_t max_iter,
            bool screening, int n_threads, bool acceleration, bool random, std::uint64_t seed,
-           int gram) {
+           int gram, std::optional<arr<T>> val_weights, index_t patience, index_t max_alphas,
+           bool sparse_coefs) {
             if (indptr.ndim() != 1 || indptr.shape(0) < 2)
                 throw py::value_error("indptr: expected at least 2 entries");
             const index_t p = indptr.shape(0) - 1;
@@ -171,10 +208,12 @@ void bind_csc(py::module_& m) {
             C.p = p;
             const PathArgs a = path_args(alphas, n_alphas, eps, l1_ratio, fit_intercept,
                                          standardize, positive, tol, max_iter, screening,
-                                         n_threads, acceleration, random, seed, gram);
+                                         n_threads, acceleration, random, seed, gram,
+                                         patience, max_alphas, sparse_coefs);
             return run_path<T>(C, vector_of<T>(y, n, "y"), vector_of<T>(sw, n, "sample_weight"),
                                vector_of<T>(pf, p, "penalty_factor"),
-                               vector_of<T>(coef_init, p, "coef_init"), a);
+                               vector_of<T>(coef_init, p, "coef_init"),
+                               vector_of<T>(val_weights, n, "val_weights"), a);
         },
         py::arg("data").noconvert(), py::arg("indices").noconvert(),
         py::arg("indptr").noconvert(), py::arg("n_rows"), py::arg("y").noconvert(),

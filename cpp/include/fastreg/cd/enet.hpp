@@ -71,6 +71,25 @@ struct PathOutput {
     std::int64_t full_passes = 0;        // passes over all of X (column statistics included)
     std::int64_t epochs = 0;             // all epochs
     std::int64_t grad_columns = 0;       // gradient entries computed outside epochs
+
+    // Cross-validation along the path (all optional). A fold is the full X with sample
+    // weight 0 on its held-out rows; val_weights (n values, positive on the held-out rows,
+    // 0 elsewhere) weight their squared prediction errors y_i - b0 - x_i w, whose weighted
+    // mean goes to val_mse[i] after alpha i. With patience > 0 the path stops after the
+    // first alpha at which the validation error has not improved (strictly) on its best
+    // for `patience` consecutive alphas.
+    const T* val_weights = nullptr;      // n, or null
+    index_t patience = 0;                // 0: never stop early
+    double* val_mse = nullptr;           // k (needs val_weights)
+    index_t max_alphas = -1;             // fit at most this many alphas (-1: all; 0: the grid only)
+    // Coefficients in compressed form instead of the dense p x k `coefs` (when coefs is
+    // null and sparse_coefs is set): alpha i's nonzero coefficients are
+    // nz_value[nz_ptr[i] .. nz_ptr[i + 1]) at rows nz_index[...] (CSC of the p x k matrix).
+    bool sparse_coefs = false;
+    std::vector<std::int64_t> nz_ptr, nz_index;
+    std::vector<T> nz_value;
+    index_t n_done = 0;                  // alphas fitted (k unless stopped early); the
+                                         // outputs of the others are NaN / 0
 };
 
 template <class T, class M>
@@ -114,6 +133,10 @@ public:
     }
 
     index_t n_features() const { return p_; }
+    // The residual r_i = y_i - b0 - x_i w of every row (sample weight 0 included) is
+    // residual()[i] + residual_offset(); null in Gram mode, which keeps no residual.
+    const T* residual() const { return gram_ ? nullptr : R_.data(); }
+    double residual_offset() const { return rho_; }
     double ynorm2() const { return ynorm2_; }
     std::int64_t full_passes() const { return passes_; }
 
@@ -797,16 +820,100 @@ void enet_path(const M& X, const T* y, const T* sw, const T* pf, const T* coef_i
         l1_prev = solver.l1_max();
     }
     out.tol_scaled = opt.tol * solver.ynorm2();
-    for (index_t i = 0; i < k; ++i) {
+
+    // validation rows and the weighted mean of their squared prediction errors
+    std::vector<index_t> val_rows;
+    double val_total = 0.0;
+    if (out.val_weights)
+        for (index_t i = 0; i < X.n; ++i)
+            if (out.val_weights[i] > T(0)) {
+                val_rows.push_back(i);
+                val_total += double(out.val_weights[i]);
+            }
+    std::vector<T> coef_buf;
+    if (!out.coefs || !val_rows.empty()) coef_buf.resize(p);
+    std::vector<double> pred;
+    auto validation_mse = [&](const T* coef, double b0) {
+        double s = 0.0;
+        if (const T* R = solver.residual()) {  // held-out rows' residuals are their errors
+            const double off = solver.residual_offset();
+            for (const index_t i : val_rows) {
+                const double e = double(R[i]) + off;
+                s += double(out.val_weights[i]) * e * e;
+            }
+        } else {  // Gram mode: predictions from the coefficients
+            pred.assign(val_rows.size(), b0);
+            const index_t m = index_t(val_rows.size());
+            for (index_t j = 0; j < p; ++j) {
+                const double c = double(coef[j]);
+                if (c == 0.0) continue;
+                if constexpr (M::sparse) {  // (Gram mode is dense-only; kept general)
+                    X.for_each(j, [&](index_t i, T x) {
+                        const auto it = std::lower_bound(val_rows.begin(), val_rows.end(), i);
+                        if (it != val_rows.end() && *it == i)
+                            pred[std::size_t(it - val_rows.begin())] += c * double(x);
+                    });
+                } else {
+                    const T* xj = X.col(j);
+                    for (index_t t = 0; t < m; ++t) pred[t] += c * double(xj[val_rows[t]]);
+                }
+            }
+            for (index_t t = 0; t < m; ++t) {
+                const index_t i = val_rows[t];
+                const double e = double(y[i]) - pred[t];
+                s += double(out.val_weights[i]) * e * e;
+            }
+        }
+        return val_total > 0.0 ? s / val_total : 0.0;
+    };
+
+    const index_t todo = out.max_alphas < 0 ? k : std::min(k, out.max_alphas);
+    if (out.sparse_coefs && !out.coefs) out.nz_ptr.assign(1, 0);
+    double best = std::numeric_limits<double>::infinity();
+    index_t since_best = 0;
+    index_t done = 0;
+    for (index_t i = 0; i < todo; ++i) {
         const double l1 = alphas[i] * opt.l1_ratio, l2 = alphas[i] * (1.0 - opt.l1_ratio);
         const auto info = solver.solve(l1, l2, std::max(l1_prev, l1));
         l1_prev = l1;
-        solver.coef(out.coefs + i * p);
-        out.intercepts[i] = T(solver.intercept());
+        T* c = out.coefs ? out.coefs + i * p : coef_buf.data();
+        solver.coef(c);
+        const double b0 = solver.intercept();
+        out.intercepts[i] = T(b0);
         out.gaps[i] = info.gap;
         out.n_iter[i] = info.n_iter;
         out.converged[i] = info.converged ? 1 : 0;
+        if (!out.coefs && out.sparse_coefs) {
+            for (index_t j = 0; j < p; ++j)
+                if (c[j] != T(0)) {
+                    out.nz_index.push_back(j);
+                    out.nz_value.push_back(c[j]);
+                }
+            out.nz_ptr.push_back(std::int64_t(out.nz_index.size()));
+        }
+        done = i + 1;
+        if (out.val_mse && !val_rows.empty()) {
+            const double mse = validation_mse(c, b0);
+            out.val_mse[i] = mse;
+            if (mse < best) {
+                best = mse;
+                since_best = 0;
+            } else if (out.patience > 0 && ++since_best >= out.patience) {
+                break;
+            }
+        }
     }
+    out.n_done = done;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for (index_t i = done; i < k; ++i) {
+        if (out.coefs) std::fill(out.coefs + i * p, out.coefs + (i + 1) * p, T(0));
+        out.intercepts[i] = T(0);
+        out.gaps[i] = nan;
+        out.n_iter[i] = 0;
+        out.converged[i] = 0;
+        if (out.val_mse) out.val_mse[i] = nan;
+    }
+    if (out.sparse_coefs && !out.coefs) out.nz_ptr.resize(std::size_t(k) + 1, out.nz_ptr.back());
     out.full_passes = solver.full_passes();
     out.epochs = solver.epochs();
     out.grad_columns = solver.grad_columns();
