@@ -24,6 +24,9 @@ ESTIMATORS = [
     fastreg.ElasticNet(standardize=True, positive=True),
     fastreg.Lasso(selection="random", random_state=0),
     fastreg.ElasticNet(precompute=True),
+    fastreg.LassoCV(),
+    fastreg.ElasticNetCV(l1_ratio=[0.3, 0.9], selection_rule="1se"),
+    fastreg.LassoCV(early_stopping=True, patience=3, cv=3),
 ]
 
 
@@ -37,6 +40,8 @@ with warnings.catch_warnings():
 
 @pytest.mark.filterwarnings("ignore:Estimator .* does not inherit from")
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.SkipTestWarning")
+# the checks' random data often makes the CV estimators choose an end of their grid
+@pytest.mark.filterwarnings("ignore::fastreg.exceptions.GridEdgeWarning")
 @_CHECKS
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)

@@ -22,9 +22,12 @@ _LAZY = {
     "get_num_threads": "_threads",
     "Lasso": "linear_model",
     "ElasticNet": "linear_model",
+    "LassoCV": "linear_model",
+    "ElasticNetCV": "linear_model",
     "lasso_path": "linear_model",
     "enet_path": "linear_model",
     "ConvergenceWarning": "exceptions",
+    "GridEdgeWarning": "exceptions",
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]

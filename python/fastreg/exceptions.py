@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-__all__ = ["ConvergenceWarning", "NotFittedError"]
+__all__ = ["ConvergenceWarning", "DataConversionWarning", "GridEdgeWarning", "NotFittedError"]
 
 
 def _sklearn_base(name):
@@ -26,6 +26,16 @@ def _bases(name, default):
 
 class ConvergenceWarning(*_bases("ConvergenceWarning", (UserWarning,))):
     """A solver stopped at ``max_iter`` before reaching its tolerance."""
+
+
+class DataConversionWarning(*_bases("DataConversionWarning", (UserWarning,))):
+    """Input was converted: a column-vector y where one target was expected."""
+
+
+class GridEdgeWarning(UserWarning):
+    """A cross-validated estimator chose the first or the last alpha it evaluated: the best
+    alpha may lie outside the grid (or, at the top of a generated grid, the model is the
+    intercept alone)."""
 
 
 class NotFittedError(*_bases("NotFittedError", (ValueError, AttributeError))):
