@@ -395,3 +395,38 @@ def test_params_and_lazy_exports():
     est = fastreg.LassoCV(cv=3, tol=1e-6).fit(X, y)
     assert not hasattr(est, "l1_ratio_")
     assert fastreg.LassoCV(n_alphas=20, cv=3).fit(X, y).alphas_.shape == (20,)
+
+
+def test_core_path_extras(dtype):
+    # the core's CV extras against its plain path: compressed coefficients equal the dense
+    # ones, validation errors equal the held-out rows' errors computed here, max_alphas=0
+    # only generates the grid
+    from fastreg import _core
+
+    X, y, sw = _problem(n=60, p=80, seed=11)
+    X, y = np.asfortranarray(X.astype(dtype)), y.astype(dtype)
+    test = np.zeros(len(y), dtype=bool)
+    test[::4] = True
+    tw = np.where(test, 0, sw).astype(dtype)
+    vw = np.where(test, sw + 0.5, 0).astype(dtype)
+    kw = dict(n_alphas=30, eps=1e-2, fit_intercept=True, tol=1e-8, max_iter=100_000)
+    for gram in (0, 1):
+        plain = _core.enet_path_dense(X, y, tw, None, None, gram=gram, **kw)
+        extra = _core.enet_path_dense(X, y, tw, None, None, gram=gram, val_weights=vw,
+                                      sparse_coefs=True, **kw)
+        np.testing.assert_array_equal(extra[0], plain[0])
+        assert extra[1] is None and extra[6]["n_done"] == 30
+        data, indices, indptr = extra[6]["coefs_csc"]
+        dense = sp.csc_matrix((data, indices, indptr), shape=plain[1].shape).toarray()
+        np.testing.assert_array_equal(dense, plain[1])
+        pred = X[test].astype(np.float64) @ plain[1].astype(np.float64) + plain[2]
+        err = ((y[test, None] - pred) ** 2 * vw[test, None]).sum(0) / vw[test].sum()
+        np.testing.assert_allclose(extra[6]["val_mse"], err, rtol=1e-10 if dtype == np.float64 else 1e-4)
+    grid = _core.enet_path_dense(X, y, None, None, None, max_alphas=0, **kw)
+    assert grid[6]["n_done"] == 0 and np.isnan(grid[3]).all()
+    full = _core.enet_path_dense(X, y, None, None, None, **kw)
+    np.testing.assert_array_equal(grid[0], full[0])
+    stopped = _core.enet_path_dense(X, y, tw, None, None, val_weights=vw, patience=2, **kw)
+    k = stopped[6]["n_done"]
+    assert k < 30 and np.isnan(stopped[6]["val_mse"][k:]).all()
+    assert not stopped[1][:, k:].any()

@@ -58,6 +58,13 @@ def enet_path_dense(
     screening: bool = True,
     n_threads: int = 0,
     acceleration: bool = True,
+    random: bool = False,
+    seed: int = 0,
+    gram: int = -1,
+    val_weights: Optional[_Float] = None,
+    patience: int = 0,
+    max_alphas: int = -1,
+    sparse_coefs: bool = False,
 ) -> tuple: ...
 def enet_path_csc(
     data: _Float,
@@ -80,4 +87,11 @@ def enet_path_csc(
     screening: bool = True,
     n_threads: int = 0,
     acceleration: bool = True,
+    random: bool = False,
+    seed: int = 0,
+    gram: int = -1,
+    val_weights: Optional[_Float] = None,
+    patience: int = 0,
+    max_alphas: int = -1,
+    sparse_coefs: bool = False,
 ) -> tuple: ...
