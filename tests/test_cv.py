@@ -188,15 +188,19 @@ def test_one_standard_error_rule(cls):
 
 def _stops_reference(mse_path, patience):
     """Per fold: the first index at which the error has not fallen below its running
-    minimum for `patience` consecutive alphas (else the last index)."""
+    minimum for `patience` consecutive alphas (else the last index), counting only from
+    the first alpha whose error differs from the first alpha's (the plateau of the
+    intercept-only model at the top of the grid does not count)."""
     k, folds = mse_path.shape
     out = []
     for f in range(folds):
         e = mse_path[:, f]
+        moved = np.flatnonzero(e != e[0])
+        start = int(moved[0]) if moved.size else k  # first alpha off the plateau
         stop = k - 1
-        for i in range(k):
+        for i in range(start, k):
             best_at = int(np.argmin(e[: i + 1]))  # the first occurrence of the minimum
-            if i - best_at >= patience:
+            if i - max(best_at, start - 1) >= patience:
                 stop = i
                 break
         out.append(stop)
@@ -430,3 +434,23 @@ def test_core_path_extras(dtype):
     k = stopped[6]["n_done"]
     assert k < 30 and np.isnan(stopped[6]["val_mse"][k:]).all()
     assert not stopped[1][:, k:].any()
+
+
+def test_early_stopping_ignores_the_plateau_at_the_top():
+    # a given grid starting far above alpha_max: every fold's first alphas give the
+    # intercept-only model, with one and the same error; they do not use up the patience
+    X, y, _ = _problem(n=120, p=200, seed=6, k=4)
+    amax = fastreg.lasso_path(X, y, alphas=1, fit_intercept=True)[0][0]  # the generated grid's top
+    alphas = np.geomspace(100 * amax, 1e-2 * amax, 80)
+    kw = dict(cv=5, alphas=alphas, tol=1e-10, **TIGHT)
+    full = fastreg.LassoCV(**kw).fit(X, y)
+    # each fold's plateau: the alphas above its own alpha_max, about 20 here
+    plateau = np.argmax(full.mse_path_ != full.mse_path_[0], axis=0)
+    assert plateau.min() > 10
+    with warnings.catch_warnings():  # patience 3 may stop before the curve's minimum
+        warnings.simplefilter("ignore", fastreg.GridEdgeWarning)
+        es = fastreg.LassoCV(early_stopping=True, patience=3, **kw).fit(X, y)
+    stops = _stops_reference(full.mse_path_, 3)
+    assert (stops > plateau).all()
+    np.testing.assert_array_equal(es.fold_stop_index_, stops)
+    np.testing.assert_array_equal(es.mse_path_, full.mse_path_[: stops.min() + 1])

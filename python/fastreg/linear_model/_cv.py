@@ -163,12 +163,14 @@ def _one_se(mean, se):
 def _stop_index(errors, patience):
     """Where a fold with these validation errors stops: the first alpha at which the error
     has not improved (strictly) on its best for `patience` consecutive alphas, else the
-    last. The same rule as the core's; for tests and documentation."""
-    best, since = np.inf, 0
+    last; the alphas at the top whose error equals the first one's (the model has not
+    moved yet) do not count. The core's rule, written out for documentation."""
+    best, since, moved = np.inf, 0, False
     for i, e in enumerate(errors):
+        moved = moved or (i > 0 and e != errors[0])
         if e < best:
             best, since = e, 0
-        else:
+        elif moved:
             since += 1
             if since >= patience:
                 return i
@@ -489,8 +491,10 @@ _COMMON_PARAMS = """\
         ``lambda.1se``).
     early_stopping : bool, default=False
         Stop each fold's path once its validation error has not improved (strictly
-        decreased below its best so far) for ``patience`` consecutive alphas; the CV curve
-        then covers the alphas every fold reached.
+        decreased below its best so far) for ``patience`` consecutive alphas (the alphas
+        at the top of the grid with the first alpha's error, where the fold's model has
+        not moved yet, do not count); the CV curve then covers the alphas every fold
+        reached.
     patience : int, default=10
         Alphas without improvement before a fold stops (with ``early_stopping``).
     penalty_factor : array-like of shape (n_features,), optional

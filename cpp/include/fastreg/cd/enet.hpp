@@ -77,7 +77,8 @@ struct PathOutput {
     // 0 elsewhere) weight their squared prediction errors y_i - b0 - x_i w, whose weighted
     // mean goes to val_mse[i] after alpha i. With patience > 0 the path stops after the
     // first alpha at which the validation error has not improved (strictly) on its best
-    // for `patience` consecutive alphas.
+    // for `patience` consecutive alphas (alphas at the top of the grid whose error equals
+    // the first alpha's, the model not having moved yet, are not counted).
     const T* val_weights = nullptr;      // n, or null
     index_t patience = 0;                // 0: never stop early
     double* val_mse = nullptr;           // k (needs val_weights)
@@ -871,6 +872,7 @@ void enet_path(const M& X, const T* y, const T* sw, const T* pf, const T* coef_i
     if (out.sparse_coefs && !out.coefs) out.nz_ptr.assign(1, 0);
     double best = std::numeric_limits<double>::infinity();
     index_t since_best = 0;
+    bool moved = false;
     index_t done = 0;
     for (index_t i = 0; i < todo; ++i) {
         const double l1 = alphas[i] * opt.l1_ratio, l2 = alphas[i] * (1.0 - opt.l1_ratio);
@@ -895,10 +897,13 @@ void enet_path(const M& X, const T* y, const T* sw, const T* pf, const T* coef_i
         if (out.val_mse && !val_rows.empty()) {
             const double mse = validation_mse(c, b0);
             out.val_mse[i] = mse;
+            // the plateau at the top of the grid (the model has not moved yet, typically
+            // all coefficients zero: the same error exactly) does not count
+            if (!moved) moved = i > 0 && mse != out.val_mse[0];
             if (mse < best) {
                 best = mse;
                 since_best = 0;
-            } else if (out.patience > 0 && ++since_best >= out.patience) {
+            } else if (moved && out.patience > 0 && ++since_best >= out.patience) {
                 break;
             }
         }
