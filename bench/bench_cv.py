@@ -21,8 +21,11 @@ Cases (`--case`):
 A `ridge` case (RidgeCV) is meant to slot in beside `lasso`: a `case_ridge(args)` using
 `split_problem`, `kfold`, `time_interleaved` and `print_table`, added to `CASES`.
 
-    python bench/bench_cv.py --repeat 3
-    python bench/bench_cv.py --n 500 --p 20000 --rho 0.6 --repeat 3
+    python bench/bench_cv.py --repeat 3        # the issue's case, the tolerances below
+    python bench/bench_cv.py --n 500 --p 5000 --repeat 1 --tol 1e-5 --sklearn-tol 1e-5
+
+Default tolerances: the loosest of those tried that pass the check (fastreg and
+scikit-learn tol 1e-6, glmnet thresh 1e-11; see bench/README.md).
 
 Peers install with `bash bench/install_peers.sh`.
 """
@@ -316,10 +319,10 @@ def main(argv=None):
     ap.add_argument("--eps", type=float, default=1e-2)
     ap.add_argument("--n-alphas", type=int, default=100)
     ap.add_argument("--patience", type=int, default=10)
-    ap.add_argument("--tol", type=float, default=1e-4, help="fastreg's tol (scikit-learn's rule)")
-    ap.add_argument("--sklearn-tol", type=float, default=1e-4)
+    ap.add_argument("--tol", type=float, default=1e-6, help="fastreg's tol (scikit-learn's rule)")
+    ap.add_argument("--sklearn-tol", type=float, default=1e-6)
     ap.add_argument("--celer-tol", type=float, default=1e-4)
-    ap.add_argument("--glmnet-thresh", type=float, default=1e-7)
+    ap.add_argument("--glmnet-thresh", type=float, default=1e-11)
     ap.add_argument("--check", type=float, default=1e-3,
                     help="largest relative deviation of a CV curve from the reference")
     ap.add_argument("--n-threads", type=int, default=None, help="fastreg's threads")
