@@ -1,7 +1,9 @@
-"""Linear models: elastic-net and lasso paths and estimators, by coordinate descent."""
+"""Linear models: elastic-net and lasso paths and estimators (coordinate descent), ridge
+(direct solvers)."""
 
 from ._coordinate_descent import enet_path, lasso_path
 from ._enet import ElasticNet
 from ._lasso import Lasso
+from ._ridge import Ridge, RidgeCV
 
-__all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path"]
+__all__ = ["ElasticNet", "Lasso", "Ridge", "RidgeCV", "enet_path", "lasso_path"]
