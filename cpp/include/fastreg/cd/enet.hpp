@@ -748,7 +748,12 @@ private:
                 dual_norm = any ? std::max(dual_norm, a) : a;
                 any = true;
             } else {
-                gg += g_[j] * g_[j] / (l2 > 0.0 ? pf : 1.0);
+                // the conjugate of the ridge penalty, sup_w (g w - l2 pf w^2 / 2); over
+                // w >= 0 when positive, where a negative g_j costs nothing. Without any
+                // penalty, the squared gradient (scikit-learn's ||X^T r||^2), projected the
+                // same way where w_j = 0.
+                const double gj = opt_.positive && (l2 > 0.0 || w == 0.0) ? std::max(g_[j], 0.0) : g_[j];
+                gg += gj * gj / (l2 > 0.0 ? pf : 1.0);
             }
         });
         if (l1 > 0.0) {
