@@ -159,10 +159,26 @@ public:
         refresh();
         const index_t p = p_;
         const int nt = threads(X_.total_nnz());
-        parallel_for(p, nt, 64, [&](index_t j) { g_[j] = nrm_[j] > 0.0 ? colgrad(j) : 0.0; });
+        // The same pass also gives the gradient at the previous alpha's solution, while its
+        // columns are in cache: two residuals on the path span its current direction (with
+        // a fixed active set the lasso residual is affine in alpha), which makes the bounds
+        // of the next alphas exact until the active set changes.
+        const bool both = path_r_ready_ && !refs_.is_newest(path_r_.data());
+        double path_s = 0.0;
+        int path_slot = -1;
+        if (both) {
+            for (index_t i = 0; i < n_; ++i) path_s += weight(i) * double(path_r_[i]);
+            path_slot = refs_.open(path_r_.data());
+        }
+        const int slot = refs_.open(R_.data());
+        parallel_for(p, nt, 64, [&](index_t j) {
+            const bool usable = nrm_[j] > 0.0;
+            g_[j] = usable ? colgrad(j) : 0.0;
+            refs_.set(slot, j, g_[j]);
+            if (both) refs_.set(path_slot, j, usable ? colgrad_at(j, path_r_.data(), path_s) : 0.0);
+        });
         ++passes_;
         grad_columns_ += p;
-        refs_.push(R_.data(), g_);
     }
 
     struct FitInfo {
@@ -202,7 +218,10 @@ public:
         full_ws_ = index_t(ws_.size()) == usable;
         usable_ = usable;
 
-        if (check(l1, l2, tol_s, false, info)) return info;
+        if (check(l1, l2, tol_s, false, info)) {
+            keep_path_residual();
+            return info;
+        }
         // Epochs alternate as glmnet's do: a sweep over the working set, then sweeps over
         // its nonzero coefficients only until they settle, then the working set again. The
         // stopping rule is judged on the working-set sweeps.
@@ -256,7 +275,15 @@ public:
             if (check(l1, l2, tol_s, last, info)) break;
             inner = false;
         }
+        keep_path_residual();
         return info;
+    }
+
+    // Keeps the residual of the solution just found, for full_gradient().
+    void keep_path_residual() {
+        fold_offset();
+        path_r_ = R_;
+        path_r_ready_ = true;
     }
 
     // The stopping test. The gap of the problem restricted to the working set costs only
@@ -718,6 +745,12 @@ private:
         return d / s_[j];
     }
 
+    // x~_j^T v e for another residual e (no lazy offset) with sum_i v_i e_i = se.
+    FASTREG_INLINE double colgrad_at(index_t j, const T* e, double se) const {
+        double d = v_ ? double(X_.dot(j, v_, e)) : double(X_.dot(j, e)) * inv_n_;
+        return (d - mu_[j] * se) / s_[j];
+    }
+
     // r = y - ybar - X~ w from scratch, accumulated in double: in float32 the residual
     // drifts from its definition over many updates, enough to put a floor under the gap.
     void recompute_residual() {
@@ -835,6 +868,8 @@ private:
     bool full_ws_ = false;
     index_t usable_ = 0;
     GradientReferences<T> refs_;  // the last full passes' residuals and gradients
+    std::vector<T> path_r_;       // the residual at the last solution on the path
+    bool path_r_ready_ = false;
     std::vector<std::vector<double>> hist_;  // Anderson: recent iterates on hist_set_
     std::vector<index_t> hist_set_;
     std::vector<T> R_save_;

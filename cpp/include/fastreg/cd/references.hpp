@@ -27,7 +27,7 @@ namespace fastreg::cd {
 template <class T>
 class GradientReferences {
 public:
-    static constexpr int CAPACITY = 4;
+    static constexpr int CAPACITY = 6;
 
     // v: n weights, or null for 1/n each. Drops every reference.
     void reset(index_t n, index_t p, const T* v) {
@@ -40,9 +40,10 @@ public:
 
     int size() const { return count_; }
 
-    // Keeps (r, g(r)), replacing the oldest reference when all slots are taken. The
-    // gradient storage is allocated at the first push (p * CAPACITY doubles).
-    void push(const T* r, const std::vector<double>& g) {
+    // Starts a reference for residual r, replacing the oldest when all slots are taken;
+    // its gradient is then filled in with set(slot, j, g_j(r)) for every j. The gradient
+    // storage is allocated at the first call (p * CAPACITY doubles).
+    int open(const T* r) {
         if (g_.empty()) {
             g_.assign(std::size_t(p_) * CAPACITY, 0.0);
             r_.assign(std::size_t(n_) * CAPACITY, 0.0);
@@ -52,8 +53,19 @@ public:
         count_ = std::min(count_ + 1, CAPACITY);
         double* rs = r_.data() + std::size_t(s) * n_;
         for (index_t i = 0; i < n_; ++i) rs[i] = double(r[i]);
-        for (index_t j = 0; j < p_; ++j) g_[std::size_t(j) * CAPACITY + s] = g[j];
         for (int a = 0; a < count_; ++a) gram_[s][a] = gram_[a][s] = inner(rs, slot(a));
+        last_ = s;
+        return s;
+    }
+    FASTREG_INLINE void set(int s, index_t j, double g) { g_[std::size_t(j) * CAPACITY + s] = g; }
+
+    // Whether r is the residual of the newest reference.
+    bool is_newest(const T* r) const {
+        if (count_ == 0) return false;
+        const double* rs = slot(last_);
+        for (index_t i = 0; i < n_; ++i)
+            if (rs[i] != double(r[i])) return false;
+        return true;
     }
 
     // Chooses c (the least-squares projection of r on the references, in the V norm) and
@@ -132,7 +144,7 @@ private:
     index_t n_ = 0, p_ = 0;
     const T* v_ = nullptr;
     double inv_n_ = 1.0;
-    int count_ = 0, next_ = 0;
+    int count_ = 0, next_ = 0, last_ = 0;
     std::vector<double> g_;  // p x CAPACITY, a feature's references side by side
     std::vector<double> r_;  // CAPACITY x n
     double gram_[CAPACITY][CAPACITY] = {};
