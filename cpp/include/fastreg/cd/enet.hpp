@@ -18,16 +18,18 @@
 // is scikit-learn's cd gap divided by n_samples, i.e. exactly its `dual_gap_`.
 //
 // Speed: a residual r = y~ - X~w is updated after each coordinate step (O(nnz(x_j))).
-// Along the path, sequential strong rules choose a working set; the epochs run over it,
-// and a gap restricted to it decides when to look at the rest of X. The features left out
-// are then checked against their KKT conditions (violators join the working set), which
-// also makes the restricted gap the true duality gap. Most of them are cleared by a bound,
-// |x~_j^T v r| <= |x~_j^T v r_ref| + ||x~_j|| ||r - r_ref|| with r_ref the residual of the
-// last full pass; the rest are computed, or all of X when they are many. A full gradient
-// X~^T v r is parallel over columns (OpenMP) and is the unit of cost, reported as
-// `full_passes`; `grad_columns` counts all gradient entries computed outside epochs.
-// The working set grows at most geometrically, best scored features first, and its epochs
-// are accelerated by Anderson extrapolation.
+// Along the path, sequential strong rules choose a working set, and each alpha starts from
+// the extrapolation of the last two solutions. The epochs run over the working set and,
+// in between, over its nonzero coefficients only (glmnet's active-set cycling); a gap
+// restricted to the working set decides when to look at the rest of X, and gap-safe
+// screening drops provably inactive features from it. The features left out are then
+// checked against their KKT conditions (violators join the working set), which also makes
+// the restricted gap the true duality gap. Most of them are cleared by a bound from the
+// gradients of recent full passes (cd/references.hpp); the rest are computed, or all of X
+// when they are many. A full gradient X~^T v r is parallel over columns (OpenMP) and is the
+// unit of cost, reported as `full_passes`; `grad_columns` counts all gradient entries
+// computed outside epochs. The working set grows at most geometrically, best scored
+// features first, and its epochs are accelerated by Anderson extrapolation.
 #ifndef FASTREG_CD_ENET_HPP
 #define FASTREG_CD_ENET_HPP
 
@@ -289,9 +291,9 @@ public:
     // The stopping test. The gap of the problem restricted to the working set costs only
     // its columns; it is the true gap unless a feature outside violates its KKT condition
     // |x~_j^T v r| <= l1 pf_j. That is settled without a pass over X for every feature
-    // whose bound |g_j(r_ref)| + ||x~_j||_v ||r - r_ref||_v (r_ref: the residual of the last
-    // full pass) is below l1 pf_j; only the others are computed, or all of X when they are
-    // many. Violators join the working set. Returns true when gap <= tol_s.
+    // whose bound from the references (the last full passes' gradients, projected) is below
+    // l1 pf_j; only the others are computed, or all of X when they are many. Violators join
+    // the working set. Returns true when gap <= tol_s.
     bool check(double l1, double l2, double tol_s, bool last, FitInfo& info) {
         refresh();
         if (full_ws_) {
