@@ -510,7 +510,7 @@ public:
     // over an unchanged working set, the coefficients are extrapolated from the last
     // ANDERSON_K + 1 iterates, and the extrapolated point is kept when it lowers the
     // objective. Costs one residual update over the working set per ANDERSON_K epochs.
-    static constexpr int ANDERSON_K = 5;
+    static constexpr int ANDERSON_K = 3;
 
     bool anderson(const std::vector<index_t>& set, double l1, double l2) {
         const index_t m = index_t(set.size());
