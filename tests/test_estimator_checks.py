@@ -27,6 +27,11 @@ ESTIMATORS = [
     fastreg.LassoCV(),
     fastreg.ElasticNetCV(l1_ratio=[0.3, 0.9], selection_rule="1se"),
     fastreg.LassoCV(early_stopping=True, patience=3, cv=3),
+    fastreg.Ridge(),
+    fastreg.Ridge(solver="svd", alpha=0.5),
+    fastreg.Ridge(positive=True),
+    fastreg.RidgeCV(),
+    fastreg.RidgeCV(alphas=(0.5, 5.0), cv=3, scoring="neg_mean_squared_error"),
 ]
 
 
@@ -90,3 +95,19 @@ def test_score_matches_sklearn_r2():
     np.testing.assert_allclose(est.score(X, y), r2_score(y, est.predict(X)), rtol=1e-12)
     np.testing.assert_allclose(est.score(X, y, sample_weight=w),
                                r2_score(y, est.predict(X), sample_weight=w), rtol=1e-12)
+
+
+def test_ridge_in_pipeline_and_grid_search():
+    from sklearn.linear_model import Ridge as SkRidge
+
+    X, y = _data()
+    gs = GridSearchCV(make_pipeline(StandardScaler(), fastreg.Ridge()),
+                      {"ridge__alpha": [0.1, 1.0, 10.0]}, cv=3).fit(X, y)
+    ref = GridSearchCV(make_pipeline(StandardScaler(), SkRidge()),
+                       {"ridge__alpha": [0.1, 1.0, 10.0]}, cv=3).fit(X, y)
+    assert gs.best_params_ == ref.best_params_
+    np.testing.assert_allclose(gs.best_score_, ref.best_score_, rtol=1e-10)
+    est = clone(fastreg.RidgeCV(alphas=[0.1, 1.0])).fit(X, y)
+    assert repr(fastreg.RidgeCV(alphas=[0.1, 1.0])) == "RidgeCV(alphas=[0.1, 1.0])"
+    again = pickle.loads(pickle.dumps(est))
+    np.testing.assert_array_equal(again.predict(X), est.predict(X))

@@ -121,7 +121,7 @@ def test_demo_help():
     res = _run_demo("--help")
     assert res.returncode == 0, res.stderr
     for option in ("--n", "--p", "--causal", "--seed", "--threads", "--no-sklearn",
-                   "--kernels", "--size", "--repeat"):
+                   "--kernels", "--size", "--repeat", "--cv", "--folds", "--out"):
         assert option in res.stdout, option
 
 
@@ -157,6 +157,28 @@ def test_demo_lasso_rejects_bad_sizes():
     res = _run_demo("--n", "100", "--p", "5", "--causal", "10", "--no-sklearn")
     assert res.returncode != 0
     assert "--causal" in res.stderr
+
+
+def test_demo_cv_small_run(tmp_path):
+    pytest.importorskip("matplotlib")
+    prefix = tmp_path / "run"
+    res = _run_demo("--cv", "--n", "300", "--p", "1000", "--causal", "8", "--folds", "3",
+                    "--threads", "1", "--out", str(prefix))
+    assert res.returncode == 0, res.stdout + res.stderr
+    out = res.stdout
+    assert "3 folds x 100 alphas" in out
+    a_min = _number_after(out, "min rule:")
+    a_1se = _number_after(out, "1-SE rule:")
+    assert 0 < a_min <= a_1se  # the 1-SE alpha is never below the minimum's
+    for rule in ("min ", "1se "):
+        line = next(x for x in out.splitlines() if x.startswith(rule))
+        assert 0 <= _number_after(line, "precision") <= 1, line
+        assert _number_after(line, "R2") <= 1, line
+    for suffix in (".path.png", ".cv.png"):
+        path = tmp_path / f"run{suffix}"
+        assert path.name in out
+        data = path.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000, suffix
 
 
 def test_demo_kernels_small_run():

@@ -26,14 +26,23 @@ _LAZY = {
     "ElasticNetCV": "linear_model",
     "lasso_path": "linear_model",
     "enet_path": "linear_model",
+    "Ridge": "linear_model",
+    "RidgeCV": "linear_model",
     "ConvergenceWarning": "exceptions",
     "GridEdgeWarning": "exceptions",
 }
 
-__all__ = sorted(_LAZY) + ["__version__"]
+# Public submodules, loaded on first access (``fastreg.metrics``, ``fastreg.plot``).
+_SUBMODULES = ("metrics", "plot")
+
+__all__ = sorted(_LAZY) + list(_SUBMODULES) + ["__version__"]
 
 
 def __getattr__(name):
+    if name in _SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'fastreg' has no attribute {name!r}")
@@ -45,4 +54,4 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | set(_SUBMODULES))

@@ -31,6 +31,11 @@ def _demo(args) -> int:
         from fastreg._demo import kernel_demo
 
         return kernel_demo(size=args.size, repeat=args.repeat, threads=args.threads)
+    if args.cv:
+        from fastreg._cv_demo import cv_demo
+
+        return cv_demo(n=args.n, p=args.p, causal=args.causal, h2=args.h2, seed=args.seed,
+                       threads=args.threads, folds=args.folds, prefix=args.out)
     from fastreg._lasso_demo import lasso_demo
 
     return lasso_demo(n=args.n, p=args.p, causal=args.causal, h2=args.h2, seed=args.seed,
@@ -50,8 +55,9 @@ def main(argv=None) -> int:
         "precision/recall against the truth. With scikit-learn installed, its lasso_path "
         "runs on the same data, alphas and tolerance and the times are compared (the "
         "default sizes take 25-30 s in all on 2 cores, mostly scikit-learn's; use "
-        "--no-sklearn or smaller --n/--p for a quick run). With --kernels: the "
-        "regularization kernels timed against NumPy instead.")
+        "--no-sklearn or smaller --n/--p for a quick run). With --cv: LassoCV on the same "
+        "data, both selection rules and plots. With --kernels: the regularization kernels "
+        "timed against NumPy instead.")
     demo.add_argument("--n", type=int, default=1000, help="samples (default 1000)")
     demo.add_argument("--p", type=int, default=20_000, help="variants (default 20,000)")
     demo.add_argument("--causal", type=int, default=30, help="causal variants (default 30)")
@@ -62,6 +68,15 @@ def main(argv=None) -> int:
     demo.add_argument("--threads", type=int, default=None, help="threads (default: all cores)")
     demo.add_argument("--no-sklearn", action="store_true",
                       help="skip the scikit-learn comparison")
+    cv = demo.add_argument_group("cross-validation (--cv)")
+    cv.add_argument("--cv", action="store_true",
+                    help="run LassoCV instead: alpha by the minimum and the one-standard-error "
+                    "rules, the held-out error of each, and PNG plots of the path and the CV "
+                    "curve (needs matplotlib: pip install 'fastreg[plot]')")
+    cv.add_argument("--folds", type=int, default=5, help="CV folds (default 5)")
+    cv.add_argument("--out", default="fastreg_demo",
+                    help="prefix of the plot files, PREFIX.path.png and PREFIX.cv.png "
+                    "(default fastreg_demo)")
     kernels = demo.add_argument_group("kernel timing (--kernels)")
     kernels.add_argument("--kernels", action="store_true",
                          help="time soft_threshold and dropout against NumPy instead")
