@@ -65,10 +65,23 @@ def test_path_from_lasso_path_tuple(tmp_path):
     fig, ax = plt.subplots()
     out = fastreg.plot.path(result, ax=ax, labels=[f"x{j}" for j in range(8)], alpha_min=0.05)
     assert out is ax
-    assert len([ln for ln in ax.get_lines() if len(ln.get_xdata()) == 30]) == 8
+    n_moving = int(np.any(result[1] != 0, axis=1).sum())  # the others are not drawn
+    assert len([ln for ln in ax.get_lines() if len(ln.get_xdata()) == 30]) == n_moving >= 2
     assert len(_vlines(ax)) == 1
     assert ax.get_legend() is not None
     _save(ax, tmp_path / "lasso_path.png")
+
+
+def test_path_skips_features_zero_all_along():
+    alphas = np.geomspace(1.0, 0.01, 5)
+    coefs = np.zeros((6, 5))
+    coefs[1, 2:] = [0.1, 0.2, 0.3]
+    coefs[4, 3:] = [-0.5, -1.0]
+    ax = fastreg.plot.path((alphas, coefs), labels=list("abcdef"))
+    lines = [ln for ln in ax.get_lines() if len(ln.get_xdata()) == 5]
+    assert [ln.get_label() for ln in lines] == ["b", "e"]
+    np.testing.assert_array_equal(lines[1].get_ydata(), coefs[4])
+    plt.close(ax.figure)
 
 
 def test_cv_curve_from_model_and_arrays(tmp_path):

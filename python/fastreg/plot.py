@@ -64,7 +64,8 @@ def path(model_or_tuple, ax=None, *, alpha_min=None, alpha_1se=None, labels=None
     legend : bool, optional
         Draw a legend (default: when there are labels or marked alphas).
     **line_kw
-        Passed to ``ax.plot`` for the coefficient lines.
+        Passed to ``ax.plot`` for the coefficient lines (one per feature that is nonzero
+        somewhere on the path; the others would lie on the zero line).
 
     Returns
     -------
@@ -97,14 +98,18 @@ def path(model_or_tuple, ax=None, *, alpha_min=None, alpha_1se=None, labels=None
     if coefs.ndim != 2 or coefs.shape[1] != alphas.size:
         raise ValueError(f"coefs: expected shape (n_features, {alphas.size}) to match alphas, "
                          f"got {coefs.shape}")
-    ax = _axes(ax)
-    lines = ax.plot(alphas, coefs.T, **line_kw)
     if labels is not None:
         labels = list(labels)
         if len(labels) != coefs.shape[0]:
             raise ValueError(f"labels: {len(labels)} labels for {coefs.shape[0]} features")
-        for line, label in zip(lines, labels):
-            line.set_label(str(label))
+    # features that are zero all along the path would only draw over the zero line: on wide
+    # data they are most of them, and drawing tens of thousands of lines takes minutes
+    shown = np.flatnonzero(np.any(coefs != 0, axis=1))
+    ax = _axes(ax)
+    lines = ax.plot(alphas, coefs[shown].T, **line_kw) if shown.size else []
+    if labels is not None:
+        for line, k in zip(lines, shown):
+            line.set_label(str(labels[k]))
     marked = [_mark(ax, marks.get("alpha_min"), "alpha_min", "--"),
               _mark(ax, marks.get("alpha_1se"), "alpha_1se", ":")]
     ax.set_xscale("log")
