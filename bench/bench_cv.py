@@ -18,11 +18,16 @@ Cases (`--case`):
   the chosen alpha is the reference's or a neighbour on the grid. Solvers run
   interleaved, `--repeat` rounds; medians and ratios are printed.
 
-A `ridge` case (RidgeCV) is meant to slot in beside `lasso`: a `case_ridge(args)` using
-`split_problem`, `kfold`, `time_interleaved` and `print_table`, added to `CASES`.
+- `ridge`: RidgeCV (efficient leave-one-out over an alpha grid) against scikit-learn's.
+  Wide Gaussian X (F-ordered, n = 1,000, p = 50,000 by default), y from a dense truth
+  plus noise, intercept on, the same `--n-alphas` (50) log-spaced alphas in
+  [`--alpha-min`, `--alpha-max`], `cv=None`. Answers first: the same `alpha_`,
+  `best_score_`, the leave-one-out values (`cv_results_`) and `coef_` within 1e-6
+  relative of scikit-learn's (1e-3 for fastreg on float32 X, timed too).
 
     python bench/bench_cv.py --repeat 3        # the issue's case, the tolerances below
     python bench/bench_cv.py --n 500 --p 5000 --repeat 1 --tol 1e-5 --sklearn-tol 1e-5
+    python bench/bench_cv.py --case ridge --repeat 3   # RidgeCV, n = 1,000, p = 50,000, 50 alphas
 
 Default tolerances: the loosest of those tried that pass the check (fastreg and
 scikit-learn tol 1e-6, glmnet thresh 1e-11; see bench/README.md).
@@ -50,7 +55,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench_lasso import glmnet_available, make_problem, second_core_ratio  # noqa: E402
 
 # Issue's targets, early stopping off: fastreg time / fastest counted peer, / scikit-learn.
-TARGETS = {"lasso": {"peer": 0.5, "scikit-learn": 0.1}}
+TARGETS = {"lasso": {"peer": 0.5, "scikit-learn": 0.1}, "ridge": {"scikit-learn": 0.5}}
 
 
 # ---------------------------------------------------------------------------- shared
@@ -304,20 +309,107 @@ def case_lasso(args):
         print(f"fastreg / scikit-learn: {r:.3f}  target <= {t}: {'PASS' if r <= t else 'MISS'}")
 
 
-CASES = {"lasso": case_lasso}
+# ---------------------------------------------------------------------------- ridge
+
+
+def ridge_problem(n, p, seed, dtype=np.float64):
+    """Wide Gaussian X (F-ordered), y from a dense truth plus noise and an offset."""
+    rng = np.random.default_rng(seed)
+    X = np.asfortranarray(rng.standard_normal((n, p)), dtype=dtype)
+    w = rng.standard_normal(p) / np.sqrt(p)
+    y = X.astype(np.float64, copy=False) @ w + 0.5 * rng.standard_normal(n) + 3.0
+    return X, y.astype(dtype)
+
+
+def rel(a, b):
+    """Largest absolute difference relative to the largest |b|."""
+    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    return float(np.max(np.abs(a - b)) / max(np.max(np.abs(b)), 1e-300))
+
+
+def case_ridge(args):
+    import fastreg
+
+    try:
+        from sklearn.linear_model import RidgeCV as SkRidgeCV
+    except ImportError:
+        SkRidgeCV = None
+    X, y = ridge_problem(args.n, args.p, args.seed)
+    alphas = np.geomspace(args.alpha_min, args.alpha_max, args.n_alphas)
+    X32, y32 = np.asfortranarray(X, dtype=np.float32), y.astype(np.float32)
+    kw = {} if args.n_threads is None else {"n_threads": args.n_threads}
+
+    def run_fastreg():
+        return fastreg.RidgeCV(alphas=alphas, store_cv_results=True, **kw).fit(X, y)
+
+    def run_fastreg32():
+        return fastreg.RidgeCV(alphas=alphas, store_cv_results=True, **kw).fit(X32, y32)
+
+    def run_sklearn():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return SkRidgeCV(alphas=alphas, store_cv_results=True).fit(X, y)
+
+    runs = {"fastreg": run_fastreg, "fastreg float32": run_fastreg32}
+    if SkRidgeCV is not None:
+        runs["scikit-learn"] = run_sklearn
+    times = {k: [] for k in runs}
+    models = {}
+    for _ in range(args.repeat):
+        for name, fn in runs.items():
+            t = time.perf_counter()
+            models[name] = fn()
+            times[name].append(time.perf_counter() - t)
+    med = {k: statistics.median(t) for k, t in times.items()}
+    print(f"RidgeCV n={args.n} p={args.p} alphas={args.n_alphas} "
+          f"[{args.alpha_min:g}, {args.alpha_max:g}] LOO (cv=None), intercept, "
+          f"repeat={args.repeat}, threads {args.n_threads or os.cpu_count()}")
+    ok = {}
+    ref = models.get("scikit-learn")
+    for name, m in models.items():
+        if ref is None or name == "scikit-learn":
+            ok[name] = "reference" if name == "scikit-learn" else "-"
+            continue
+        tol = 1e-3 if "float32" in name else 1e-6
+        checks = {"alpha_": m.alpha_ == ref.alpha_,
+                  "best_score_": rel(m.best_score_, ref.best_score_) <= tol,
+                  "cv_results_": rel(m.cv_results_, ref.cv_results_) <= tol,
+                  "coef_": rel(m.coef_, ref.coef_) <= tol}
+        bad = [k for k, good in checks.items() if not good]
+        ok[name] = "yes" if not bad else "NO: " + ", ".join(bad)
+    print("| solver | median s | runs s | fastreg / this | answers match |")
+    print("|---|--:|---|--:|---|")
+    for name in runs:
+        runs_s = " ".join(f"{t:.2f}" for t in times[name])
+        print(f"| {name} | {med[name]:.3f} | {runs_s} | {med['fastreg'] / med[name]:.3f} | "
+              f"{ok[name]} |")
+    if ref is not None:
+        r = med["fastreg"] / med["scikit-learn"]
+        print(f"alpha_ = {models['fastreg'].alpha_:.4g} (scikit-learn {ref.alpha_:.4g})")
+        print(f"fastreg / scikit-learn: {r:.3f}  target <= {TARGETS['ridge']['scikit-learn']}: "
+              f"{'PASS' if r <= TARGETS['ridge']['scikit-learn'] and ok['fastreg'] == 'yes' else 'MISS'}")
+
+
+CASES = {"lasso": case_lasso, "ridge": case_ridge}
+# sizes and grid per case, unless given
+CASE_DEFAULTS = {"lasso": {"n": 500, "p": 20000, "n_alphas": 100},
+                 "ridge": {"n": 1000, "p": 50000, "n_alphas": 50}}
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--case", choices=sorted(CASES), default="lasso")
-    ap.add_argument("--n", type=int, default=500, help="rows, train and test together")
-    ap.add_argument("--p", type=int, default=20000)
+    ap.add_argument("--n", type=int, default=None,
+                    help="rows, train and test together (lasso 500, ridge 1000)")
+    ap.add_argument("--p", type=int, default=None, help="columns (lasso 20000, ridge 50000)")
     ap.add_argument("--rho", type=float, default=0.6, help="AR(1) correlation of columns")
     ap.add_argument("--k", type=int, default=20, help="true features")
     ap.add_argument("--test-size", type=float, default=0.2)
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--eps", type=float, default=1e-2)
-    ap.add_argument("--n-alphas", type=int, default=100)
+    ap.add_argument("--n-alphas", type=int, default=None, help="grid size (lasso 100, ridge 50)")
+    ap.add_argument("--alpha-min", type=float, default=1e-1, help="ridge: smallest alpha")
+    ap.add_argument("--alpha-max", type=float, default=1e6, help="ridge: largest alpha")
     ap.add_argument("--patience", type=int, default=10)
     ap.add_argument("--tol", type=float, default=1e-6, help="fastreg's tol (scikit-learn's rule)")
     ap.add_argument("--sklearn-tol", type=float, default=1e-6)
@@ -330,6 +422,9 @@ def main(argv=None):
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
+    for name, value in CASE_DEFAULTS[args.case].items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
     CASES[args.case](args)
 
 
