@@ -23,7 +23,7 @@ from ..exceptions import (ConvergenceWarning, DataConversionWarning, GridEdgeWar
                           sklearn_compatible)
 from ._coordinate_descent import (_gram_mode, _random_seed, _solve_path, _warn_not_converged,
                                   enet_path, lasso_path)
-from ._enet import _feature_names
+from ._linear import LinearModelMixin, feature_names
 
 _SELECTION_RULES = ("min", "1se")
 
@@ -177,7 +177,7 @@ def _stop_index(errors, patience):
     return len(errors) - 1
 
 
-class _LinearModelCV(RegressorMixin, BaseEstimator):
+class _LinearModelCV(LinearModelMixin, RegressorMixin, BaseEstimator):
     """Shared fit of LassoCV and ElasticNetCV."""
 
     def _l1_ratios(self):
@@ -243,7 +243,7 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
         self
         """
         prm = self._check_params()
-        names = _feature_names(X)
+        names = feature_names(X)
         X = v.design_matrix(X)
         n, p = X.shape
         y = v.target_array(y, n, X.dtype)
@@ -400,45 +400,11 @@ class _LinearModelCV(RegressorMixin, BaseEstimator):
         self.dual_gap_ = float(final["dual_gaps"][0])
         self.n_iter_ = int(final["n_iter"][0])
         self.n_features_in_ = p
-        if names is not None:
-            self.feature_names_in_ = names
-        elif hasattr(self, "feature_names_in_"):
-            del self.feature_names_in_
+        self._set_feature_names(names)
         return self
 
     def _has_l1_ratio(self):
         return True
-
-    def predict(self, X):
-        """Predict with the refit model.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-        """
-        self._check_is_fitted()
-        names = _feature_names(X)
-        fitted = getattr(self, "feature_names_in_", None)
-        if names is not None and fitted is not None and not np.array_equal(names, fitted):
-            raise ValueError("X: the feature names differ from those seen in fit")
-        X = v.design_matrix(X)
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
-                f"{self.n_features_in_} features as input")
-        return np.asarray(X @ self.coef_) + self.intercept_
-
-    @property
-    def sparse_coef_(self):
-        """``coef_`` as a scipy.sparse CSR matrix of shape (1, n_features)."""
-        self._check_is_fitted()
-        import scipy.sparse
-
-        return scipy.sparse.csr_matrix(np.atleast_2d(self.coef_))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -6,11 +6,12 @@ import numpy as np
 
 from .. import _validation as v
 from .._base import BaseEstimator, RegressorMixin
+from ._linear import LinearModelMixin, feature_names
 from ._coordinate_descent import (_gram_mode, _random_seed, _solve_path, _warn_not_converged,
                                   enet_path)
 
 
-class ElasticNet(RegressorMixin, BaseEstimator):
+class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
     """Linear regression with combined L1 and L2 penalties (coordinate descent).
 
     Minimizes, as :class:`sklearn.linear_model.ElasticNet`::
@@ -119,7 +120,7 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         self
         """
         del check_input
-        names = _feature_names(X)
+        names = feature_names(X)
         alpha = v.nonnegative(self.alpha, "alpha")
         l1_ratio = self._l1_ratio()
         tol = v.nonnegative(self.tol, "tol")
@@ -175,44 +176,8 @@ class ElasticNet(RegressorMixin, BaseEstimator):
             self.n_iter_ = n_iter
             self.full_passes_ = passes
         self.n_features_in_ = p
-        if names is not None:
-            self.feature_names_in_ = names
-        elif hasattr(self, "feature_names_in_"):
-            del self.feature_names_in_
+        self._set_feature_names(names)
         return self
-
-    @property
-    def sparse_coef_(self):
-        """``coef_`` as a scipy.sparse CSR matrix."""
-        self._check_is_fitted()
-        import scipy.sparse
-
-        return scipy.sparse.csr_matrix(np.atleast_2d(self.coef_))
-
-    def predict(self, X):
-        """Predict with the linear model.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples,) or (n_samples, n_targets)
-        """
-        self._check_is_fitted()
-        names = _feature_names(X)
-        fitted = getattr(self, "feature_names_in_", None)
-        if names is not None and fitted is not None and not np.array_equal(names, fitted):
-            raise ValueError("X: the feature names differ from those seen in fit")
-        X = v.design_matrix(X)
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
-                f"{self.n_features_in_} features as input")
-        coef = np.asarray(self.coef_)
-        out = X @ coef.T
-        return np.asarray(out) + self.intercept_
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -220,13 +185,3 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         tags.target_tags.multi_output = True
         return tags
 
-
-def _feature_names(X):
-    """X's column names when they are all strings (a DataFrame's), else None."""
-    columns = getattr(X, "columns", None)
-    if columns is None or v.is_sparse(X) or isinstance(X, np.ndarray):
-        return None
-    names = np.asarray(list(columns), dtype=object)
-    if names.size and all(isinstance(c, str) for c in names):
-        return names
-    return None

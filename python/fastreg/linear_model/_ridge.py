@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import _validation as v
 from .._base import BaseEstimator, RegressorMixin
-from ._enet import _feature_names
+from ._linear import LinearModelMixin, feature_names
 from ._ridge_solvers import RidgeProblem, blas_threads
 
 _SOLVERS = ("auto", "svd", "cholesky", "lsqr", "sparse_cg", "sag", "saga", "lbfgs")
@@ -88,39 +88,12 @@ def _gcv_mode(gcv_mode):
     return None  # all three: the cheaper of the kernel (n <= p) and the Gram (n > p)
 
 
-class _LinearPredictor:
-    """predict / n_features_in_ / feature names, shared by Ridge and RidgeCV."""
+class _LinearPredictor(LinearModelMixin):
+    """n_features_in_ and feature names, shared by Ridge and RidgeCV."""
 
     def _set_features(self, X, names):
         self.n_features_in_ = X.shape[1]
-        if names is not None:
-            self.feature_names_in_ = names
-        elif hasattr(self, "feature_names_in_"):
-            del self.feature_names_in_
-
-    def predict(self, X):
-        """Predict with the linear model.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples,) or (n_samples, n_targets)
-        """
-        self._check_is_fitted()
-        names = _feature_names(X)
-        fitted = getattr(self, "feature_names_in_", None)
-        if names is not None and fitted is not None and not np.array_equal(names, fitted):
-            raise ValueError("X: the feature names differ from those seen in fit")
-        X = v.design_matrix(X)
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
-                f"{self.n_features_in_} features as input")
-        coef = np.asarray(self.coef_)
-        return np.asarray(X @ coef.T) + self.intercept_
+        self._set_feature_names(names)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -130,7 +103,7 @@ class _LinearPredictor:
 
 
 def _prepare(X, y, sample_weight, penalty_factor):
-    names = _feature_names(X)
+    names = feature_names(X)
     X = v.design_matrix(X)
     n, p = X.shape
     y = v.target_array(y, n, X.dtype)
