@@ -93,6 +93,14 @@ def _combine(errors, multioutput):
     return float(_average(errors, multioutput))
 
 
+def _mean_loss(y_true, y_pred, sample_weight, multioutput, loss):
+    """The (weighted) mean of loss(y_true - y_pred) per output, combined per multioutput."""
+    yt, yp, w, mo = _targets(y_true, y_pred, sample_weight, multioutput,
+                             ("raw_values", "uniform_average"))
+    wcol = None if w is None else w[:, None]
+    return _combine(_average(loss(yt - yp), wcol, axis=0), mo)
+
+
 def mean_squared_error(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
     """Mean squared error, (weighted) mean of ``(y_true - y_pred)**2``.
 
@@ -106,11 +114,7 @@ def mean_squared_error(y_true, y_pred, *, sample_weight=None, multioutput="unifo
     -------
     float or ndarray of shape (n_outputs,)
     """
-    yt, yp, w, mo = _targets(y_true, y_pred, sample_weight, multioutput,
-                             ("raw_values", "uniform_average"))
-    wcol = None if w is None else w[:, None]
-    errors = _average((yt - yp) ** 2, wcol, axis=0)
-    return _combine(errors, mo)
+    return _mean_loss(y_true, y_pred, sample_weight, multioutput, np.square)
 
 
 def root_mean_squared_error(y_true, y_pred, *, sample_weight=None,
@@ -146,11 +150,7 @@ def mean_absolute_error(y_true, y_pred, *, sample_weight=None, multioutput="unif
     -------
     float or ndarray of shape (n_outputs,)
     """
-    yt, yp, w, mo = _targets(y_true, y_pred, sample_weight, multioutput,
-                             ("raw_values", "uniform_average"))
-    wcol = None if w is None else w[:, None]
-    errors = _average(np.abs(yt - yp), wcol, axis=0)
-    return _combine(errors, mo)
+    return _mean_loss(y_true, y_pred, sample_weight, multioutput, np.abs)
 
 
 def r2_score(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average",
