@@ -465,3 +465,27 @@ def test_early_stopping_ignores_the_plateau_at_the_top():
     assert (stops > plateau).all()
     np.testing.assert_array_equal(es.fold_stop_index_, stops)
     np.testing.assert_array_equal(es.mse_path_, full.mse_path_[: stops.min() + 1])
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_coef_path_is_the_full_data_path(early_stopping):
+    # glmnet's glmnet.fit: the path on all the data along cv_alphas_, coef_ its column at
+    # alpha_ (beside the folds without early stopping, after them with it)
+    X, y, sw = _problem(seed=11)
+    model = fastreg.ElasticNetCV(l1_ratio=0.7, cv=4, tol=1e-10, early_stopping=early_stopping,
+                                 patience=20, **TIGHT).fit(X, y, sample_weight=sw)
+    alphas, coefs, _, icpt = fastreg.enet_path(
+        X, y, l1_ratio=0.7, alphas=model.cv_alphas_, sample_weight=sw, fit_intercept=True,
+        tol=1e-10, return_intercept=True, **TIGHT)
+    assert model.coef_path_.shape == (X.shape[1], model.cv_alphas_.size)
+    _close(model.coef_path_, coefs, 1e-6, "coef_path_")
+    i = int(np.flatnonzero(model.cv_alphas_ == model.alpha_)[0])
+    np.testing.assert_array_equal(model.coef_, model.coef_path_[:, i])
+    _close(model.intercept_, icpt[i], 1e-6, "intercept_")
+    if early_stopping:
+        assert model.cv_alphas_.size == model.fold_stop_index_.min() + 1
+    ax = fastreg.plot.path(model)  # a fitted CV model plots directly
+    assert len(ax.get_lines()) >= np.any(coefs != 0, axis=1).sum()
+    import matplotlib.pyplot as plt
+
+    plt.close(ax.figure)

@@ -78,7 +78,8 @@ def path(model_or_tuple, ax=None, *, alpha_min=None, alpha_1se=None, labels=None
         alphas, coefs = model_or_tuple[0], model_or_tuple[1]
     else:
         model = model_or_tuple
-        alphas = getattr(model, "alphas_", None)
+        # a CV model's path is along cv_alphas_ (its alphas_ is 2-d with several l1_ratios)
+        alphas = getattr(model, "cv_alphas_", getattr(model, "alphas_", None))
         coefs = getattr(model, "coef_path_", None)
         if alphas is None or coefs is None:
             raise TypeError("model_or_tuple: expected a fitted CV model with alphas_ and "

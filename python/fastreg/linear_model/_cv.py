@@ -5,8 +5,10 @@ the folds' paths run at once from Python threads (the core releases the GIL) and
 same X. In the core's residual mode the residual of a held-out row is its prediction
 error, so the validation error after each alpha costs one pass over the held-out rows; the
 core also stops a fold early (``early_stopping``) when that error has stopped improving.
-The alpha grid is computed on the full data, as scikit-learn does, and the final model is
-refit on all of it, starting from the folds' mean solution at the chosen alpha.
+The alpha grid is computed on the full data, as scikit-learn does. The path on all the
+data (glmnet's ``glmnet.fit``) runs beside the folds, in the thread the last fold would
+leave idle (after them with early stopping or several l1_ratios, down to the alphas every
+fold reached); the final model is its solution at the chosen alpha, and ``coef_path_``.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from .. import _validation as v
 from .._base import BaseEstimator, RegressorMixin
 from ..exceptions import (ConvergenceWarning, DataConversionWarning, GridEdgeWarning,
                           sklearn_compatible)
-from ._coordinate_descent import (_gram_mode, _random_seed, _solve_path, _warn_not_converged,
+from ._coordinate_descent import (_gram_mode, _random_seed, _warn_not_converged,
                                   enet_path, lasso_path)
 from ._linear import LinearModelMixin, feature_names
 
@@ -223,7 +225,7 @@ class _LinearModelCV(LinearModelMixin, RegressorMixin, BaseEstimator):
         return p
 
     def fit(self, X, y, sample_weight=None, **split_params):
-        """Fit the path on every fold, choose alpha (and l1_ratio), refit on all the data.
+        """Fit the path on every fold and on all the data, choose alpha (and l1_ratio).
 
         Parameters
         ----------
@@ -314,7 +316,21 @@ class _LinearModelCV(LinearModelMixin, RegressorMixin, BaseEstimator):
                       f"{n_folds}: {res['n_done']} of {k} alphas")
             return res
 
-        results = _run_parallel(run, tasks, workers)
+        # The path on all the data (glmnet's glmnet.fit) gives coef_path_ and the final
+        # model at the chosen alpha. With one l1_ratio and no early stopping it runs beside
+        # the folds, in the slot the last fold would leave idle; else after them, for the
+        # chosen l1_ratio, down to the alphas every fold reached.
+        beside = n_l1 == 1 and not patience
+
+        def run_full(r, n_alphas, threads):
+            return _path_core(X, y, alphas=grids[r][:n_alphas], l1_ratio=l1_ratios[r],
+                              sample_weight=sw, n_threads=threads, seed=base_seed, **common)
+
+        def run_any(task):
+            return run_full(0, k, inner) if task is None else run(task)
+
+        results = _run_parallel(run_any, tasks + [None] * beside, workers)
+        full = results.pop() if beside else None
         bad = sum(int((~res["converged"][: res["n_done"]]).sum()) for res in results)
         if bad:
             warnings.warn(
@@ -386,25 +402,31 @@ class _LinearModelCV(LinearModelMixin, RegressorMixin, BaseEstimator):
                 f"{self.selection_rule!r}) is the {where} alpha evaluated; {why}.",
                 GridEdgeWarning, stacklevel=2)
 
-        # refit on all the data at the chosen alpha, from the folds' mean solution there
-        init = np.zeros(p, dtype=X.dtype)
-        for f in range(n_folds):
-            init += _column(results[r_best * n_folds + f]["coefs_csc"], i_chosen, p, X.dtype)
-        init /= n_folds
-        final = _solve_path(X, y, l1_ratio=l1_ratio, alphas=np.array([self.alpha_]), eps=1e-3,
-                            sample_weight=sw, coef_init=init, n_threads=prm["n_threads"],
-                            seed=base_seed, **common)
-        _warn_not_converged(final, stacklevel=3)
-        self.coef_ = final["coefs"][:, 0]
-        self.intercept_ = float(final["intercepts"][0]) if prm["fit_intercept"] else 0.0
-        self.dual_gap_ = float(final["dual_gaps"][0])
-        self.n_iter_ = int(final["n_iter"][0])
+        if full is None:
+            full = run_full(r_best, int(reach[r_best]), prm["n_threads"])
+        _warn_not_converged(full, stacklevel=3)
+        self._path_coefs = (full["coefs_csc"], p, X.dtype, len(full["alphas"]))
+        self.coef_ = _column(full["coefs_csc"], i_chosen, p, X.dtype)
+        self.intercept_ = float(full["intercepts"][i_chosen]) if prm["fit_intercept"] else 0.0
+        self.dual_gap_ = float(full["dual_gaps"][i_chosen])
+        # epochs of the full-data path down to the chosen alpha (the work behind coef_)
+        self.n_iter_ = max(1, int(full["n_iter"][: i_chosen + 1].sum()))
         self.n_features_in_ = p
         self._set_feature_names(names)
         return self
 
     def _has_l1_ratio(self):
         return True
+
+    @property
+    def coef_path_(self):
+        """Coefficients on all the data along ``cv_alphas_``, shape (n_features,
+        n_cv_alphas) (glmnet's ``glmnet.fit``), densified on access."""
+        self._check_is_fitted()
+        (data, indices, indptr), p, dtype, k = self._path_coefs
+        out = np.zeros((p, k), dtype=dtype)
+        out[indices, np.repeat(np.arange(k), np.diff(indptr))] = data
+        return out
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -451,7 +473,7 @@ _COMMON_PARAMS = """\
     selection : {'cyclic', 'random'}, default='cyclic'
         Coordinate order in each epoch.
     selection_rule : {'min', '1se'}, default='min'
-        Which alpha the final model is refit at: the one with the smallest mean CV error
+        Which alpha the final model is taken at: the one with the smallest mean CV error
         (``alpha_min_``, scikit-learn's choice) or the largest one whose mean CV error is
         within one standard error of that minimum (``alpha_1se_``, glmnet's
         ``lambda.1se``).
@@ -474,7 +496,7 @@ _COMMON_PARAMS = """\
 
 _COMMON_ATTRS = """\
     alpha_ : float
-        The alpha the final model was refit at (``alpha_min_`` or ``alpha_1se_``, by
+        The alpha of the final model (``alpha_min_`` or ``alpha_1se_``, by
         ``selection_rule``).
     alpha_min_ : float
         The alpha with the smallest mean CV error.
@@ -483,6 +505,10 @@ _COMMON_ATTRS = """\
         error (glmnet's ``lambda.1se``).
     alphas_ : ndarray of shape (n_alphas,) or (n_l1_ratio, n_alphas)
         The grid (with ``early_stopping``, the alphas every fold reached).
+    coef_path_ : ndarray of shape (n_features, n_cv_alphas)
+        The path on all the data along ``cv_alphas_`` for ``l1_ratio_`` (glmnet's
+        ``glmnet.fit``); ``coef_`` is its column at ``alpha_``. Kept sparse, densified on
+        access.
     mse_path_ : ndarray of shape (n_alphas, n_folds) or (n_l1_ratio, n_alphas, n_folds)
         Each fold's validation error (mean squared error on its held-out rows, weighted
         by the sample weights) per alpha; NaN where an l1_ratio's folds stopped earlier
@@ -509,7 +535,7 @@ _COMMON_ATTRS = """\
     dual_gap_ : float
         Duality gap of the final fit.
     n_iter_ : int
-        Epochs of the final fit.
+        Epochs of the path on all the data down to ``alpha_`` (at least 1).
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Column names of X, when X had string column names."""
