@@ -282,6 +282,53 @@ def test_covariates_unpenalized_block_not_needed_for_penalty_factor(tmp_path):
         _close(got, ref, RTOL, kind)
 
 
+@pytest.mark.parametrize("standardize", [False, True])
+def test_covariates(tmp_path, standardize):
+    """Covariates after the variants, unpenalized by default: the float64 fit on
+    [imputed | C] with penalty factor 0 on C; on subsets the covariates follow the rows."""
+    n, p, q = 64, 30, 3
+    G = _dosages(n, p, seed=17)
+    X = _imputed(G)
+    rng = np.random.default_rng(9)
+    C = np.column_stack([rng.normal(50, 10, n), rng.integers(0, 2, n), rng.normal(size=n)])
+    y = _target(X) + 0.05 * C[:, 0] - 0.5 * C[:, 1]
+    idx = rng.permutation(n)[:45]
+    pf = np.r_[np.ones(p), np.zeros(q)]
+    kw = dict(alphas=12, eps=1e-2, tol=FIT_TOL, max_iter=100_000, fit_intercept=True,
+              standardize=standardize, return_intercept=True)
+    XC = np.asfortranarray(np.hstack([X, C]))
+    ref = fastreg.lasso_path(XC, y, penalty_factor=pf, **kw)
+    Xs = np.asfortranarray(np.hstack([_imputed(G[idx]), C[idx]]))
+    ref_s = fastreg.lasso_path(Xs, y[idx], penalty_factor=pf, **kw)
+    for kind, g in _designs(G, tmp_path).items():
+        gc = g.with_covariates(C)
+        assert gc.shape == (n, p + q) and gc.n_variants == p and gc.n_covariates == q
+        np.testing.assert_array_equal(gc.to_dense(), XC)
+        got = fastreg.lasso_path(gc, y, **kw)
+        _close(got[1], ref[1], RTOL, f"{kind} covariates")
+        _close(got[3], ref[3], RTOL, f"{kind} covariates intercepts")
+        assert np.all(got[1][p:, 0] != 0)  # unpenalized: in the model from the first alpha
+        sub = gc.subset(idx)
+        _close(fastreg.lasso_path(sub, y[idx], **kw)[1], ref_s[1], RTOL, f"{kind} subset")
+        # the same with the subset taken first
+        _close(fastreg.lasso_path(g.subset(idx).with_covariates(C[idx]), y[idx], **kw)[1],
+               ref_s[1], RTOL, f"{kind} subset first")
+        m = fastreg.Lasso(alpha=0.02, tol=1e-12, standardize=standardize).fit(gc, y)
+        r = fastreg.Lasso(alpha=0.02, tol=1e-12, standardize=standardize,
+                          penalty_factor=pf).fit(XC, y)
+        _close(m.coef_, r.coef_, RTOL, f"{kind} Lasso")
+        _close(m.predict(gc), r.predict(XC), RTOL, f"{kind} predict")
+        # penalized on request, or through an explicit penalty_factor
+        pen = fastreg.lasso_path(g.with_covariates(C, penalize=True), y, **kw)[1]
+        _close(pen, fastreg.lasso_path(XC, y, **kw)[1], RTOL, f"{kind} penalized")
+    with pytest.raises(ValueError, match=r"covariates: expected shape \(64, q\)"):
+        g.with_covariates(C[:10])
+    bad = C.copy()
+    bad[3, 1] = np.nan
+    with pytest.raises(ValueError, match="covariates contains NaN"):
+        g.with_covariates(bad)
+
+
 # ---- bad input ------------------------------------------------------------------------------
 
 def test_bad_magic(tmp_path):

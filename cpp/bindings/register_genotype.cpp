@@ -160,11 +160,46 @@ py::array_t<std::int64_t> int8_values(const arr<std::int8_t>& X) {
     return out;
 }
 
+// The path on g, or on g with the covariates' columns after its variants.
+template <class T, class G>
+py::tuple path_on(const G& g, const std::optional<arr<T>>& cov, const arr<T>& y,
+                  const std::optional<arr<T>>& sw, const std::optional<arr<T>>& pf,
+                  const std::optional<arr<T>>& coef_init, const cdargs::PathArgs& a) {
+    if (!cov)
+        return cdargs::run_path<T>(g, vector_of<T>(y, g.n, "y"), vector_of<T>(sw, g.n, "sample_weight"),
+                                   vector_of<T>(pf, g.p, "penalty_factor"),
+                                   vector_of<T>(coef_init, g.p, "coef_init"), a);
+    if (cov->ndim() != 2 || cov->shape(0) != g.n || cov->shape(1) < 1)
+        throw py::value_error("covariates: expected shape (" + std::to_string(g.n) + ", q), q >= 1");
+    const index_t q = cov->shape(1);
+    const auto item = py::ssize_t(sizeof(T));
+    if (g.n > 1 && cov->strides(0) != item)
+        throw py::value_error("covariates: must be F-ordered (contiguous columns)");
+    index_t ld = g.n;
+    if (q > 1) {
+        if (cov->strides(1) % item != 0 || cov->strides(1) / item < g.n)
+            throw py::value_error("covariates: column stride must be whole elements, at least n");
+        ld = cov->strides(1) / item;
+    }
+    matrix::WithCovariates<T, G> X;
+    X.g = g;
+    X.C.data = cov->data();
+    X.C.n = g.n;
+    X.C.p = q;
+    X.C.ld = ld;
+    X.n = g.n;
+    X.p = g.p + q;
+    return cdargs::run_path<T>(X, vector_of<T>(y, X.n, "y"), vector_of<T>(sw, X.n, "sample_weight"),
+                               vector_of<T>(pf, X.p, "penalty_factor"),
+                               vector_of<T>(coef_init, X.p, "coef_init"), a);
+}
+
 template <class T>
 void bind_paths(py::module_& m) {
     m.def(
         "enet_path_int8",
-        [](arr<std::int8_t> X, rows_t rows, impute_t impute, flags_t missing, arr<T> y,
+        [](arr<std::int8_t> X, rows_t rows, impute_t impute, flags_t missing,
+           std::optional<arr<T>> covariates, arr<T> y,
            std::optional<arr<T>> sw, std::optional<arr<T>> pf, std::optional<arr<T>> coef_init,
            std::optional<arr<double>> alphas, index_t n_alphas, double eps, double l1_ratio,
            bool fit_intercept, bool standardize, bool positive, double tol, index_t max_iter,
@@ -174,19 +209,16 @@ void bind_paths(py::module_& m) {
             const auto a = cdargs::path_args(alphas, n_alphas, eps, l1_ratio, fit_intercept,
                                              standardize, positive, tol, max_iter, screening,
                                              n_threads, acceleration, random, seed, gram);
-            return cdargs::run_path<T>(g, vector_of<T>(y, g.n, "y"),
-                                       vector_of<T>(sw, g.n, "sample_weight"),
-                                       vector_of<T>(pf, g.p, "penalty_factor"),
-                                       vector_of<T>(coef_init, g.p, "coef_init"), a);
+            return path_on<T>(g, covariates, y, sw, pf, coef_init, a);
         },
         py::arg("X").noconvert(), py::arg("rows").noconvert(), py::arg("impute").noconvert(),
-        py::arg("missing").noconvert(), py::arg("y").noconvert(),
+        py::arg("missing").noconvert(), py::arg("covariates").noconvert(), py::arg("y").noconvert(),
         py::arg("sample_weight").noconvert(), py::arg("penalty_factor").noconvert(),
         py::arg("coef_init").noconvert(), FASTREG_CD_PATH_OPTION_ARGS);
     m.def(
         "enet_path_bed",
         [](arr<std::uint8_t> data, index_t n_stored, index_t p, rows_t rows, impute_t impute,
-           flags_t missing, arr<T> y, std::optional<arr<T>> sw, std::optional<arr<T>> pf,
+           flags_t missing, std::optional<arr<T>> covariates, arr<T> y, std::optional<arr<T>> sw, std::optional<arr<T>> pf,
            std::optional<arr<T>> coef_init, std::optional<arr<double>> alphas, index_t n_alphas,
            double eps, double l1_ratio, bool fit_intercept, bool standardize, bool positive,
            double tol, index_t max_iter, bool screening, int n_threads, bool acceleration,
@@ -195,14 +227,11 @@ void bind_paths(py::module_& m) {
             const auto a = cdargs::path_args(alphas, n_alphas, eps, l1_ratio, fit_intercept,
                                              standardize, positive, tol, max_iter, screening,
                                              n_threads, acceleration, random, seed, gram);
-            return cdargs::run_path<T>(g, vector_of<T>(y, g.n, "y"),
-                                       vector_of<T>(sw, g.n, "sample_weight"),
-                                       vector_of<T>(pf, g.p, "penalty_factor"),
-                                       vector_of<T>(coef_init, g.p, "coef_init"), a);
+            return path_on<T>(g, covariates, y, sw, pf, coef_init, a);
         },
         py::arg("data").noconvert(), py::arg("n_stored"), py::arg("p"),
         py::arg("rows").noconvert(), py::arg("impute").noconvert(),
-        py::arg("missing").noconvert(), py::arg("y").noconvert(),
+        py::arg("missing").noconvert(), py::arg("covariates").noconvert(), py::arg("y").noconvert(),
         py::arg("sample_weight").noconvert(), py::arg("penalty_factor").noconvert(),
         py::arg("coef_init").noconvert(), FASTREG_CD_PATH_OPTION_ARGS);
 }

@@ -29,7 +29,8 @@ class Genotypes:
     """n samples x p variants of allele dosages, usable as X by every fastreg estimator.
 
     Build one with :meth:`from_bed`, :meth:`from_array` or :meth:`from_npy`; take sample
-    subsets with :meth:`subset` (a view: nothing is copied).
+    subsets with :meth:`subset` (a view: nothing is copied); add a dense block of
+    covariates, unpenalized by default, with :meth:`with_covariates`.
 
     Attributes
     ----------
@@ -51,7 +52,7 @@ class Genotypes:
 
     def __init__(self, kind, data, n_stored, n_variants, *, rows=None, dtype=np.float64,
                  variant_ids=None, chromosomes=None, positions=None, alleles=None,
-                 sample_ids=None, source=None):
+                 sample_ids=None, source=None, covariates=None, penalize_covariates=False):
         self.kind = kind
         self._data = data
         self._n_stored = int(n_stored)
@@ -66,6 +67,8 @@ class Genotypes:
         self.alleles = alleles
         self.sample_ids = sample_ids
         self.source = source
+        self._cov = covariates
+        self._penalize_cov = bool(penalize_covariates)
         self._counts = None
 
     # ---- construction ------------------------------------------------------------------
@@ -210,7 +213,8 @@ class Genotypes:
 
     @property
     def shape(self):
-        return (self.n_samples, self._p)
+        """(n_samples, n_variants + n_covariates): the design's shape."""
+        return (self.n_samples, self._p + self.n_covariates)
 
     @property
     def ndim(self):
@@ -222,7 +226,9 @@ class Genotypes:
     def __repr__(self):
         where = f", {self.source!r}" if self.source and self.source != "array" else ""
         sub = "" if self._rows is None else f", subset of {self._n_stored}"
-        return f"Genotypes({self.kind}, {self.n_samples} samples x {self._p} variants{sub}{where})"
+        cov = f" + {self.n_covariates} covariates" if self._cov is not None else ""
+        return (f"Genotypes({self.kind}, {self.n_samples} samples x {self._p} variants{cov}"
+                f"{sub}{where})")
 
     def subset(self, samples):
         """The samples ``samples`` (indices into this object's samples, in that order), as
@@ -258,21 +264,67 @@ class Genotypes:
         rows = np.ascontiguousarray(rows, dtype=np.int64)
         if self._rows is None and rows.size == n and np.array_equal(rows, np.arange(n)):
             rows = None
-        return Genotypes(self.kind, self._data, self._n_stored, self._p, rows=rows,
-                         dtype=self.dtype, variant_ids=self.variant_ids,
-                         chromosomes=self.chromosomes, positions=self.positions,
-                         alleles=self.alleles,
-                         sample_ids=None if self.sample_ids is None else self.sample_ids[idx],
-                         source=self.source)
+        return self._view(rows=rows,
+                          sample_ids=None if self.sample_ids is None else self.sample_ids[idx],
+                          covariates=None if self._cov is None else np.asfortranarray(self._cov[idx]))
+
+    def _view(self, **changes):
+        args = dict(rows=self._rows, dtype=self.dtype, variant_ids=self.variant_ids,
+                    chromosomes=self.chromosomes, positions=self.positions,
+                    alleles=self.alleles, sample_ids=self.sample_ids, source=self.source,
+                    covariates=self._cov, penalize_covariates=self._penalize_cov)
+        args.update(changes)
+        return Genotypes(self.kind, self._data, self._n_stored, self._p, **args)
 
     def astype(self, dtype):
         """The same genotypes, fitted in another floating dtype (a view)."""
-        g = Genotypes(self.kind, self._data, self._n_stored, self._p, rows=self._rows,
-                      dtype=dtype, variant_ids=self.variant_ids, chromosomes=self.chromosomes,
-                      positions=self.positions, alleles=self.alleles,
-                      sample_ids=self.sample_ids, source=self.source)
+        dtype = np.dtype(dtype)
+        cov = None if self._cov is None else np.asfortranarray(self._cov, dtype=dtype)
+        g = self._view(dtype=dtype, covariates=cov)
         g._counts = self._counts
         return g
+
+    def with_covariates(self, covariates, *, penalize=False):
+        """These genotypes with a dense block of covariates (age, sex, principal
+        components, ...) as extra columns after the variants.
+
+        Fits then have ``n_variants + n_covariates`` coefficients, the covariates' last.
+        By default the covariates are unpenalized (penalty factor 0, as glmnet's
+        ``penalty.factor``) when no ``penalty_factor`` is given to the estimator.
+
+        Parameters
+        ----------
+        covariates : array-like of shape (n_samples, q) or (n_samples,)
+            Real values, one row per sample in use (after any subset), finite.
+        penalize : bool, default=False
+            Penalize the covariates like the variants by default.
+
+        Returns
+        -------
+        Genotypes
+        """
+        from . import _validation as v
+
+        C = np.asarray(covariates)
+        if C.ndim == 1:
+            C = C.reshape(-1, 1)
+        if C.ndim != 2 or C.shape[0] != self.n_samples or C.shape[1] < 1:
+            raise ValueError(f"covariates: expected shape ({self.n_samples}, q) with q >= 1, "
+                             f"got {np.shape(covariates)}")
+        C = v.design_matrix(C, "covariates", dtype=self.dtype)
+        if self._cov is not None:
+            C = np.asfortranarray(np.hstack([self._cov, C]))
+        return self._view(covariates=C, penalize_covariates=bool(penalize))
+
+    @property
+    def n_covariates(self):
+        """Columns of covariates after the variants (0 without)."""
+        return 0 if self._cov is None else int(self._cov.shape[1])
+
+    @property
+    def covariates(self):
+        """The covariates block (n_samples, n_covariates), or None."""
+        return self._cov
 
     # ---- per-variant statistics ---------------------------------------------------------
 
@@ -329,9 +381,13 @@ class Genotypes:
 
     def standardized_coef(self, coef):
         """Coefficients per allele (X's units, as fitted) on the scale of unit-variance
-        genotypes: ``coef * stds`` (unweighted standard deviations)."""
+        columns: ``coef * sd`` with the unweighted standard deviations (divisor n) of the
+        genotypes (``stds``) and of the covariates, if any."""
         coef = np.asarray(coef)
-        return coef * self.stds.astype(coef.dtype if coef.dtype.kind == "f" else np.float64)
+        sd = self.stds
+        if self._cov is not None:
+            sd = np.concatenate([sd, np.asarray(self._cov, dtype=np.float64).std(axis=0)])
+        return coef * sd.astype(coef.dtype if coef.dtype.kind == "f" else np.float64)
 
     # ---- decoding ----------------------------------------------------------------------
 
@@ -351,7 +407,8 @@ class Genotypes:
             Center and scale each column to unit (unweighted, divisor n) variance; columns
             with standard deviation 0 become zeros.
         columns : slice, optional
-            A contiguous range of variants (step 1) to decode instead of all.
+            A contiguous range of variants (step 1) to decode instead of all (without
+            the covariates).
         """
         j0, j1 = 0, self._p
         if columns is not None:
@@ -370,6 +427,12 @@ class Genotypes:
             X -= self.means[j0:j1]
             X /= np.where(sd > 0, sd, 1.0)
             X[:, sd == 0] = 0.0
+        if self._cov is not None and columns is None:
+            C = np.asarray(self._cov, dtype=np.float64)
+            if standardize:
+                sd = C.std(axis=0)
+                C = np.where(sd > 0, (C - C.mean(axis=0)) / np.where(sd > 0, sd, 1.0), 0.0)
+            X = np.asfortranarray(np.hstack([X, C]))
         return X
 
     def __matmul__(self, coef):
@@ -377,13 +440,16 @@ class Genotypes:
         variants with a nonzero coefficient only (float64, or X's dtype)."""
         c = np.asarray(coef)
         one = c.ndim == 1
-        c2 = c.reshape(self._p, -1).astype(np.float64)
+        c2 = c.reshape(self.shape[1], -1).astype(np.float64)
+        c2, cc = np.asfortranarray(c2[:self._p]), c2[self._p:]
         if self.kind == "int8":
             out = _core.genotype_matmul_int8(self._data, self._rows, self._impute(),
                                              self._missing_flags(), c2)
         else:
             out = _core.genotype_matmul_bed(self._data, self._n_stored, self._p, self._rows,
                                             self._impute(), self._missing_flags(), c2)
+        if self._cov is not None:
+            out += np.asarray(self._cov, dtype=np.float64) @ cc
         dt = np.result_type(c.dtype, np.float32) if c.dtype.kind == "f" else np.float64
         out = out.astype(dt, copy=False)
         return out[:, 0] if one else out
@@ -391,11 +457,17 @@ class Genotypes:
     def _enet_path(self, y, sample_weight, penalty_factor, coef_init, **options):
         """The core's path on these genotypes (arguments as _core.enet_path_dense)."""
         imp, flags = self._impute(), self._missing_flags()
+        cov = self._cov
+        if cov is not None:
+            cov = np.asfortranarray(cov, dtype=y.dtype)
+            if penalty_factor is None and not self._penalize_cov:
+                penalty_factor = np.ones(self.shape[1], dtype=y.dtype)
+                penalty_factor[self._p:] = 0.0
         if self.kind == "int8":
-            return _core.enet_path_int8(self._data, self._rows, imp, flags, y, sample_weight,
-                                        penalty_factor, coef_init, **options)
+            return _core.enet_path_int8(self._data, self._rows, imp, flags, cov, y,
+                                        sample_weight, penalty_factor, coef_init, **options)
         return _core.enet_path_bed(self._data, self._n_stored, self._p, self._rows, imp, flags,
-                                   y, sample_weight, penalty_factor, coef_init, **options)
+                                   cov, y, sample_weight, penalty_factor, coef_init, **options)
 
     # ---- validation --------------------------------------------------------------------
 

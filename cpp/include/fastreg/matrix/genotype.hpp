@@ -225,6 +225,44 @@ struct BedGenotypes : GenotypeBase<T, BedGenotypes<T>> {
 };
 
 
+// Genotypes with a small dense block of covariates (age, sex, principal components, ...)
+// after them: columns 0..g.p-1 are the variants, g.p..g.p+C.p-1 the covariates (float,
+// n x q, F-ordered, the same samples in the same order as the genotypes' subset).
+template <class T, class G>
+struct WithCovariates {
+    static constexpr bool sparse = false;
+    G g;
+    Dense<T> C;
+    index_t n = 0, p = 0;  // p = g.p + C.p
+
+    FASTREG_INLINE index_t nnz(index_t) const { return n; }
+    index_t total_nnz() const { return n * p; }
+    FASTREG_INLINE bool is_cov(index_t j) const { return j >= g.p; }
+
+    FASTREG_INLINE T dot(index_t j, const T* r) const {
+        return is_cov(j) ? C.dot(j - g.p, r) : g.dot(j, r);
+    }
+    FASTREG_INLINE T dot(index_t j, const T* v, const T* r) const {
+        return is_cov(j) ? C.dot(j - g.p, v, r) : g.dot(j, v, r);
+    }
+    FASTREG_INLINE void axpy(index_t j, T a, T b, T* r) const {
+        if (is_cov(j))
+            C.axpy(j - g.p, a, b, r);
+        else
+            g.axpy(j, a, b, r);
+    }
+    template <class F>
+    void for_each(index_t j, F&& f) const {
+        if (is_cov(j))
+            C.for_each(j - g.p, f);
+        else
+            g.for_each(j, f);
+    }
+    ColumnStats stats(index_t j, const T* v, bool center) const {
+        return is_cov(j) ? C.stats(j - g.p, v, center) : g.stats(j, v, center);
+    }
+};
+
 // Per-variant counts of the design's samples by code: out[0..3] = samples with dosage 0, 1,
 // 2, missing. (A subset counts its own samples.) One pass; contiguous .bed columns count a
 // byte at a time through a table of packed counts.
