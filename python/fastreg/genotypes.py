@@ -176,29 +176,26 @@ class Genotypes:
         for f in (bed, bim, fam):
             if not os.path.exists(f):
                 raise FileNotFoundError(f"{f}: no such file (PLINK 1 needs .bed, .bim and .fam)")
-        samples = _read_table(fam, 6, ".fam (FID IID father mother sex phenotype)")
-        variants = _read_table(bim, 6, ".bim (chromosome id cM position A1 A2)")
-        n, p = len(samples), len(variants)
+        fid, iid = _read_columns(fam, (0, 1), 6, ".fam (FID IID father mother sex phenotype)")
+        chrom, vid, pos, a1, a2 = _read_columns(bim, (0, 1, 3, 4, 5), 6,
+                                                ".bim (chromosome id cM position A1 A2)")
+        n, p = len(fid), len(vid)
         if n == 0:
             raise ValueError(f"{fam}: no samples")
         if p == 0:
             raise ValueError(f"{bim}: no variants")
-        positions = np.empty(p, dtype=np.int64)
-        for k, row in enumerate(variants):
-            try:
-                positions[k] = int(row[3])
-            except ValueError:
-                raise ValueError(f"{bim}, line {k + 1}: position {row[3]!r} is not an integer") from None
+        positions = _integers(pos, bim, "position")
+        del pos
         stride = (n + 3) // 4
         _check_bed_file(bed, n, p, stride, bim, fam)
         data = np.memmap(bed, dtype=np.uint8, mode="r", offset=3, shape=(p * stride,))
-        return cls("bed", data, n, p, dtype=dtype,
-                   variant_ids=np.array([r[1] for r in variants], dtype=object),
-                   chromosomes=np.array([r[0] for r in variants], dtype=object),
-                   positions=positions,
-                   alleles=np.array([(r[4], r[5]) for r in variants], dtype=object).reshape(p, 2),
-                   sample_ids=np.array([(r[0], r[1]) for r in samples], dtype=object).reshape(n, 2),
-                   source=bed)
+        alleles = np.empty((p, 2), dtype=object)
+        alleles[:, 0], alleles[:, 1] = a1, a2
+        samples = np.empty((n, 2), dtype=object)
+        samples[:, 0], samples[:, 1] = fid, iid
+        return cls("bed", data, n, p, dtype=dtype, variant_ids=_objects(vid),
+                   chromosomes=_objects(chrom), positions=positions, alleles=alleles,
+                   sample_ids=samples, source=bed)
 
     # ---- shape and views ---------------------------------------------------------------
 
@@ -488,19 +485,45 @@ def _raise_high(a, where, variant=None):
                      f"{int(col[i])} is not a dosage (expected 0, 1, 2, or negative for missing)")
 
 
-def _read_table(path, fields, what):
-    """Whitespace-separated lines of `fields` columns (at least), as lists of str."""
-    rows = []
+def _read_columns(path, columns, fields, what):
+    """The given columns of a whitespace-separated file whose lines have at least `fields`
+    fields, as lists of str (one pass; repeated values such as chromosome names and
+    alleles share one string object)."""
+    out = [[] for _ in columns]
+    seen = {}
     with open(path, encoding="utf-8", errors="replace") as f:
         for k, line in enumerate(f):
             parts = line.split()
-            if not parts:
-                raise ValueError(f"{path}, line {k + 1}: empty line (expected {what})")
             if len(parts) < fields:
+                if not parts:
+                    raise ValueError(f"{path}, line {k + 1}: empty line (expected {what})")
                 raise ValueError(f"{path}, line {k + 1}: {len(parts)} fields, expected {fields}: "
                                  f"{what}")
-            rows.append(parts)
-    return rows
+            for col, c in zip(out, columns):
+                v = parts[c]
+                col.append(seen.setdefault(v, v) if len(v) <= 4 else v)
+    return out
+
+
+def _objects(values):
+    a = np.empty(len(values), dtype=object)
+    a[:] = values
+    return a
+
+
+def _integers(values, path, what):
+    """int64 array of decimal strings; ValueError naming the first bad line."""
+    try:
+        return np.array(values, dtype=np.int64) if values else np.empty(0, np.int64)
+    except (ValueError, OverflowError):
+        pass
+    out = np.empty(len(values), dtype=np.int64)
+    for k, v in enumerate(values):
+        try:
+            out[k] = int(v)
+        except (ValueError, OverflowError):
+            raise ValueError(f"{path}, line {k + 1}: {what} {v!r} is not an integer") from None
+    return out
 
 
 def _check_bed_file(bed, n, p, stride, bim, fam):
