@@ -329,6 +329,27 @@ def test_covariates(tmp_path, standardize):
         g.with_covariates(bad)
 
 
+def test_threads(tmp_path):
+    """Big enough for the parallel column loops (gradients, statistics, counts): the same
+    fit on one and two threads, equal to the float64 fit."""
+    n, p = 300, 1000
+    G = _dosages(n, p, seed=21, missing=0.02)
+    X = _imputed(G)
+    y = _target(X)
+    kw = dict(alphas=8, eps=5e-2, tol=FIT_TOL, max_iter=100_000, fit_intercept=True,
+              standardize=True)
+    ref = fastreg.lasso_path(X, y, **kw)[1]
+    idx = np.arange(0, n, 2)
+    ref_s = fastreg.lasso_path(_imputed(G[idx]), y[idx], **kw)[1]
+    for kind, g in _designs(G, tmp_path).items():
+        one = fastreg.lasso_path(g, y, n_threads=1, **kw)[1]
+        two = fastreg.lasso_path(g, y, n_threads=2, **kw)[1]
+        _close(two, one, 1e-12, f"{kind} threads")
+        _close(two, ref, RTOL, kind)
+        _close(fastreg.lasso_path(g.subset(idx), y[idx], n_threads=2, **kw)[1], ref_s, RTOL,
+               f"{kind} subset")
+
+
 # ---- bad input ------------------------------------------------------------------------------
 
 def test_bad_magic(tmp_path):
