@@ -269,6 +269,21 @@ def test_subset_equals_copy(tmp_path, standardize):
         np.testing.assert_array_equal(g.subset(mask).to_dense(), _imputed(G[mask]))
 
 
+def test_lasso_cv(tmp_path):
+    """LassoCV's folds are zero sample weights on the whole design: the same curve and
+    choice as on the float64 matrix (imputed from all samples, as X is)."""
+    G = _dosages(120, 60, seed=3)
+    X = _imputed(G)
+    y = _target(X)
+    ref = fastreg.LassoCV(cv=4, tol=1e-10, max_iter=100_000).fit(X, y)
+    for kind, g in _designs(G, tmp_path).items():
+        m = fastreg.LassoCV(cv=4, tol=1e-10, max_iter=100_000).fit(g, y)
+        assert m.alpha_ == ref.alpha_, kind
+        _close(m.mse_path_, ref.mse_path_, RTOL, f"{kind} mse_path_")
+        _close(m.coef_, ref.coef_, RTOL, f"{kind} coef_")
+        _close(m.predict(g), ref.predict(X), RTOL, f"{kind} predict")
+
+
 def test_covariates_unpenalized_block_not_needed_for_penalty_factor(tmp_path):
     """penalty_factor works on genotype designs as on dense X."""
     G = _dosages(50, 20, seed=8)

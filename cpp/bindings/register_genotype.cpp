@@ -164,11 +164,13 @@ py::array_t<std::int64_t> int8_values(const arr<std::int8_t>& X) {
 template <class T, class G>
 py::tuple path_on(const G& g, const std::optional<arr<T>>& cov, const arr<T>& y,
                   const std::optional<arr<T>>& sw, const std::optional<arr<T>>& pf,
-                  const std::optional<arr<T>>& coef_init, const cdargs::PathArgs& a) {
+                  const std::optional<arr<T>>& coef_init, const std::optional<arr<T>>& val_weights,
+                  const cdargs::PathArgs& a) {
     if (!cov)
         return cdargs::run_path<T>(g, vector_of<T>(y, g.n, "y"), vector_of<T>(sw, g.n, "sample_weight"),
                                    vector_of<T>(pf, g.p, "penalty_factor"),
-                                   vector_of<T>(coef_init, g.p, "coef_init"), a);
+                                   vector_of<T>(coef_init, g.p, "coef_init"),
+                                   vector_of<T>(val_weights, g.n, "val_weights"), a);
     if (cov->ndim() != 2 || cov->shape(0) != g.n || cov->shape(1) < 1)
         throw py::value_error("covariates: expected shape (" + std::to_string(g.n) + ", q), q >= 1");
     const index_t q = cov->shape(1);
@@ -191,7 +193,8 @@ py::tuple path_on(const G& g, const std::optional<arr<T>>& cov, const arr<T>& y,
     X.p = g.p + q;
     return cdargs::run_path<T>(X, vector_of<T>(y, X.n, "y"), vector_of<T>(sw, X.n, "sample_weight"),
                                vector_of<T>(pf, X.p, "penalty_factor"),
-                               vector_of<T>(coef_init, X.p, "coef_init"), a);
+                               vector_of<T>(coef_init, X.p, "coef_init"),
+                               vector_of<T>(val_weights, X.n, "val_weights"), a);
 }
 
 template <class T>
@@ -204,12 +207,14 @@ void bind_paths(py::module_& m) {
            std::optional<arr<double>> alphas, index_t n_alphas, double eps, double l1_ratio,
            bool fit_intercept, bool standardize, bool positive, double tol, index_t max_iter,
            bool screening, int n_threads, bool acceleration, bool random, std::uint64_t seed,
-           int gram) {
+           int gram, std::optional<arr<T>> val_weights, index_t patience, index_t max_alphas,
+           bool sparse_coefs) {
             const auto g = int8_design<T>(X, rows, impute, missing, true);
             const auto a = cdargs::path_args(alphas, n_alphas, eps, l1_ratio, fit_intercept,
                                              standardize, positive, tol, max_iter, screening,
-                                             n_threads, acceleration, random, seed, gram);
-            return path_on<T>(g, covariates, y, sw, pf, coef_init, a);
+                                             n_threads, acceleration, random, seed, gram,
+                                             patience, max_alphas, sparse_coefs);
+            return path_on<T>(g, covariates, y, sw, pf, coef_init, val_weights, a);
         },
         py::arg("X").noconvert(), py::arg("rows").noconvert(), py::arg("impute").noconvert(),
         py::arg("missing").noconvert(), py::arg("covariates").noconvert(), py::arg("y").noconvert(),
@@ -222,12 +227,14 @@ void bind_paths(py::module_& m) {
            std::optional<arr<T>> coef_init, std::optional<arr<double>> alphas, index_t n_alphas,
            double eps, double l1_ratio, bool fit_intercept, bool standardize, bool positive,
            double tol, index_t max_iter, bool screening, int n_threads, bool acceleration,
-           bool random, std::uint64_t seed, int gram) {
+           bool random, std::uint64_t seed, int gram, std::optional<arr<T>> val_weights,
+           index_t patience, index_t max_alphas, bool sparse_coefs) {
             const auto g = bed_design<T>(data, n_stored, p, rows, impute, missing, true);
             const auto a = cdargs::path_args(alphas, n_alphas, eps, l1_ratio, fit_intercept,
                                              standardize, positive, tol, max_iter, screening,
-                                             n_threads, acceleration, random, seed, gram);
-            return path_on<T>(g, covariates, y, sw, pf, coef_init, a);
+                                             n_threads, acceleration, random, seed, gram,
+                                             patience, max_alphas, sparse_coefs);
+            return path_on<T>(g, covariates, y, sw, pf, coef_init, val_weights, a);
         },
         py::arg("data").noconvert(), py::arg("n_stored"), py::arg("p"),
         py::arg("rows").noconvert(), py::arg("impute").noconvert(),

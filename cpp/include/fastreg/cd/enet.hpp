@@ -972,7 +972,7 @@ void enet_path(const M& X, const T* y, const T* sw, const T* pf, const T* coef_i
             for (index_t j = 0; j < p; ++j) {
                 const double c = double(coef[j]);
                 if (c == 0.0) continue;
-                if constexpr (M::sparse) {  // (Gram mode is dense-only; kept general)
+                if constexpr (!matrix::has_float_columns<M, T>::value) {  // (Gram mode is dense-only; kept general)
                     X.for_each(j, [&](index_t i, T x) {
                         const auto it = std::lower_bound(val_rows.begin(), val_rows.end(), i);
                         if (it != val_rows.end() && *it == i)
