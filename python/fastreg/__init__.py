@@ -30,6 +30,7 @@ _LAZY = {
     "RidgeCV": "linear_model",
     "ConvergenceWarning": "exceptions",
     "GridEdgeWarning": "exceptions",
+    "Genotypes": "genotypes",
 }
 
 # Public submodules, loaded on first access (``fastreg.metrics``, ``fastreg.plot``).

@@ -95,3 +95,47 @@ def enet_path_csc(
     max_alphas: int = -1,
     sparse_coefs: bool = False,
 ) -> tuple: ...
+
+# Genotype designs (fastreg.Genotypes): int8 dosages (F-ordered, negative = missing) or
+# PLINK .bed bytes after the magic (variant-major); rows: a subset of the stored samples.
+_Int8 = npt.NDArray[np.int8]
+_Bytes = npt.NDArray[np.uint8]
+_Rows = Optional[npt.NDArray[np.int64]]
+_Impute = Optional[npt.NDArray[np.float64]]
+
+def genotype_int8_values(X: _Int8) -> npt.NDArray[np.int64]: ...
+def genotype_counts_int8(X: _Int8, rows: _Rows) -> npt.NDArray[np.int64]: ...
+def genotype_counts_bed(data: _Bytes, n_stored: int, p: int, rows: _Rows) -> npt.NDArray[np.int64]: ...
+def genotype_matmul_int8(X: _Int8, rows: _Rows, impute: _Impute, missing: Optional[_Bytes],
+                         coef: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]: ...
+def genotype_matmul_bed(data: _Bytes, n_stored: int, p: int, rows: _Rows, impute: _Impute,
+                        missing: Optional[_Bytes], coef: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]: ...
+def genotype_decode_int8(X: _Int8, rows: _Rows, impute: _Impute, j0: int, j1: int) -> npt.NDArray[np.float64]: ...
+def genotype_decode_bed(data: _Bytes, n_stored: int, p: int, rows: _Rows, impute: _Impute,
+                        j0: int, j1: int) -> npt.NDArray[np.float64]: ...
+def enet_path_int8(
+    X: _Int8,
+    rows: _Rows,
+    impute: _Impute,
+    missing: Optional[_Bytes],
+    covariates: Optional[_Float],
+    y: _Float,
+    sample_weight: Optional[_Float],
+    penalty_factor: Optional[_Float],
+    coef_init: Optional[_Float],
+    **options,
+) -> tuple: ...
+def enet_path_bed(
+    data: _Bytes,
+    n_stored: int,
+    p: int,
+    rows: _Rows,
+    impute: _Impute,
+    missing: Optional[_Bytes],
+    covariates: Optional[_Float],
+    y: _Float,
+    sample_weight: Optional[_Float],
+    penalty_factor: Optional[_Float],
+    coef_init: Optional[_Float],
+    **options,
+) -> tuple: ...

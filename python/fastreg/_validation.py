@@ -218,6 +218,11 @@ def is_sparse(a) -> bool:
     return scipy.sparse.issparse(a)
 
 
+def is_genotypes(a) -> bool:
+    """True for a fastreg.Genotypes (int8 or PLINK .bed design), without importing it."""
+    return getattr(type(a), "_is_genotypes", False) is True
+
+
 def _numeric_dtype(dtype, name):
     if dtype.kind == "c":
         raise ValueError(f"{name}: Complex data not supported")
@@ -256,6 +261,10 @@ def design_matrix(X, name="X", *, dtype=None):
     ``dtype`` forces a dtype (used for prediction with a fitted model's dtype)."""
     if X is None:
         raise TypeError(f"{name}: expected a 2-d array or sparse matrix, got None")
+    if is_genotypes(X):  # validated when built; fits run in its dtype
+        if dtype is not None and np.dtype(dtype) != X.dtype:
+            X = X.astype(dtype)
+        return X
     if is_sparse(X):
         if X.ndim != 2:
             raise ValueError(f"{name}: expected a 2-d sparse matrix")

@@ -43,7 +43,9 @@ def _solve_path(X, y, *, l1_ratio, alphas, eps, fit_intercept, standardize, posi
                    screening=bool(screening), n_threads=0 if n_threads is None else int(n_threads),
                    acceleration=bool(acceleration), random=seed is not None,
                    seed=0 if seed is None else int(seed), gram=int(gram))
-    if v.is_sparse(X):
+    if v.is_genotypes(X):
+        out = X._enet_path(y, sample_weight, penalty_factor, coef_init, **options)
+    elif v.is_sparse(X):
         out = _core.enet_path_csc(X.data, X.indices, X.indptr, X.shape[0], y, sample_weight,
                                   penalty_factor, coef_init, **options)
     else:

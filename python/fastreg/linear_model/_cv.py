@@ -122,7 +122,9 @@ def _path_core(X, y, *, alphas, l1_ratio, fit_intercept, standardize, positive, 
                    random=seed is not None, seed=0 if seed is None else int(seed),
                    gram=int(gram), val_weights=val_weights, patience=int(patience),
                    max_alphas=int(max_alphas), sparse_coefs=True)
-    if v.is_sparse(X):
+    if v.is_genotypes(X):
+        out = X._enet_path(y, sample_weight, penalty_factor, None, **options)
+    elif v.is_sparse(X):
         out = _core.enet_path_csc(X.data, X.indices, X.indptr, X.shape[0], y, sample_weight,
                                   penalty_factor, None, **options)
     else:

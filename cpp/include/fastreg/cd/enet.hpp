@@ -126,7 +126,7 @@ public:
         column_stats();
         w_.assign(p_, 0.0);
         g_.assign(p_, 0.0);
-        if constexpr (!M::sparse) {
+        if constexpr (matrix::has_float_columns<M, T>::value) {
             // the Gram matrix costs p^2 doubles: at most a tenth of X's size in auto mode
             gram_ = opt_.gram == 1 || (opt_.gram < 0 && n_ >= 10 * p_ && p_ <= 4096);
         }
@@ -475,7 +475,7 @@ public:
     // Q = X~^T V X~ and q = X~^T V (y - ybar): n p^2 / 2 multiply-adds, in parallel over
     // columns; counted as one pass over X.
     void build_gram() {
-        if constexpr (!M::sparse) {
+        if constexpr (matrix::has_float_columns<M, T>::value) {
             Q_.assign(std::size_t(p_) * std::size_t(p_), 0.0);
             q_.assign(p_, 0.0);
             const double scale = v_ ? 1.0 : inv_n_;
@@ -972,7 +972,7 @@ void enet_path(const M& X, const T* y, const T* sw, const T* pf, const T* coef_i
             for (index_t j = 0; j < p; ++j) {
                 const double c = double(coef[j]);
                 if (c == 0.0) continue;
-                if constexpr (M::sparse) {  // (Gram mode is dense-only; kept general)
+                if constexpr (!matrix::has_float_columns<M, T>::value) {  // (Gram mode is dense-only; kept general)
                     X.for_each(j, [&](index_t i, T x) {
                         const auto it = std::lower_bound(val_rows.begin(), val_rows.end(), i);
                         if (it != val_rows.end() && *it == i)

@@ -9,8 +9,18 @@
 #include "fastreg/matrix/vec.hpp"
 
 #include <cstdint>
+#include <type_traits>
+#include <utility>
 
 namespace fastreg::matrix {
+
+// Designs whose column j is a contiguous array of T, X.col(j) (dense float): what the
+// solver's Gram mode reads. Other dense-like designs (genotypes) run without it.
+template <class M, class T, class = void>
+struct has_float_columns : std::false_type {};
+template <class M, class T>
+struct has_float_columns<M, T, std::void_t<decltype(std::declval<const M&>().col(index_t(0)))>>
+    : std::is_same<decltype(std::declval<const M&>().col(index_t(0))), const T*> {};
 
 // Statistics of column j under weights v (summing to 1; null = 1/n each):
 // mean = sum_i v_i x_ij, ssq = sum_i v_i (x_ij - c)^2 with c = mean when centered, else 0.

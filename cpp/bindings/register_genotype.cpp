@@ -1,0 +1,299 @@
+// Genotype designs (fastreg/matrix/genotype.hpp): per-variant code counts, the elastic-net
+// path, X @ coef and decoding of column blocks, for int8 matrices and PLINK .bed bytes.
+// Python (fastreg.genotypes) has validated the files and values; this checks what memory
+// safety needs (shapes, strides, sizes, row indices), then releases the GIL.
+#include "cd_args.hpp"
+#include "fastreg/cd/genotype.hpp"
+#include "fastreg/parallel.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace fastreg::bindings {
+
+namespace {
+
+using cdargs::arr;
+using cdargs::vector_of;
+using rows_t = std::optional<arr<std::int64_t>>;
+using impute_t = std::optional<arr<double>>;
+using flags_t = std::optional<arr<std::uint8_t>>;
+
+// The subset (rows of the stored samples) and the per-variant imputation values and
+// missing flags, common to both kinds.
+template <class G>
+void common_args(G& g, index_t n_stored, const rows_t& rows, const impute_t& impute,
+                 const flags_t& missing, bool need_impute) {
+    g.n = n_stored;
+    if (rows) {
+        if (rows->ndim() != 1) throw py::value_error("rows: expected a 1-d array");
+        const index_t n = rows->shape(0);
+        if (n < 1) throw py::value_error("rows: at least one sample is needed");
+        const std::int64_t* r = vector_of<std::int64_t>(rows, n, "rows");
+        for (index_t i = 0; i < n; ++i)
+            if (r[i] < 0 || r[i] >= n_stored)
+                throw py::value_error("rows: sample index " + std::to_string(r[i]) +
+                                      " out of range for " + std::to_string(n_stored) + " samples");
+        g.rows = r;
+        g.n = n;
+    }
+    if (need_impute && !impute) throw py::value_error("impute: required");
+    g.impute = vector_of<double>(impute, g.p, "impute");
+    g.missing = vector_of<std::uint8_t>(missing, g.p, "missing");
+}
+
+template <class T>
+matrix::Int8Genotypes<T> int8_design(const arr<std::int8_t>& X, const rows_t& rows,
+                                     const impute_t& impute, const flags_t& missing,
+                                     bool need_impute) {
+    if (X.ndim() != 2) throw py::value_error("X: expected a 2-d int8 array");
+    const index_t n = X.shape(0), p = X.shape(1);
+    if (n < 1 || p < 1) throw py::value_error("X: needs at least one sample and one variant");
+    if (n > 1 && X.strides(0) != 1)
+        throw py::value_error("X: must be F-ordered (each variant's samples contiguous)");
+    index_t ld = n;
+    if (p > 1) {
+        if (X.strides(1) < n) throw py::value_error("X: column stride must be at least n");
+        ld = X.strides(1);
+    }
+    matrix::Int8Genotypes<T> g;
+    g.data = X.data();
+    g.ld = ld;
+    g.p = p;
+    common_args(g, n, rows, impute, missing, need_impute);
+    return g;
+}
+
+template <class T>
+matrix::BedGenotypes<T> bed_design(const arr<std::uint8_t>& data, index_t n_stored, index_t p,
+                                   const rows_t& rows, const impute_t& impute,
+                                   const flags_t& missing, bool need_impute) {
+    if (n_stored < 1 || p < 1) throw py::value_error("bed: needs at least one sample and one variant");
+    if (data.ndim() != 1) throw py::value_error("bed: expected a 1-d uint8 array");
+    const index_t stride = (n_stored + 3) / 4;
+    if (data.shape(0) < stride * p)
+        throw py::value_error("bed: " + std::to_string(data.shape(0)) + " bytes, " +
+                              std::to_string(p) + " variants of " + std::to_string(n_stored) +
+                              " samples need " + std::to_string(stride * p));
+    if (data.shape(0) > 1 && data.strides(0) != 1) throw py::value_error("bed: must be contiguous");
+    matrix::BedGenotypes<T> g;
+    g.data = data.data();
+    g.stride = stride;
+    g.p = p;
+    common_args(g, n_stored, rows, impute, missing, need_impute);
+    return g;
+}
+
+// (p, 4) counts of dosage 0, 1, 2 and missing per variant.
+template <class G>
+py::array_t<std::int64_t> counts(const G& g) {
+    py::array_t<std::int64_t> out({g.p, index_t(4)});
+    std::int64_t* o = out.mutable_data();
+    {
+        py::gil_scoped_release nogil;
+        const int nt = threads_for(g.total_nnz(), BANDWIDTH_SERIAL_BELOW);
+        parallel_for(g.p, nt, 64, [&](index_t j) { matrix::count_codes(g, j, o + 4 * j); });
+    }
+    return out;
+}
+
+// X @ coef for coef of shape (p, k): (n, k) float64, F-ordered; columns with a zero
+// coefficient are skipped.
+template <class G>
+py::array_t<double> matmul(const G& g, const arr<double>& coef) {
+    if (coef.ndim() != 2 || coef.shape(0) != g.p)
+        throw py::value_error("coef: expected shape (" + std::to_string(g.p) + ", k)");
+    const index_t k = coef.shape(1);
+    py::array_t<double, py::array::f_style> out({g.n, k});
+    double* o = out.mutable_data();
+    auto c = coef.unchecked<2>();
+    {
+        py::gil_scoped_release nogil;
+        std::fill(o, o + g.n * k, 0.0);
+        for (index_t t = 0; t < k; ++t)
+            for (index_t j = 0; j < g.p; ++j)
+                if (c(j, t) != 0.0) g.axpy(j, c(j, t), 0.0, o + t * g.n);
+    }
+    return out;
+}
+
+// Columns [j0, j1) decoded (missing entries imputed): (n, j1 - j0) float64, F-ordered.
+template <class G>
+py::array_t<double> decode(const G& g, index_t j0, index_t j1) {
+    if (j0 < 0 || j1 > g.p || j0 > j1) throw py::value_error("decode: column range out of bounds");
+    py::array_t<double, py::array::f_style> out({g.n, j1 - j0});
+    double* o = out.mutable_data();
+    {
+        py::gil_scoped_release nogil;
+        for (index_t j = j0; j < j1; ++j) g.decode(j, o + (j - j0) * g.n);
+    }
+    return out;
+}
+
+// (p, 5) counts of the raw int8 values per variant: 0, 1, 2, negative (missing), above 2
+// (invalid), over the stored samples.
+py::array_t<std::int64_t> int8_values(const arr<std::int8_t>& X) {
+    const auto g = int8_design<double>(X, std::nullopt, std::nullopt, std::nullopt, false);
+    py::array_t<std::int64_t> out({g.p, index_t(5)});
+    std::int64_t* o = out.mutable_data();
+    {
+        py::gil_scoped_release nogil;
+        const int nt = threads_for(g.total_nnz(), BANDWIDTH_SERIAL_BELOW);
+        parallel_for(g.p, nt, 16, [&](index_t j) {
+            const std::int8_t* x = g.column(j);
+            std::int64_t c0 = 0, c1 = 0, c2 = 0, neg = 0;
+            for (index_t i = 0; i < g.n; ++i) {
+                c0 += x[i] == 0;
+                c1 += x[i] == 1;
+                c2 += x[i] == 2;
+                neg += x[i] < 0;
+            }
+            std::int64_t* r = o + 5 * j;
+            r[0] = c0;
+            r[1] = c1;
+            r[2] = c2;
+            r[3] = neg;
+            r[4] = g.n - c0 - c1 - c2 - neg;
+        });
+    }
+    return out;
+}
+
+// The path on g, or on g with the covariates' columns after its variants.
+template <class T, class G>
+py::tuple path_on(const G& g, const std::optional<arr<T>>& cov, const arr<T>& y,
+                  const std::optional<arr<T>>& sw, const std::optional<arr<T>>& pf,
+                  const std::optional<arr<T>>& coef_init, const std::optional<arr<T>>& val_weights,
+                  const cdargs::PathArgs& a) {
+    if (!cov)
+        return cdargs::run_path<T>(g, vector_of<T>(y, g.n, "y"), vector_of<T>(sw, g.n, "sample_weight"),
+                                   vector_of<T>(pf, g.p, "penalty_factor"),
+                                   vector_of<T>(coef_init, g.p, "coef_init"),
+                                   vector_of<T>(val_weights, g.n, "val_weights"), a);
+    if (cov->ndim() != 2 || cov->shape(0) != g.n || cov->shape(1) < 1)
+        throw py::value_error("covariates: expected shape (" + std::to_string(g.n) + ", q), q >= 1");
+    const index_t q = cov->shape(1);
+    const auto item = py::ssize_t(sizeof(T));
+    if (g.n > 1 && cov->strides(0) != item)
+        throw py::value_error("covariates: must be F-ordered (contiguous columns)");
+    index_t ld = g.n;
+    if (q > 1) {
+        if (cov->strides(1) % item != 0 || cov->strides(1) / item < g.n)
+            throw py::value_error("covariates: column stride must be whole elements, at least n");
+        ld = cov->strides(1) / item;
+    }
+    matrix::WithCovariates<T, G> X;
+    X.g = g;
+    X.C.data = cov->data();
+    X.C.n = g.n;
+    X.C.p = q;
+    X.C.ld = ld;
+    X.n = g.n;
+    X.p = g.p + q;
+    return cdargs::run_path<T>(X, vector_of<T>(y, X.n, "y"), vector_of<T>(sw, X.n, "sample_weight"),
+                               vector_of<T>(pf, X.p, "penalty_factor"),
+                               vector_of<T>(coef_init, X.p, "coef_init"),
+                               vector_of<T>(val_weights, X.n, "val_weights"), a);
+}
+
+template <class T>
+void bind_paths(py::module_& m) {
+    m.def(
+        "enet_path_int8",
+        [](arr<std::int8_t> X, rows_t rows, impute_t impute, flags_t missing,
+           std::optional<arr<T>> covariates, arr<T> y,
+           std::optional<arr<T>> sw, std::optional<arr<T>> pf, std::optional<arr<T>> coef_init,
+           std::optional<arr<double>> alphas, index_t n_alphas, double eps, double l1_ratio,
+           bool fit_intercept, bool standardize, bool positive, double tol, index_t max_iter,
+           bool screening, int n_threads, bool acceleration, bool random, std::uint64_t seed,
+           int gram, std::optional<arr<T>> val_weights, index_t patience, index_t max_alphas,
+           bool sparse_coefs) {
+            const auto g = int8_design<T>(X, rows, impute, missing, true);
+            const auto a = cdargs::path_args(alphas, n_alphas, eps, l1_ratio, fit_intercept,
+                                             standardize, positive, tol, max_iter, screening,
+                                             n_threads, acceleration, random, seed, gram,
+                                             patience, max_alphas, sparse_coefs);
+            return path_on<T>(g, covariates, y, sw, pf, coef_init, val_weights, a);
+        },
+        py::arg("X").noconvert(), py::arg("rows").noconvert(), py::arg("impute").noconvert(),
+        py::arg("missing").noconvert(), py::arg("covariates").noconvert(), py::arg("y").noconvert(),
+        py::arg("sample_weight").noconvert(), py::arg("penalty_factor").noconvert(),
+        py::arg("coef_init").noconvert(), FASTREG_CD_PATH_OPTION_ARGS);
+    m.def(
+        "enet_path_bed",
+        [](arr<std::uint8_t> data, index_t n_stored, index_t p, rows_t rows, impute_t impute,
+           flags_t missing, std::optional<arr<T>> covariates, arr<T> y, std::optional<arr<T>> sw, std::optional<arr<T>> pf,
+           std::optional<arr<T>> coef_init, std::optional<arr<double>> alphas, index_t n_alphas,
+           double eps, double l1_ratio, bool fit_intercept, bool standardize, bool positive,
+           double tol, index_t max_iter, bool screening, int n_threads, bool acceleration,
+           bool random, std::uint64_t seed, int gram, std::optional<arr<T>> val_weights,
+           index_t patience, index_t max_alphas, bool sparse_coefs) {
+            const auto g = bed_design<T>(data, n_stored, p, rows, impute, missing, true);
+            const auto a = cdargs::path_args(alphas, n_alphas, eps, l1_ratio, fit_intercept,
+                                             standardize, positive, tol, max_iter, screening,
+                                             n_threads, acceleration, random, seed, gram,
+                                             patience, max_alphas, sparse_coefs);
+            return path_on<T>(g, covariates, y, sw, pf, coef_init, val_weights, a);
+        },
+        py::arg("data").noconvert(), py::arg("n_stored"), py::arg("p"),
+        py::arg("rows").noconvert(), py::arg("impute").noconvert(),
+        py::arg("missing").noconvert(), py::arg("covariates").noconvert(), py::arg("y").noconvert(),
+        py::arg("sample_weight").noconvert(), py::arg("penalty_factor").noconvert(),
+        py::arg("coef_init").noconvert(), FASTREG_CD_PATH_OPTION_ARGS);
+}
+
+}  // namespace
+
+void register_genotype(py::module_& m) {
+    m.def("genotype_int8_values", &int8_values, py::arg("X").noconvert(),
+          "(p, 5) counts of the int8 values 0, 1, 2, negative, above 2 per variant.");
+    m.def(
+        "genotype_counts_int8",
+        [](arr<std::int8_t> X, rows_t rows) {
+            return counts(int8_design<double>(X, rows, std::nullopt, std::nullopt, false));
+        },
+        py::arg("X").noconvert(), py::arg("rows").noconvert());
+    m.def(
+        "genotype_counts_bed",
+        [](arr<std::uint8_t> data, index_t n_stored, index_t p, rows_t rows) {
+            return counts(bed_design<double>(data, n_stored, p, rows, std::nullopt, std::nullopt, false));
+        },
+        py::arg("data").noconvert(), py::arg("n_stored"), py::arg("p"), py::arg("rows").noconvert());
+    m.def(
+        "genotype_matmul_int8",
+        [](arr<std::int8_t> X, rows_t rows, impute_t impute, flags_t missing, arr<double> coef) {
+            return matmul(int8_design<double>(X, rows, impute, missing, true), coef);
+        },
+        py::arg("X").noconvert(), py::arg("rows").noconvert(), py::arg("impute").noconvert(),
+        py::arg("missing").noconvert(), py::arg("coef").noconvert());
+    m.def(
+        "genotype_matmul_bed",
+        [](arr<std::uint8_t> data, index_t n_stored, index_t p, rows_t rows, impute_t impute,
+           flags_t missing, arr<double> coef) {
+            return matmul(bed_design<double>(data, n_stored, p, rows, impute, missing, true), coef);
+        },
+        py::arg("data").noconvert(), py::arg("n_stored"), py::arg("p"),
+        py::arg("rows").noconvert(), py::arg("impute").noconvert(),
+        py::arg("missing").noconvert(), py::arg("coef").noconvert());
+    m.def(
+        "genotype_decode_int8",
+        [](arr<std::int8_t> X, rows_t rows, impute_t impute, index_t j0, index_t j1) {
+            return decode(int8_design<double>(X, rows, impute, std::nullopt, true), j0, j1);
+        },
+        py::arg("X").noconvert(), py::arg("rows").noconvert(), py::arg("impute").noconvert(),
+        py::arg("j0"), py::arg("j1"));
+    m.def(
+        "genotype_decode_bed",
+        [](arr<std::uint8_t> data, index_t n_stored, index_t p, rows_t rows, impute_t impute,
+           index_t j0, index_t j1) {
+            return decode(bed_design<double>(data, n_stored, p, rows, impute, std::nullopt, true),
+                          j0, j1);
+        },
+        py::arg("data").noconvert(), py::arg("n_stored"), py::arg("p"),
+        py::arg("rows").noconvert(), py::arg("impute").noconvert(), py::arg("j0"), py::arg("j1"));
+    bind_paths<float>(m);
+    bind_paths<double>(m);
+}
+
+}  // namespace fastreg::bindings

@@ -1,0 +1,330 @@
+// Genotype designs: n samples x p variants of allele dosages 0, 1, 2 (or missing), read in
+// place, never materialized as floats. Two storage kinds:
+//
+//   Int8Genotypes<T>  dense int8, column-major (a variant's samples are contiguous); 0, 1, 2
+//                     are dosages, anything else (negative: the convention) is missing.
+//   BedGenotypes<T>   PLINK 1 .bed, variant-major, exactly as on disk after the 3 magic
+//                     bytes: each variant takes ceil(n_file / 4) bytes, sample i in bits
+//                     2(i mod 4) .. 2(i mod 4)+1 of byte i / 4, with PLINK's codes
+//                     0b00 homozygous A1, 0b01 missing, 0b10 heterozygous, 0b11
+//                     homozygous A2. The dosage counts A1 (the .bim's 5th column), as
+//                     PLINK's --recode A and bed-reader's count_A1=True: 2, missing, 1, 0.
+//
+// Both see their columns through the solver's column interface (design.hpp, dense-like:
+// `sparse = false`): dot, weighted dot, r += a x_j + b, for_each, stats. A missing entry
+// reads as impute[j], which the caller supplies (fastreg uses the unweighted mean dosage of
+// the variant's non-missing samples, PLINK's convention; 0 when all are missing, so that
+// an all-missing variant is a zero column). With `rows`, the design is the subset of
+// samples rows[0..n) of the stored ones (in that order, repeats allowed): decoding gathers
+// them, nothing is copied.
+//
+// The contiguous kernels (no subset) live in cpp/src/genotype_kernels.cpp, compiled per
+// instruction set; the .bed ones decode a byte into four lanes through 256-entry tables.
+#ifndef FASTREG_MATRIX_GENOTYPE_HPP
+#define FASTREG_MATRIX_GENOTYPE_HPP
+
+#include "fastreg/common.hpp"
+#include "fastreg/matrix/design.hpp"
+
+#include <algorithm>
+#include <cstdint>
+
+namespace fastreg::matrix {
+
+namespace geno {
+
+// Contiguous int8 column x of n samples; a missing entry (outside 0..2) reads as m.
+// sum_i x_i v_i r_i (v null: 1)
+float i8_dot(const std::int8_t* x, float m, const float* v, const float* r, index_t n);
+double i8_dot(const std::int8_t* x, double m, const double* v, const double* r, index_t n);
+// r_i += a x_i + b
+void i8_axpby(const std::int8_t* x, float m, float a, float b, float* r, index_t n);
+void i8_axpby(const std::int8_t* x, double m, double a, double b, double* r, index_t n);
+
+// Contiguous .bed column (ceil(n / 4) bytes); a missing entry reads as m. `missing`:
+// whether the column has missing entries at all (false skips their accumulation).
+float bed_dot(const std::uint8_t* x, float m, bool missing, const float* v, const float* r,
+              index_t n);
+double bed_dot(const std::uint8_t* x, double m, bool missing, const double* v, const double* r,
+               index_t n);
+void bed_axpby(const std::uint8_t* x, float m, bool missing, float a, float b, float* r, index_t n);
+void bed_axpby(const std::uint8_t* x, double m, bool missing, double a, double b, double* r,
+               index_t n);
+
+// .bed code (2 bits) -> dosage of A1, with 3 standing for missing
+constexpr std::uint8_t BED_CODE[4] = {2, 3, 1, 0};
+
+}  // namespace geno
+
+// Common part: the gathered (subset) paths, stats and for_each, written once over a
+// code(j, i) in {0, 1, 2, 3 = missing} that the storage kind provides.
+template <class T, class Derived>
+struct GenotypeBase {
+    static constexpr bool sparse = false;
+    index_t n = 0, p = 0;                 // samples used (the subset's size), variants
+    const index_t* rows = nullptr;        // null: all stored samples, in order
+    const double* impute = nullptr;       // p values read for a missing entry
+    const std::uint8_t* missing = nullptr;  // p flags: variant j has a missing entry (null: maybe)
+
+    FASTREG_INLINE const Derived& self() const { return static_cast<const Derived&>(*this); }
+    FASTREG_INLINE index_t nnz(index_t) const { return n; }
+    index_t total_nnz() const { return n * p; }
+    FASTREG_INLINE T fill(index_t j) const { return T(impute[j]); }
+    FASTREG_INLINE bool has_missing(index_t j) const { return !missing || missing[j] != 0; }
+
+    // the four values of the codes 0, 1, 2, missing
+    FASTREG_INLINE void values(index_t j, T out[4]) const {
+        out[0] = T(0);
+        out[1] = T(1);
+        out[2] = T(2);
+        out[3] = fill(j);
+    }
+
+    T gathered_dot(index_t j, const T* v, const T* r) const {
+        T val[4];
+        values(j, val);
+        T acc[4] = {};
+        const Derived& d = self();
+        index_t i = 0;
+        if (v) {
+            for (; i + 4 <= n; i += 4)
+                for (index_t k = 0; k < 4; ++k)
+                    acc[k] += val[d.code_at(j, rows[i + k])] * v[i + k] * r[i + k];
+            for (index_t k = 0; i < n; ++i, ++k) acc[k] += val[d.code_at(j, rows[i])] * v[i] * r[i];
+        } else {
+            for (; i + 4 <= n; i += 4)
+                for (index_t k = 0; k < 4; ++k) acc[k] += val[d.code_at(j, rows[i + k])] * r[i + k];
+            for (index_t k = 0; i < n; ++i, ++k) acc[k] += val[d.code_at(j, rows[i])] * r[i];
+        }
+        return (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    }
+
+    void gathered_axpby(index_t j, T a, T b, T* r) const {
+        T val[4];
+        values(j, val);
+        for (auto& x : val) x = a * x + b;
+        const Derived& d = self();
+        for (index_t i = 0; i < n; ++i) r[i] += val[d.code_at(j, rows[i])];
+    }
+
+    // code of sample i of the design (after the subset)
+    FASTREG_INLINE unsigned code(index_t j, index_t i) const {
+        return self().code_at(j, rows ? rows[i] : i);
+    }
+
+    template <class F>
+    void for_each(index_t j, F&& f) const {
+        T val[4];
+        values(j, val);
+        for (index_t i = 0; i < n; ++i) f(i, val[code(j, i)]);
+    }
+
+    // Weight of each code: W[c] = sum over samples with code c of v_i (v null: 1/n).
+    void code_weights(index_t j, const T* v, double W[4]) const {
+        double w[4] = {0.0, 0.0, 0.0, 0.0};
+        std::int64_t c[4] = {0, 0, 0, 0};
+        if (v) {
+            for (index_t i = 0; i < n; ++i) w[code(j, i)] += double(v[i]);
+        } else {
+            count_codes(self(), j, c);  // the storage kind's fast count (found by ADL)
+            for (int k = 0; k < 4; ++k) w[k] = double(c[k]) / double(n);
+        }
+        for (int k = 0; k < 4; ++k) W[k] = w[k];
+    }
+
+    // Column statistics of the imputed column, exactly: sums over the four values.
+    ColumnStats stats(index_t j, const T* v, bool center) const {
+        double W[4];
+        code_weights(j, v, W);
+        const double val[4] = {0.0, 1.0, 2.0, double(fill(j))};
+        ColumnStats s;
+        double m = 0.0;
+        for (int k = 0; k < 4; ++k) m += W[k] * val[k];
+        s.mean = m;
+        const double c = center ? m : 0.0;
+        double q = 0.0;
+        int distinct = 0;  // values carrying weight; one only: a constant column
+        for (int k = 0; k < 4; ++k) {
+            if (W[k] <= 0.0) continue;
+            bool seen = false;
+            for (int l = 0; l < k; ++l) seen = seen || (W[l] > 0.0 && val[l] == val[k]);
+            distinct += seen ? 0 : 1;
+            const double d = val[k] - c;
+            q += W[k] * d * d;
+        }
+        // monomorphic (every sample, imputed ones included, has one value): centered, it is
+        // exactly zero, whatever the rounding of the weighted mean
+        if (center && distinct <= 1) q = 0.0;
+        s.ssq = q;
+        return s;
+    }
+
+    // out[i] = x_ij (imputed), for i < n
+    void decode(index_t j, T* out) const {
+        for_each(j, [&](index_t i, T x) { out[i] = x; });
+    }
+};
+
+template <class T>
+struct Int8Genotypes : GenotypeBase<T, Int8Genotypes<T>> {
+    using Base = GenotypeBase<T, Int8Genotypes<T>>;
+    using Base::n;
+    using Base::rows;
+    const std::int8_t* data = nullptr;  // column j of the stored samples at data + j * ld
+    index_t ld = 0;
+
+    FASTREG_INLINE const std::int8_t* column(index_t j) const { return data + j * ld; }
+    FASTREG_INLINE unsigned code_at(index_t j, index_t row) const {
+        const auto u = unsigned(std::uint8_t(column(j)[row]));
+        return u > 2u ? 3u : u;
+    }
+
+    FASTREG_INLINE T dot(index_t j, const T* r) const {
+        if (rows) return this->gathered_dot(j, nullptr, r);
+        return geno::i8_dot(column(j), this->fill(j), nullptr, r, n);
+    }
+    FASTREG_INLINE T dot(index_t j, const T* v, const T* r) const {
+        if (rows) return this->gathered_dot(j, v, r);
+        return geno::i8_dot(column(j), this->fill(j), v, r, n);
+    }
+    FASTREG_INLINE void axpy(index_t j, T a, T b, T* r) const {
+        if (rows)
+            this->gathered_axpby(j, a, b, r);
+        else
+            geno::i8_axpby(column(j), this->fill(j), a, b, r, n);
+    }
+};
+
+template <class T>
+struct BedGenotypes : GenotypeBase<T, BedGenotypes<T>> {
+    using Base = GenotypeBase<T, BedGenotypes<T>>;
+    using Base::n;
+    using Base::rows;
+    const std::uint8_t* data = nullptr;  // variant j at data + j * stride
+    index_t stride = 0;                  // bytes per variant: ceil(stored samples / 4)
+
+    FASTREG_INLINE const std::uint8_t* column(index_t j) const { return data + j * stride; }
+    FASTREG_INLINE unsigned code_at(index_t j, index_t row) const {
+        return geno::BED_CODE[(column(j)[row >> 2] >> (2 * (row & 3))) & 3u];
+    }
+
+    FASTREG_INLINE T dot(index_t j, const T* r) const {
+        if (rows) return this->gathered_dot(j, nullptr, r);
+        return geno::bed_dot(column(j), this->fill(j), this->has_missing(j), nullptr, r, n);
+    }
+    FASTREG_INLINE T dot(index_t j, const T* v, const T* r) const {
+        if (rows) return this->gathered_dot(j, v, r);
+        return geno::bed_dot(column(j), this->fill(j), this->has_missing(j), v, r, n);
+    }
+    FASTREG_INLINE void axpy(index_t j, T a, T b, T* r) const {
+        if (rows)
+            this->gathered_axpby(j, a, b, r);
+        else
+            geno::bed_axpby(column(j), this->fill(j), this->has_missing(j), a, b, r, n);
+    }
+};
+
+
+// Genotypes with a small dense block of covariates (age, sex, principal components, ...)
+// after them: columns 0..g.p-1 are the variants, g.p..g.p+C.p-1 the covariates (float,
+// n x q, F-ordered, the same samples in the same order as the genotypes' subset).
+template <class T, class G>
+struct WithCovariates {
+    static constexpr bool sparse = false;
+    G g;
+    Dense<T> C;
+    index_t n = 0, p = 0;  // p = g.p + C.p
+
+    FASTREG_INLINE index_t nnz(index_t) const { return n; }
+    index_t total_nnz() const { return n * p; }
+    FASTREG_INLINE bool is_cov(index_t j) const { return j >= g.p; }
+
+    FASTREG_INLINE T dot(index_t j, const T* r) const {
+        return is_cov(j) ? C.dot(j - g.p, r) : g.dot(j, r);
+    }
+    FASTREG_INLINE T dot(index_t j, const T* v, const T* r) const {
+        return is_cov(j) ? C.dot(j - g.p, v, r) : g.dot(j, v, r);
+    }
+    FASTREG_INLINE void axpy(index_t j, T a, T b, T* r) const {
+        if (is_cov(j))
+            C.axpy(j - g.p, a, b, r);
+        else
+            g.axpy(j, a, b, r);
+    }
+    template <class F>
+    void for_each(index_t j, F&& f) const {
+        if (is_cov(j))
+            C.for_each(j - g.p, f);
+        else
+            g.for_each(j, f);
+    }
+    ColumnStats stats(index_t j, const T* v, bool center) const {
+        return is_cov(j) ? C.stats(j - g.p, v, center) : g.stats(j, v, center);
+    }
+};
+
+// Per-variant counts of the design's samples by code: out[0..3] = samples with dosage 0, 1,
+// 2, missing. (A subset counts its own samples.) One pass; contiguous .bed columns count a
+// byte at a time through a table of packed counts.
+template <class G>
+void count_codes(const G& X, index_t j, std::int64_t out[4]) {
+    std::int64_t c[4] = {0, 0, 0, 0};
+    for (index_t i = 0; i < X.n; ++i) ++c[X.code(j, i)];
+    for (int k = 0; k < 4; ++k) out[k] = c[k];
+}
+
+template <class T>
+void count_codes(const Int8Genotypes<T>& X, index_t j, std::int64_t out[4]) {
+    if (X.rows) {
+        count_codes<GenotypeBase<T, Int8Genotypes<T>>>(X, j, out);
+        return;
+    }
+    const std::int8_t* x = X.column(j);
+    std::int64_t c0 = 0, c1 = 0, c2 = 0;  // compares the compiler vectorizes
+    for (index_t i = 0; i < X.n; ++i) {
+        c0 += x[i] == 0;
+        c1 += x[i] == 1;
+        c2 += x[i] == 2;
+    }
+    out[0] = c0;
+    out[1] = c1;
+    out[2] = c2;
+    out[3] = X.n - c0 - c1 - c2;
+}
+
+template <class T>
+void count_codes(const BedGenotypes<T>& X, index_t j, std::int64_t out[4]) {
+    if (X.rows) {
+        count_codes<GenotypeBase<T, BedGenotypes<T>>>(X, j, out);
+        return;
+    }
+    // packed[b]: the counts of dosage 0, 1, 2, missing among byte b's four samples, 8 bits
+    // each; summed in 16-bit fields of a 64-bit word, flushed before they can overflow
+    struct Packed {
+        std::uint64_t v[256];
+        Packed() {
+            for (int b = 0; b < 256; ++b) {
+                std::uint64_t w = 0;
+                for (int k = 0; k < 4; ++k) w += std::uint64_t(1) << (16 * geno::BED_CODE[(b >> (2 * k)) & 3]);
+                v[b] = w;
+            }
+        }
+    };
+    static const Packed packed;
+    const std::uint8_t* x = X.column(j);
+    const index_t full = X.n / 4;
+    std::int64_t c[4] = {0, 0, 0, 0};
+    constexpr index_t FLUSH = 16000;  // 4 * 16000 < 2^16
+    for (index_t b0 = 0; b0 < full; b0 += FLUSH) {
+        const index_t e = std::min(full, b0 + FLUSH);
+        std::uint64_t acc = 0;
+        for (index_t b = b0; b < e; ++b) acc += packed.v[x[b]];
+        for (int k = 0; k < 4; ++k) c[k] += std::int64_t((acc >> (16 * k)) & 0xffffu);
+    }
+    for (index_t i = 4 * full; i < X.n; ++i) ++c[X.code(j, i)];
+    for (int k = 0; k < 4; ++k) out[k] = c[k];
+}
+
+}  // namespace fastreg::matrix
+
+#endif  // FASTREG_MATRIX_GENOTYPE_HPP
