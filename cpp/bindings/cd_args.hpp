@@ -1,7 +1,6 @@
 // What a binding of the elastic-net path needs besides its design: vectors checked against
-// their length, the path's options, and the call of cd::enet_path with its outputs. Used by
-// register_genotype.cpp. The same code as register_cd.cpp's helpers (copied verbatim while
-// that file was being edited): register_cd.cpp can include this header instead.
+// their length, the path's options, and the call of cd::enet_path with its outputs. Shared
+// by register_cd.cpp (dense and CSC designs) and register_genotype.cpp.
 #ifndef FASTREG_BINDINGS_CD_ARGS_HPP
 #define FASTREG_BINDINGS_CD_ARGS_HPP
 
