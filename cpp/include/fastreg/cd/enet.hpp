@@ -253,6 +253,7 @@ public:
         // stopping rule is judged on the working-set sweeps.
         bool inner = false;
         double ws_change = 0.0;  // the relative change of the last working-set sweep
+        index_t steps = 0;       // coordinate steps since the residual was recomputed
         const index_t max_iter = opt_.max_iter;
         for (index_t iter = 1; iter <= max_iter; ++iter) {
             const std::vector<index_t>& set = inner ? active_ : ws_;
@@ -278,9 +279,15 @@ public:
                 for (const index_t j : set) w_max = std::max(w_max, std::fabs(w_[j]));
             }
             // float32: rounding errors of the residual updates random-walk away from
-            // y - Xw over many epochs; recompute it now and then (about one epoch's cost)
-            if constexpr (sizeof(T) < sizeof(double))
-                if (iter % 8 == 0) refresh();
+            // y - Xw over many steps; recompute it after every 8 working sets' worth of
+            // coordinate steps (about one epoch's cost)
+            if constexpr (sizeof(T) < sizeof(double)) {
+                steps += m;
+                if (steps >= 8 * index_t(ws_.size())) {
+                    refresh();
+                    steps = 0;
+                }
+            }
             const bool last = iter == max_iter;
             const double change = w_max == 0.0 ? 0.0 : dw_max / w_max;
             if (inner && !last) {
