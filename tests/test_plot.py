@@ -72,6 +72,20 @@ def test_path_from_lasso_path_tuple(tmp_path):
     _save(ax, tmp_path / "lasso_path.png")
 
 
+def test_path_of_a_fitted_lassocv(tmp_path):
+    # a real CV model (not a stand-in): its coef_path_ along cv_alphas_, both alphas marked
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((80, 40))
+    y = X[:, :3] @ np.array([2.0, -1.0, 0.5]) + 0.3 * rng.standard_normal(80)
+    model = fastreg.LassoCV(cv=4, alphas=30).fit(X, y)
+    ax = fastreg.plot.path(model)
+    moving = int(np.any(model.coef_path_ != 0, axis=1).sum())
+    assert len([ln for ln in ax.get_lines() if len(ln.get_xdata()) == 30]) == moving >= 3
+    assert sorted(ln.get_xdata()[0] for ln in _vlines(ax)) == sorted(
+        [model.alpha_min_, model.alpha_1se_])
+    _save(ax, tmp_path / "lassocv_path.png")
+
+
 def test_path_skips_features_zero_all_along():
     alphas = np.geomspace(1.0, 0.01, 5)
     coefs = np.zeros((6, 5))
