@@ -6,11 +6,13 @@
 
 #include "arrays.hpp"
 #include "fastreg/cd/enet.hpp"
+#include "fastreg/cd/enet_paths.hpp"
 
 #include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace fastreg::bindings::cdargs {
 
@@ -95,6 +97,103 @@ py::tuple run_path(const M& X, const T* y, const T* sw, const T* pf, const T* co
         return py::make_tuple(alphas, py::none(), intercepts, gaps, n_iter, converged, stats);
     }
     return py::make_tuple(alphas, coefs, intercepts, gaps, n_iter, converged, stats);
+}
+
+// Y: n x targets, F-ordered (column t is target t, contiguous). coef_init: targets x p,
+// C-ordered, or null. Returns (alphas, coefs, intercepts, gaps, n_iter, converged, stats):
+// alphas (targets, k) when generated (each target's own grid) else (k,); coefs
+// (targets, k, p); the others (targets, k); stats["full_passes"] etc. per target and
+// stats["shared_passes"] the passes over X they shared.
+template <class T, class M>
+py::tuple run_paths(const M& X, const arr<T>& Y, const T* sw, const T* pf,
+                    const std::optional<arr<T>>& coef_init, const PathArgs& a) {
+    if (Y.ndim() != 2 || Y.shape(0) != X.n)
+        throw py::value_error("y: expected shape (" + std::to_string(X.n) + ", n_targets)");
+    const index_t n = X.n, p = X.p, targets = Y.shape(1);
+    if (targets < 1) throw py::value_error("y: needs at least one target");
+    const auto item = py::ssize_t(sizeof(T));
+    if ((n > 1 && Y.strides(0) != item) || (targets > 1 && Y.strides(1) != item * n))
+        throw py::value_error("y: must be F-ordered and contiguous");
+    const T* ci = nullptr;
+    if (coef_init) {
+        if (coef_init->ndim() != 2 || coef_init->shape(0) != targets || coef_init->shape(1) != p)
+            throw py::value_error("coef_init: expected shape (n_targets, n_features)");
+        if (!(coef_init->flags() & py::array::c_style))
+            throw py::value_error("coef_init: must be C-contiguous");
+        ci = coef_init->data();
+    }
+    if (a.sparse_coefs || a.patience || a.max_alphas >= 0)
+        throw py::value_error("y: the cross-validation extras take one target");
+    const bool generate = !a.alphas;
+    const index_t k = generate ? a.n_alphas : index_t(a.alphas->shape(0));
+    if (k < 1) throw py::value_error("alphas: at least one alpha is needed");
+    py::array_t<double> alphas(std::vector<py::ssize_t>{targets, k});
+    if (!generate) {
+        const double* src = vector_of<double>(a.alphas, k, "alphas");
+        for (index_t t = 0; t < targets; ++t) std::copy(src, src + k, alphas.mutable_data() + t * k);
+    }
+    py::array_t<T> coefs(std::vector<py::ssize_t>{targets, k, p});
+    py::array_t<T> intercepts(std::vector<py::ssize_t>{targets, k});
+    py::array_t<double> gaps(std::vector<py::ssize_t>{targets, k});
+    py::array_t<std::int64_t> n_iter(std::vector<py::ssize_t>{targets, k});
+    py::array_t<std::uint8_t> converged(std::vector<py::ssize_t>{targets, k});
+    std::vector<cd::PathOutput<T>> outs(targets);
+    std::vector<cd::PathTask<T>> tasks(targets);
+    for (index_t t = 0; t < targets; ++t) {
+        cd::PathOutput<T>& o = outs[t];
+        o.coefs = coefs.mutable_data() + t * k * p;
+        o.intercepts = intercepts.mutable_data() + t * k;
+        o.gaps = gaps.mutable_data() + t * k;
+        o.n_iter = n_iter.mutable_data() + t * k;
+        o.converged = converged.mutable_data() + t * k;
+        cd::PathTask<T>& task = tasks[t];
+        task.y = Y.data() + t * n;
+        task.sw = sw;
+        task.pf = pf;
+        task.coef_init = ci ? ci + t * p : nullptr;
+        task.alphas = alphas.mutable_data() + t * k;
+        task.k = k;
+        task.generate = generate;
+        task.eps = a.eps;
+        task.out = &o;
+    }
+    std::int64_t shared = 0;
+    {
+        py::gil_scoped_release nogil;
+        shared = cd::enet_paths<T, M>(X, tasks, a.opt);
+    }
+    py::array_t<double> tol_scaled(targets);
+    py::array_t<std::int64_t> passes(targets), epochs(targets), grad_columns(targets);
+    for (index_t t = 0; t < targets; ++t) {
+        tol_scaled.mutable_data()[t] = outs[t].tol_scaled;
+        passes.mutable_data()[t] = outs[t].full_passes;
+        epochs.mutable_data()[t] = outs[t].epochs;
+        grad_columns.mutable_data()[t] = outs[t].grad_columns;
+    }
+    py::dict stats;
+    stats["tol_scaled"] = tol_scaled;
+    stats["full_passes"] = passes;
+    stats["epochs"] = epochs;
+    stats["grad_columns"] = grad_columns;
+    stats["shared_passes"] = shared;
+    py::object al = generate ? py::object(alphas) : py::object(alphas[py::int_(0)]);
+    return py::make_tuple(al, coefs, intercepts, gaps, n_iter, converged, stats);
+}
+
+// The path of one target (y 1-d) or of several at once (y n x targets: run_paths).
+template <class T, class M>
+py::tuple path_or_paths(const M& X, const arr<T>& y, const std::optional<arr<T>>& sw,
+                        const std::optional<arr<T>>& pf, const std::optional<arr<T>>& coef_init,
+                        const std::optional<arr<T>>& val_weights, const PathArgs& a) {
+    const index_t n = X.n, p = X.p;
+    if (y.ndim() == 2) {
+        if (val_weights) throw py::value_error("val_weights: take one target");
+        return run_paths<T>(X, y, vector_of<T>(sw, n, "sample_weight"),
+                            vector_of<T>(pf, p, "penalty_factor"), coef_init, a);
+    }
+    return run_path<T>(X, vector_of<T>(y, n, "y"), vector_of<T>(sw, n, "sample_weight"),
+                       vector_of<T>(pf, p, "penalty_factor"), vector_of<T>(coef_init, p, "coef_init"),
+                       vector_of<T>(val_weights, n, "val_weights"), a);
 }
 
 inline PathArgs path_args(const std::optional<arr<double>>& alphas, index_t n_alphas, double eps,

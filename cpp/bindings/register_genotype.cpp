@@ -167,10 +167,7 @@ py::tuple path_on(const G& g, const std::optional<arr<T>>& cov, const arr<T>& y,
                   const std::optional<arr<T>>& coef_init, const std::optional<arr<T>>& val_weights,
                   const cdargs::PathArgs& a) {
     if (!cov)
-        return cdargs::run_path<T>(g, vector_of<T>(y, g.n, "y"), vector_of<T>(sw, g.n, "sample_weight"),
-                                   vector_of<T>(pf, g.p, "penalty_factor"),
-                                   vector_of<T>(coef_init, g.p, "coef_init"),
-                                   vector_of<T>(val_weights, g.n, "val_weights"), a);
+        return cdargs::path_or_paths<T>(g, y, sw, pf, coef_init, val_weights, a);
     if (cov->ndim() != 2 || cov->shape(0) != g.n || cov->shape(1) < 1)
         throw py::value_error("covariates: expected shape (" + std::to_string(g.n) + ", q), q >= 1");
     const index_t q = cov->shape(1);
@@ -191,10 +188,7 @@ py::tuple path_on(const G& g, const std::optional<arr<T>>& cov, const arr<T>& y,
     X.C.ld = ld;
     X.n = g.n;
     X.p = g.p + q;
-    return cdargs::run_path<T>(X, vector_of<T>(y, X.n, "y"), vector_of<T>(sw, X.n, "sample_weight"),
-                               vector_of<T>(pf, X.p, "penalty_factor"),
-                               vector_of<T>(coef_init, X.p, "coef_init"),
-                               vector_of<T>(val_weights, X.n, "val_weights"), a);
+    return cdargs::path_or_paths<T>(X, y, sw, pf, coef_init, val_weights, a);
 }
 
 template <class T>

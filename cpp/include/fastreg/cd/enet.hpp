@@ -34,6 +34,7 @@
 #define FASTREG_CD_ENET_HPP
 
 #include "fastreg/cd/references.hpp"
+#include "fastreg/cd/shared_passes.hpp"
 #include "fastreg/common.hpp"
 #include "fastreg/matrix/design.hpp"
 #include "fastreg/parallel.hpp"
@@ -101,8 +102,11 @@ class EnetSolver {
 public:
     // y: n targets; sw: n non-negative weights with a positive sum, or null; pf: p
     // non-negative finite penalty factors, or null (all 1).
-    EnetSolver(const M& X, const T* y, const T* sw, const T* pf, const EnetOptions& opt)
+    // shared: the passes and column statistics this fit shares with others (or null).
+    EnetSolver(const M& X, const T* y, const T* sw, const T* pf, const EnetOptions& opt,
+               const PathShared<T, M>* shared = nullptr)
         : X_(X), y_(y), opt_(opt), n_(X.n), p_(X.p) {
+        if (shared) shared_ = *shared;
         inv_n_ = 1.0 / double(n_);
         rng_ = opt_.seed;
         if (sw) {
@@ -197,6 +201,10 @@ public:
             path_slot = refs_.open(path_r_.data());
         }
         const int slot = refs_.open(R_.data());
+        if (shared_.passes) {
+            shared_gradient(slot, path_slot, path_s);
+            return;
+        }
         parallel_for(p, nt, 64, [&](index_t j) {
             const bool usable = nrm_[j] > 0.0;
             g_[j] = usable ? colgrad(j) : 0.0;
@@ -205,6 +213,35 @@ public:
         });
         ++passes_;
         grad_columns_ += p;
+    }
+
+    // full_gradient() through the shared passes: the raw products x_j^T (v r) of a batch
+    // with the other fits, centered and scaled here as colgrad() does.
+    void shared_gradient(int slot, int path_slot, double path_s) {
+        const double scale = v_ ? 1.0 : inv_n_;
+        auto weighted = [&](const T* r, std::vector<T>& buf) -> const T* {
+            if (!v_) return r;
+            buf.resize(n_);
+            for (index_t i = 0; i < n_; ++i) buf[i] = v_[i] * r[i];
+            return buf.data();
+        };
+        raw_.resize(p_);
+        const T* e0 = weighted(R_.data(), ebuf_[0]);
+        const T* e1 = nullptr;
+        if (path_slot >= 0) {
+            raw_path_.resize(p_);
+            e1 = weighted(path_r_.data(), ebuf_[1]);
+        }
+        shared_.passes->gradients(e0, raw_.data(), e1, raw_path_.data());
+        for (index_t j = 0; j < p_; ++j) {
+            const bool usable = nrm_[j] > 0.0;
+            g_[j] = usable ? (raw_[j] * scale - mu_[j] * S_) / s_[j] : 0.0;
+            refs_.set(slot, j, g_[j]);
+            if (path_slot >= 0)
+                refs_.set(path_slot, j, usable ? (raw_path_[j] * scale - mu_[j] * path_s) / s_[j] : 0.0);
+        }
+        ++passes_;
+        grad_columns_ += p_;
     }
 
     struct FitInfo {
@@ -720,7 +757,7 @@ private:
         nrm_.assign(p_, 0.0);
         const int nt = threads(X_.total_nnz());
         auto one = [&](index_t j) {
-            const matrix::ColumnStats st = X_.stats(j, v_, opt_.fit_intercept);
+            const matrix::ColumnStats st = shared_.stats ? shared_.stats[j] : X_.stats(j, v_, opt_.fit_intercept);
             mean_[j] = st.mean;
             mu_[j] = opt_.fit_intercept ? st.mean : 0.0;
             // a constant column, once centered, is rounding noise: leave it out
@@ -911,6 +948,9 @@ private:
     std::vector<double> Q_, q_;  // Gram mode: X~^T V X~ (p x p) and X~^T V y~
     std::uint64_t rng_ = 0;
     std::int64_t passes_ = 0, epochs_ = 0, grad_columns_ = 0;
+    PathShared<T, M> shared_;              // passes and statistics shared with other fits
+    std::vector<double> raw_, raw_path_;  // shared_gradient(): the batch's raw products
+    std::vector<T> ebuf_[2];              // and the weighted residuals it was given
 };
 
 // An l1 penalty so large that only the unpenalized coefficients can move (finite, so that
@@ -923,8 +963,8 @@ constexpr double UNPENALIZED_ONLY = 1e300;
 template <class T, class M>
 void enet_path(const M& X, const T* y, const T* sw, const T* pf, const T* coef_init,
                double* alphas, index_t k, bool generate, double eps, const EnetOptions& opt,
-               PathOutput<T>& out) {
-    EnetSolver<T, M> solver(X, y, sw, pf, opt);
+               PathOutput<T>& out, const PathShared<T, M>* shared = nullptr) {
+    EnetSolver<T, M> solver(X, y, sw, pf, opt, shared);
     const index_t p = X.p;
     if (generate && solver.has_unpenalized()) {
         // alpha_max is where the penalized coefficients leave zero, with the unpenalized
@@ -1067,7 +1107,8 @@ using CscD64 = matrix::Csc<double, std::int64_t>;
 #define FASTREG_CD_INSTANCES(PREFIX, T, M)                                                    \
     PREFIX class EnetSolver<T, M>;                                                         \
     PREFIX void enet_path<T, M>(const M&, const T*, const T*, const T*, const T*, double*,  \
-                                index_t, bool, double, const EnetOptions&, PathOutput<T>&);
+                                index_t, bool, double, const EnetOptions&, PathOutput<T>&, \
+                                const PathShared<T, M>*);
 #define FASTREG_CD_ALL(PREFIX)                                                                \
     FASTREG_CD_INSTANCES(PREFIX, float, DenseF)                                               \
     FASTREG_CD_INSTANCES(PREFIX, double, DenseD)                                              \

@@ -4,6 +4,7 @@
 #define FASTREG_CD_GENOTYPE_HPP
 
 #include "fastreg/cd/enet.hpp"
+#include "fastreg/cd/enet_paths.hpp"
 #include "fastreg/matrix/genotype.hpp"
 
 namespace fastreg::cd {
@@ -24,7 +25,15 @@ using BedCovD = matrix::WithCovariates<double, BedD>;
     FASTREG_CD_INSTANCES(PREFIX, float, Int8CovF)                                             \
     FASTREG_CD_INSTANCES(PREFIX, double, Int8CovD)                                            \
     FASTREG_CD_INSTANCES(PREFIX, float, BedCovF)                                              \
-    FASTREG_CD_INSTANCES(PREFIX, double, BedCovD)
+    FASTREG_CD_INSTANCES(PREFIX, double, BedCovD)                                             \
+    FASTREG_CD_PATHS_INSTANCES(PREFIX, float, Int8F)                                          \
+    FASTREG_CD_PATHS_INSTANCES(PREFIX, double, Int8D)                                         \
+    FASTREG_CD_PATHS_INSTANCES(PREFIX, float, BedF)                                           \
+    FASTREG_CD_PATHS_INSTANCES(PREFIX, double, BedD)                                          \
+    FASTREG_CD_PATHS_INSTANCES(PREFIX, float, Int8CovF)                                       \
+    FASTREG_CD_PATHS_INSTANCES(PREFIX, double, Int8CovD)                                      \
+    FASTREG_CD_PATHS_INSTANCES(PREFIX, float, BedCovF)                                        \
+    FASTREG_CD_PATHS_INSTANCES(PREFIX, double, BedCovD)
 
 FASTREG_CD_GENOTYPE_ALL(extern template)
 

@@ -1,0 +1,116 @@
+// Several elastic-net paths on one design at once: the targets of a multi-target fit, or
+// the folds of a cross-validation (X with other sample weights). Each path is the one
+// enet_path() computes alone; they run on threads of their own and share their passes over
+// X (cd/shared_passes.hpp), which makes k paths cost about one path's reading of X plus k
+// paths' sweeps over their working sets.
+#ifndef FASTREG_CD_ENET_PATHS_HPP
+#define FASTREG_CD_ENET_PATHS_HPP
+
+#include "fastreg/cd/enet.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <thread>
+#include <vector>
+
+namespace fastreg::cd {
+
+// One path: enet_path()'s arguments but X and the options.
+template <class T>
+struct PathTask {
+    const T* y = nullptr;
+    const T* sw = nullptr;
+    const T* pf = nullptr;
+    const T* coef_init = nullptr;
+    double* alphas = nullptr;
+    index_t k = 0;
+    bool generate = true;
+    double eps = 1e-3;
+    PathOutput<T>* out = nullptr;
+};
+
+// Fits running at once share a pass: more of them make a pass cheaper per fit, but each
+// holds O(n + p) state (the references of its KKT bounds are most of it).
+constexpr index_t PATHS_AT_ONCE = 32;
+constexpr double PATHS_MEMORY = double(std::int64_t(2) << 30);  // bytes for their state
+
+// Returns the number of shared passes over X (0 for a single path, which runs alone).
+template <class T, class M>
+std::int64_t enet_paths(const M& X, std::vector<PathTask<T>>& tasks, const EnetOptions& opt) {
+    const index_t count = index_t(tasks.size());
+    if (count == 0) return 0;
+    if (count == 1) {
+        const PathTask<T>& t = tasks[0];
+        enet_path<T, M>(X, t.y, t.sw, t.pf, t.coef_init, t.alphas, t.k, t.generate, t.eps, opt, *t.out);
+        return 0;
+    }
+    const int threads = opt.n_threads > 0 ? opt.n_threads : get_num_threads();
+    EnetOptions fit_opt = opt;
+    fit_opt.n_threads = 1;  // a fit computes on one core; the cores go to the passes
+
+    // the column statistics, once, when every path has the same sample weights
+    PathShared<T, M> shared;
+    std::vector<matrix::ColumnStats> stats;
+    bool same = true;
+    for (const auto& t : tasks) same = same && t.sw == tasks[0].sw;
+    if (same) {
+        std::vector<T> v;
+        if (const T* sw = tasks[0].sw) {  // normalized as EnetSolver normalizes them
+            double total = 0.0;
+            for (index_t i = 0; i < X.n; ++i) total += double(sw[i]);
+            v.resize(X.n);
+            for (index_t i = 0; i < X.n; ++i) v[i] = T(double(sw[i]) / total);
+        }
+        stats.resize(X.p);
+        const T* vp = v.empty() ? nullptr : v.data();
+        parallel_for(X.p, threads_for(X.total_nnz()) > 1 ? threads : 1, 64,
+                     [&](index_t j) { stats[j] = X.stats(j, vp, opt.fit_intercept); });
+        shared.stats = stats.data();
+    }
+
+    const double per_fit = 8.0 * (16.0 * double(X.p) + 12.0 * double(X.n));
+    const index_t by_memory = std::max<index_t>(index_t(threads), index_t(PATHS_MEMORY / per_fit));
+    const int fit_threads = int(std::min({count, PATHS_AT_ONCE, by_memory}));
+    SharedPasses<T, M> passes(X, fit_threads, threads, threads);
+    shared.passes = &passes;
+    std::atomic<index_t> next{0};
+    std::vector<std::exception_ptr> errors(fit_threads);
+    std::vector<std::thread> pool;
+    pool.reserve(fit_threads);
+    for (int w = 0; w < fit_threads; ++w)
+        pool.emplace_back([&, w] {
+            passes.enter();
+            try {
+                for (index_t i; (i = next++) < count;) {
+                    const PathTask<T>& t = tasks[i];
+                    enet_path<T, M>(X, t.y, t.sw, t.pf, t.coef_init, t.alphas, t.k, t.generate,
+                                    t.eps, fit_opt, *t.out, &shared);
+                }
+            } catch (...) {
+                errors[w] = std::current_exception();
+            }
+            passes.leave();
+        });
+    passes.serve();
+    for (auto& th : pool) th.join();
+    for (auto& e : errors)
+        if (e) std::rethrow_exception(e);
+    return passes.batches();
+}
+
+#define FASTREG_CD_PATHS_INSTANCES(PREFIX, T, M) \
+    PREFIX std::int64_t enet_paths<T, M>(const M&, std::vector<PathTask<T>>&, const EnetOptions&);
+#define FASTREG_CD_PATHS_ALL(PREFIX)                  \
+    FASTREG_CD_PATHS_INSTANCES(PREFIX, float, DenseF)  \
+    FASTREG_CD_PATHS_INSTANCES(PREFIX, double, DenseD) \
+    FASTREG_CD_PATHS_INSTANCES(PREFIX, float, CscF32)  \
+    FASTREG_CD_PATHS_INSTANCES(PREFIX, double, CscD32) \
+    FASTREG_CD_PATHS_INSTANCES(PREFIX, float, CscF64)  \
+    FASTREG_CD_PATHS_INSTANCES(PREFIX, double, CscD64)
+
+FASTREG_CD_PATHS_ALL(extern template)
+
+}  // namespace fastreg::cd
+
+#endif  // FASTREG_CD_ENET_PATHS_HPP
