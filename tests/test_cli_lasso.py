@@ -10,6 +10,7 @@ come from the writer of test_genotypes.py.
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import os
 import sys
@@ -158,13 +159,24 @@ def test_bed_end_to_end(tmp_path, capsys, rule):
     assert f"nonzero     {nz.size} of {P} variants" in log
     assert "time        fit" in log
     assert not [f for f in os.listdir(out) if f.startswith(".")]  # no temporary left
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        assert "matplotlib is not installed" in log
-    else:
-        for ext in ("path.png", "cv.png"):
-            assert (out / f"res.{ext}").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    plots = importlib.util.find_spec("matplotlib") is not None  # PNG content: test_plots
+    assert ("matplotlib is not installed" in log) != plots
+    assert _outputs(out) == ["res.coef.tsv"] + ["res.cv.png"] * plots + ["res.log"] + \
+        ["res.path.png"] * plots
+
+
+def test_plots(tmp_path):
+    pytest.importorskip("matplotlib")
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((60, 25))
+    np.save(tmp_path / "X.npy", X)
+    np.save(tmp_path / "y.npy", X[:, 3] - X[:, 7] + rng.standard_normal(60))
+    out = str(tmp_path / "res")
+    assert main(["lasso", "--npy", str(tmp_path / "X.npy"), "--y", str(tmp_path / "y.npy"),
+                 "--out", out, "--quiet"]) == 0
+    for ext in ("path.png", "cv.png"):
+        data = _read(f"{out}.{ext}", "rb")
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000, ext
 
 
 def test_elastic_net_and_no_header(tmp_path, capsys):
@@ -175,7 +187,7 @@ def test_elastic_net_and_no_header(tmp_path, capsys):
     assert main(["lasso", "--bed", d["prefix"] + ".bed", "--pheno", d["pheno"], "--pheno-name",
                  "1", "--l1-ratio", "0.5", "--cv", "4", "--seed", "7", "--out", out,
                  "--quiet"]) == 0
-    assert capsys.readouterr().err == ""
+    assert capsys.readouterr() == ("", "")  # --quiet: nothing on stdout or stderr
     X = Genotypes.from_bed(d["prefix"]).subset(d["keep"])
     ref = _reference(X, d["y"], folds=4, seed=7, l1_ratio=0.5)
     _, rows = _read_tsv(out + ".coef.tsv")
@@ -437,3 +449,18 @@ def test_demo(tmp_path, capsys):
 def test_demo_compare_still_available(capsys):
     assert main(["demo", "--compare", "--n", "200", "--p", "500", "--no-sklearn"]) == 0
     assert "precision" in capsys.readouterr().out
+
+
+def test_path_plot_rows_without_densifying():
+    from fastreg._lasso_cli import _path_rows
+
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((50, 40))
+    y = X[:, :3].sum(axis=1) + rng.standard_normal(50)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = fastreg.LassoCV(cv=3).fit(X, y)
+    dense = model.coef_path_
+    alphas, rows = _path_rows(model)
+    np.testing.assert_array_equal(alphas, model.cv_alphas_)
+    np.testing.assert_array_equal(rows, dense[np.any(dense != 0, axis=1)])

@@ -15,6 +15,7 @@ import os
 import shlex
 import sys
 import tempfile
+import threading
 import time
 import warnings
 
@@ -42,8 +43,10 @@ def add_arguments(p):
     src.add_argument("--covar", metavar="FILE",
                      help="covariates, same format as --pheno, every value column used; they "
                      "enter the model unpenalized")
-    src.add_argument("--npy", metavar="X.npy", help="a numeric (n, p) matrix instead of PLINK files")
-    src.add_argument("--y", metavar="y.npy", help="the target for --npy, shape (n,); NaN is missing")
+    src.add_argument("--npy", metavar="X.npy",
+                     help="a numeric (n, p) matrix instead of PLINK files")
+    src.add_argument("--y", metavar="y.npy",
+                     help="the target for --npy, shape (n,); NaN is missing")
     fit = p.add_argument_group("model")
     fit.add_argument("--cv", type=int, default=5, metavar="K", help="CV folds (default 5)")
     fit.add_argument("--rule", choices=("min", "1se"), default="min",
@@ -118,6 +121,9 @@ class _Outputs:
         return tmp
 
     def commit(self):
+        for final in self.pending:  # fail before renaming anything, not half-way
+            if os.path.isdir(final):
+                raise OSError(f"{final}: is a directory, cannot write the output there")
         for final, tmp in self.pending.items():  # insertion order: the log last
             os.replace(tmp, final)
         self.pending.clear()
@@ -146,16 +152,22 @@ class _Log:
 
 class _Progress:
     """Progress of the fold paths and the full-data path on stderr: one line redrawn in
-    place on a terminal; elsewhere (a pipe, a file) one plain line when the fit starts and
-    one when it ends, no carriage returns; nothing when disabled."""
+    place on a terminal (the elapsed time ticks between paths, so a long path does not
+    look stuck); elsewhere (a pipe, a file) one plain line when the fit starts and one when
+    it ends, no carriage returns; nothing when disabled."""
 
     WIDTH = 30
+    TICK = 0.5  # seconds between redraws of the elapsed time on a terminal
 
     def __init__(self, stream, enabled):
         self.stream = stream
         self.enabled = enabled
         self.tty = enabled and bool(getattr(stream, "isatty", lambda: False)())
         self.t0 = None
+        self.state = (0, 1)
+        self.lock = threading.Lock()  # paths finish on worker threads; the ticker has one
+        self.stop = threading.Event()
+        self.ticker = None
 
     def start(self, total, what):
         self.t0 = time.perf_counter()
@@ -163,24 +175,40 @@ class _Progress:
             return
         if self.tty:
             self(0, total)
+            self.ticker = threading.Thread(target=self._tick, daemon=True)
+            self.ticker.start()
         else:
             print(f"fastreg lasso: fitting {what} ...", file=self.stream, flush=True)
+
+    def _tick(self):
+        while not self.stop.wait(self.TICK):
+            self(*self.state)
 
     def __call__(self, done, total):
         if not self.tty:
             return
-        filled = self.WIDTH * done // max(total, 1)
-        bar = "#" * filled + "-" * (self.WIDTH - filled)
-        seconds = time.perf_counter() - self.t0
-        self.stream.write(f"\rfastreg lasso: [{bar}] {done}/{total} paths {seconds:6.1f} s")
-        self.stream.flush()
+        with self.lock:
+            self.state = (done, total)
+            filled = self.WIDTH * done // max(total, 1)
+            bar = "#" * filled + "-" * (self.WIDTH - filled)
+            seconds = time.perf_counter() - self.t0
+            self.stream.write(f"\rfastreg lasso: [{bar}] {done}/{total} paths {seconds:6.1f} s")
+            self.stream.flush()
+
+    def _stop(self):
+        self.stop.set()
+        if self.ticker is not None:
+            self.ticker.join()
+            self.ticker = None
 
     def abort(self):
+        self._stop()
         if self.tty:  # end the redrawn line before the error message
             self.stream.write("\n")
             self.stream.flush()
 
     def finish(self, total):
+        self._stop()
         if not self.enabled:
             return
         seconds = time.perf_counter() - self.t0
@@ -332,7 +360,8 @@ def _read_bed(args, log):
     all_missing = counts[:, 3] == n_used
     mono = Gs.monomorphic & ~all_missing
     calls = float(counts[:, 3].sum()) / (n_used * G.n_variants)
-    log(f"variants    {G.n_variants:,}; missing calls {100 * calls:.2f} % (mean-imputed per variant)")
+    log(f"variants    {G.n_variants:,}; missing calls {100 * calls:.2f} % (mean-imputed per "
+        "variant)")
     for mask, what in ((mono, "monomorphic"), (all_missing, "all-missing")):
         if mask.any():
             log(f"            {int(mask.sum()):,} {what} in the samples used, kept with "
@@ -447,6 +476,9 @@ def _fit(data, args, log, progress):
         except (ValueError, MemoryError) as e:
             progress.abort()
             raise _FitError(f"the fit failed: {e}") from None
+        except BaseException:  # Ctrl-C included: stop the ticker, end the bar's line
+            progress.abort()
+            raise
     seconds = time.perf_counter() - t0
     progress.finish(args.cv + 1)
     return model, seconds, [str(w.message) for w in caught]
@@ -500,6 +532,24 @@ def _write_coef(path, model, data):
             f.write(f".\t{model.intercept_:.17g}\tintercept\n")
 
 
+def _path_rows(model):
+    """(alphas, coefficients) of the path on all samples, for the features nonzero
+    somewhere on it only: coef_path_ would densify all n_features x n_alphas values (800 MB
+    for a million variants), so read the model's sparse path when it has one."""
+    alphas = np.asarray(model.cv_alphas_)
+    stored = getattr(model, "_path_coefs", None)
+    if stored is None:
+        coefs = model.coef_path_
+        return alphas, coefs[np.any(coefs != 0, axis=1)]
+    (data, indices, indptr), _, _, k = stored
+    cols = np.repeat(np.arange(k), np.diff(indptr))
+    nz = data != 0
+    rows, pos = np.unique(indices[nz], return_inverse=True)
+    out = np.zeros((rows.size, k))
+    out[pos, cols[nz]] = data[nz]
+    return alphas[:k], out[:, :alphas.size]
+
+
 def _write_plots(outputs, model, args):
     """PREFIX.path.png and PREFIX.cv.png into temporary files; False without matplotlib."""
     try:
@@ -512,10 +562,13 @@ def _write_plots(outputs, model, args):
     import fastreg
 
     rule = f"chosen: {args.rule} rule"
-    for ext, draw, title in (("path.png", fastreg.plot.path, f"Coefficient path ({rule})"),
-                             ("cv.png", fastreg.plot.cv,
-                              f"{model.n_folds_}-fold cross-validation ({rule})")):
-        ax = draw(model)
+    marks = dict(alpha_min=model.alpha_min_, alpha_1se=model.alpha_1se_)
+    for ext, draw, title in (
+            ("path.png", lambda: fastreg.plot.path(_path_rows(model), **marks),
+             f"Coefficient path ({rule})"),
+            ("cv.png", lambda: fastreg.plot.cv(model),
+             f"{model.n_folds_}-fold cross-validation ({rule})")):
+        ax = draw()
         ax.set_title(title)
         try:
             ax.figure.savefig(outputs.temporary(ext), format="png", dpi=100)
@@ -538,8 +591,6 @@ def run(args, stderr=None):
     try:
         _check_options(args)
         outputs = _Outputs(args.out)
-        if args.threads is not None:
-            fastreg.set_num_threads(args.threads)
         command = "fastreg " + shlex.join(getattr(args, "argv", None) or ["lasso"])
         log(f"fastreg {fastreg.__version__} lasso, "
             f"{time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}")

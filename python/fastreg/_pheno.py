@@ -29,10 +29,6 @@ class Table:
         self.names = names
         self.lines = lines
 
-    def column_label(self, j):
-        """How messages name value column j: its header name, or its 1-based index."""
-        return repr(self.names[j]) if self.names is not None else f"column {j + 3} (index {j + 1})"
-
 
 def _is_header(fields):
     return len(fields) >= 2 and fields[0].lower() in ("fid", "#fid") and fields[1].lower() == "iid"

@@ -83,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         "variants at heritability h2 plus two covariates, some values missing; FID/IID "
         "ids) to a directory, run `fastreg lasso` on it, print the command so that you can "
         "repeat it, and score the selected variants against the causal ones (precision, "
-        "recall); about 10-20 s at the default sizes. --out DIR (default ./fastreg-demo) "
+        "recall); under 30 s on 2 cores at the default sizes. --out DIR (default ./fastreg-demo) "
         "must be new, empty, or the output of an earlier demo (then its files are "
         "replaced). With --compare: the Lasso path on in-memory data timed against "
         "scikit-learn's; --cv: LassoCV on that data with both selection rules and plots; "
