@@ -77,6 +77,10 @@ def read_table(path, what):
                 if dup:
                     raise ValueError(f"{path}, line {k}: repeated column name(s) {', '.join(dup)}")
                 continue
+            if width is None and fields[0].startswith("#"):
+                raise ValueError(f"{path}, line {k}: a header line must start with FID IID "
+                                 f"(or #FID IID), got {' '.join(fields[:2])!r}; files without "
+                                 "a FID column (PLINK 2's #IID) are not supported")
             if width is None:
                 width = len(fields)
                 if width < 3:
