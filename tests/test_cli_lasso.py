@@ -199,6 +199,10 @@ def test_elastic_net_and_no_header(tmp_path, capsys):
 
 def test_hash_fid_header_and_second_column(tmp_path):
     d = _dataset(tmp_path, header="#FID\tIID\ty\tother", covar=False)
+    with open(d["pheno"], "rb") as f:
+        content = f.read()
+    with open(d["pheno"], "wb") as f:  # a byte-order mark, as spreadsheets save, and CRLF
+        f.write(b"\xef\xbb\xbf" + content.replace(b"\n", b"\r\n"))
     out = str(tmp_path / "o")
     assert main(["lasso", "--bed", d["prefix"], "--pheno", d["pheno"], "--pheno-name", "other",
                  "--out", out, "--quiet"]) == 0

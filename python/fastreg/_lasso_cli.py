@@ -367,6 +367,10 @@ def _read_bed(args, log):
             log(f"            {int(mask.sum()):,} {what} in the samples used, kept with "
                 f"coefficient 0: {_examples(list(G.variant_ids[mask]))}")
     if C_all is not None:
+        const = [names[j] for j in range(len(names)) if np.ptp(C_all[idx, j]) == 0]
+        if const:
+            log(f"            {len(const)} covariate(s) constant over the samples used, "
+                f"coefficient 0 (the intercept takes their place): {_examples(const)}")
         Gs = Gs.with_covariates(C_all[idx])
         data.covariate_names = names
     data.X = Gs

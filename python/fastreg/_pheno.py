@@ -62,7 +62,7 @@ def read_table(path, what):
     ids, rows, lines, names = [], [], [], None
     seen = {}
     width = None
-    with open(path, encoding="utf-8", errors="replace") as f:
+    with open(path, encoding="utf-8-sig", errors="replace") as f:  # -sig: a BOM from Excel
         for k, line in enumerate(f, start=1):
             fields = line.split()
             if not fields:
