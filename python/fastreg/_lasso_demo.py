@@ -1,4 +1,4 @@
-"""`fastreg demo`: a Lasso path on a wide genotype-like problem with a known sparse truth.
+"""`fastreg demo --compare`: a Lasso path on a wide genotype-like problem with a known sparse truth.
 
 Generates n samples x p variants with values 0/1/2 (Binomial(2, maf) per variant, maf drawn
 from U(0.05, 0.5)), a phenotype driven by a few dozen causal variants at a chosen

@@ -152,6 +152,26 @@ def _run_parallel(fn, tasks, workers):
         return list(pool.map(fn, tasks))
 
 
+def _counted(fn, progress, total):
+    """fn, reporting progress(done, total) as each call finishes, from any thread (the
+    command line's progress bar: an estimator's private ``_progress`` attribute, set from
+    outside, so that the parameters stay scikit-learn's)."""
+    if progress is None:
+        return fn
+    import threading
+
+    lock, done = threading.Lock(), [0]
+
+    def wrapped(task):
+        out = fn(task)
+        with lock:
+            done[0] += 1
+            progress(done[0], total)
+        return out
+
+    return wrapped
+
+
 # --------------------------------------------------------------------------------------
 # the estimators
 
@@ -331,7 +351,9 @@ class _LinearModelCV(LinearModelMixin, RegressorMixin, BaseEstimator):
         def run_any(task):
             return run_full(0, k, inner) if task is None else run(task)
 
-        results = _run_parallel(run_any, tasks + [None] * beside, workers)
+        progress = getattr(self, "_progress", None)
+        results = _run_parallel(_counted(run_any, progress, len(tasks) + 1),
+                                tasks + [None] * beside, workers)
         full = results.pop() if beside else None
         bad = sum(int((~res["converged"][: res["n_done"]]).sum()) for res in results)
         if bad:
@@ -406,6 +428,8 @@ class _LinearModelCV(LinearModelMixin, RegressorMixin, BaseEstimator):
 
         if full is None:
             full = run_full(r_best, int(reach[r_best]), prm["n_threads"])
+            if progress is not None:
+                progress(len(tasks) + 1, len(tasks) + 1)
         _warn_not_converged(full, stacklevel=3)
         self._path_coefs = (full["coefs_csc"], p, X.dtype, len(full["alphas"]))
         self.coef_ = _column(full["coefs_csc"], i_chosen, p, X.dtype)

@@ -1,0 +1,636 @@
+"""`fastreg lasso`: a cross-validated Lasso / elastic-net path on PLINK files or .npy arrays.
+
+Reads the inputs (PLINK .bed/.bim/.fam with a phenotype file and optional covariates, or
+an X.npy with a y.npy), matches the samples by (FID, IID), drops those with a missing
+phenotype or covariate, fits LassoCV (ElasticNetCV when --l1-ratio < 1) with the
+covariates unpenalized, and writes PREFIX.coef.tsv, PREFIX.path.png, PREFIX.cv.png and
+PREFIX.log. Everything is written to hidden temporary files next to the targets and
+renamed into place only once all of them are complete, so a failed run leaves no PREFIX.*
+file behind (and never a partial log). docs/cli.md describes the options and formats.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+import tempfile
+import threading
+import time
+import warnings
+
+import numpy as np
+
+EXIT_INPUT = 2  # bad input or options, as argparse's usage errors
+EXIT_FIT = 1    # the fit itself failed
+
+
+class InputError(Exception):
+    """A problem with the user's files or options: reported as one message, no traceback."""
+
+
+def add_arguments(p):
+    """The options of `fastreg lasso` on an argparse parser."""
+    src = p.add_argument_group("input (either --bed with --pheno, or --npy with --y)")
+    src.add_argument("--bed", metavar="PREFIX",
+                     help="PLINK 1 files PREFIX.bed, PREFIX.bim, PREFIX.fam (variant-major)")
+    src.add_argument("--pheno", metavar="FILE",
+                     help="phenotype file: FID IID value... per line, whitespace-separated, an "
+                     "optional header line 'FID IID name...' (or '#FID'); missing: NA, nan, -9")
+    src.add_argument("--pheno-name", metavar="COL",
+                     help="phenotype column: a header name, or a 1-based index among the "
+                     "value columns (default: the first)")
+    src.add_argument("--covar", metavar="FILE",
+                     help="covariates, same format as --pheno, every value column used; they "
+                     "enter the model unpenalized")
+    src.add_argument("--npy", metavar="X.npy",
+                     help="a numeric (n, p) matrix instead of PLINK files")
+    src.add_argument("--y", metavar="y.npy",
+                     help="the target for --npy, shape (n,); NaN is missing")
+    fit = p.add_argument_group("model")
+    fit.add_argument("--cv", type=int, default=5, metavar="K", help="CV folds (default 5)")
+    fit.add_argument("--rule", choices=("min", "1se"), default="min",
+                     help="alpha of the final model: minimum mean CV error, or the largest "
+                     "within one standard error of it (default min)")
+    fit.add_argument("--l1-ratio", type=float, default=1.0, metavar="R",
+                     help="elastic-net mixing in (0, 1]; 1 is the Lasso (default 1)")
+    fit.add_argument("--n-alphas", type=int, default=100, metavar="K",
+                     help="alphas on the path (default 100)")
+    fit.add_argument("--eps", type=float, default=None,
+                     help="smallest alpha / largest alpha (default 0.01 when samples < "
+                     "features, else 0.001, as glmnet)")
+    fit.add_argument("--standardize", action="store_true",
+                     help="penalize the coefficients of unit-variance columns (glmnet's "
+                     "default); coefficients are reported per unit of the input either way")
+    fit.add_argument("--seed", type=int, default=0,
+                     help="seed of the random assignment of samples to folds (default 0)")
+    fit.add_argument("--threads", type=int, default=None, metavar="N",
+                     help="threads (default: all cores)")
+    out = p.add_argument_group("output")
+    out.add_argument("--out", required=True, metavar="PREFIX",
+                     help="writes PREFIX.coef.tsv, PREFIX.path.png, PREFIX.cv.png, PREFIX.log "
+                     "(the directory must exist)")
+    out.add_argument("--quiet", action="store_true",
+                     help="print nothing (no summary, no progress bar); errors still go to stderr")
+
+
+# ---- the folds ------------------------------------------------------------------------
+
+
+def cv_folds(n, k, seed):
+    """(train, test) index pairs: the samples in the order of a seeded permutation
+    (numpy's default_rng(seed).permutation(n)) cut into k near-equal blocks."""
+    perm = np.random.default_rng(seed).permutation(n)
+    out = []
+    for test in np.array_split(perm, k):
+        mask = np.ones(n, dtype=bool)
+        mask[test] = False
+        out.append((np.flatnonzero(mask), np.sort(test)))
+    return out
+
+
+# ---- outputs: temporary files renamed into place together -------------------------------
+
+
+class _Outputs:
+    def __init__(self, prefix):
+        prefix = os.fspath(prefix)
+        self.prefix = prefix
+        self.dir = os.path.dirname(prefix) or "."
+        self.base = os.path.basename(prefix)
+        if not self.base or self.base in (".", ".."):
+            raise InputError(f"--out {prefix!r}: expected a file-name prefix such as "
+                             "DIR/result, not a directory")
+        if not os.path.isdir(self.dir):
+            raise InputError(f"--out {prefix!r}: directory {self.dir!r} does not exist")
+        self.pending = {}  # final name -> temporary name
+        umask = os.umask(0)  # mkstemp makes 0600 files; outputs get the usual permissions
+        os.umask(umask)
+        self.mode = 0o666 & ~umask
+
+    def final(self, ext):
+        return f"{self.prefix}.{ext}"
+
+    def temporary(self, ext):
+        """A new hidden temporary file in the target directory (the rename is then
+        atomic), committed later as PREFIX.ext."""
+        fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=f".{self.base}.{ext}.", suffix=".tmp")
+        os.close(fd)
+        os.chmod(tmp, self.mode)
+        self.pending[self.final(ext)] = tmp
+        return tmp
+
+    def commit(self):
+        for final in self.pending:  # fail before renaming anything, not half-way
+            if os.path.isdir(final):
+                raise OSError(f"{final}: is a directory, cannot write the output there")
+        for final, tmp in self.pending.items():  # insertion order: the log last
+            os.replace(tmp, final)
+        self.pending.clear()
+
+    def discard(self):
+        for tmp in self.pending.values():
+            try:
+                os.remove(tmp)
+            except OSError:
+                pass
+        self.pending.clear()
+
+
+class _Log:
+    """The lines of PREFIX.log, echoed to stdout unless quiet."""
+
+    def __init__(self, echo):
+        self.lines = []
+        self.echo = echo
+
+    def __call__(self, line=""):
+        self.lines.append(line)
+        if self.echo:
+            print(line, flush=True)
+
+
+class _Progress:
+    """Progress of the fold paths and the full-data path on stderr: one line redrawn in
+    place on a terminal (the elapsed time ticks between paths, so a long path does not
+    look stuck); elsewhere (a pipe, a file) one plain line when the fit starts and one when
+    it ends, no carriage returns; nothing when disabled."""
+
+    WIDTH = 30
+    TICK = 0.5  # seconds between redraws of the elapsed time on a terminal
+
+    def __init__(self, stream, enabled):
+        self.stream = stream
+        self.enabled = enabled
+        self.tty = enabled and bool(getattr(stream, "isatty", lambda: False)())
+        self.t0 = None
+        self.state = (0, 1)
+        self.lock = threading.Lock()  # paths finish on worker threads; the ticker has one
+        self.stop = threading.Event()
+        self.ticker = None
+
+    def start(self, total, what):
+        self.t0 = time.perf_counter()
+        if not self.enabled:
+            return
+        if self.tty:
+            self(0, total)
+            self.ticker = threading.Thread(target=self._tick, daemon=True)
+            self.ticker.start()
+        else:
+            print(f"fastreg lasso: fitting {what} ...", file=self.stream, flush=True)
+
+    def _tick(self):
+        while not self.stop.wait(self.TICK):
+            self(*self.state)
+
+    def __call__(self, done, total):
+        if not self.tty:
+            return
+        with self.lock:
+            self.state = (done, total)
+            filled = self.WIDTH * done // max(total, 1)
+            bar = "#" * filled + "-" * (self.WIDTH - filled)
+            seconds = time.perf_counter() - self.t0
+            self.stream.write(f"\rfastreg lasso: [{bar}] {done}/{total} paths {seconds:6.1f} s")
+            self.stream.flush()
+
+    def _stop(self):
+        self.stop.set()
+        if self.ticker is not None:
+            self.ticker.join()
+            self.ticker = None
+
+    def abort(self):
+        self._stop()
+        if self.tty:  # end the redrawn line before the error message
+            self.stream.write("\n")
+            self.stream.flush()
+
+    def finish(self, total):
+        self._stop()
+        if not self.enabled:
+            return
+        seconds = time.perf_counter() - self.t0
+        if self.tty:
+            self(total, total)
+            self.stream.write("\n")
+            self.stream.flush()
+        else:
+            print(f"fastreg lasso: {total} paths done in {seconds:.1f} s", file=self.stream,
+                  flush=True)
+
+
+# ---- reading -------------------------------------------------------------------------
+
+
+class _Data:
+    """What the fit needs: X (Genotypes or array), y, and what the report needs."""
+
+    kind = None          # 'bed' or 'npy'
+    X = None
+    y = None
+    n_variants = 0       # penalized columns (variants or features)
+    y_source = ""        # where y came from, for messages
+    covariate_names = ()
+
+
+def _check_options(args):
+    if (args.bed is None) == (args.npy is None):
+        raise InputError("give either --bed PREFIX (with --pheno FILE) or --npy X.npy (with "
+                         "--y y.npy), " + ("not both" if args.bed else "got neither"))
+    if args.bed is not None:
+        if args.pheno is None:
+            raise InputError("--bed needs --pheno FILE (FID IID value... per line)")
+        if args.y is not None:
+            raise InputError("--y goes with --npy; with --bed the phenotype comes from --pheno")
+    else:
+        if args.y is None:
+            raise InputError("--npy needs --y y.npy (the target)")
+        for opt, val in (("--pheno", args.pheno), ("--pheno-name", args.pheno_name),
+                         ("--covar", args.covar)):
+            if val is not None:
+                raise InputError(f"{opt} goes with --bed; --npy takes the target from --y "
+                                 "(covariates are columns of X.npy)")
+    if args.pheno_name is not None and args.pheno is None:
+        raise InputError("--pheno-name needs --pheno")
+    if args.cv < 2:
+        raise InputError(f"--cv: needs at least 2 folds, got {args.cv}")
+    if not 0 < args.l1_ratio <= 1:
+        raise InputError(f"--l1-ratio: must be in (0, 1], got {args.l1_ratio}")
+    if args.n_alphas < 2:
+        raise InputError(f"--n-alphas: needs at least 2 alphas, got {args.n_alphas}")
+    if args.eps is not None and not 0 < args.eps < 1:
+        raise InputError(f"--eps: must be in (0, 1), got {args.eps}")
+    if args.threads is not None and args.threads < 1:
+        raise InputError(f"--threads: must be positive, got {args.threads}")
+
+
+def _examples(names, limit=5):
+    shown = ", ".join(str(x) for x in names[:limit])
+    return shown + (f", ... ({len(names) - limit} more)" if len(names) > limit else "")
+
+
+def _read_bed(args, log):
+    from ._pheno import MISSING_TOKENS, match, read_table, select_column
+    from .genotypes import Genotypes
+
+    try:
+        G = Genotypes.from_bed(args.bed)
+    except (ValueError, OSError) as e:
+        raise InputError(str(e)) from None
+    prefix = args.bed[:-4] if args.bed.endswith(".bed") else args.bed
+    fam, bim = prefix + ".fam", prefix + ".bim"
+    ids = [(str(f), str(i)) for f, i in G.sample_ids]
+    n_fam = len(ids)
+    if len(set(ids)) != n_fam:
+        first = {}
+        for k, key in enumerate(ids):
+            if key in first:
+                raise InputError(f"{fam}, line {k + 1}: sample FID {key[0]!r} IID {key[1]!r} "
+                                 f"repeats line {first[key] + 1}: samples are matched by id")
+            first[key] = k
+    log(f"genotypes   {G.source}: {n_fam:,} samples ({fam}), {G.n_variants:,} variants ({bim})")
+
+    try:
+        ph = read_table(args.pheno, "phenotype")
+        col = select_column(ph, args.pheno_name)
+    except ValueError as e:
+        raise InputError(str(e)) from None
+    rows, extra = match(ids, ph)
+    label = repr(ph.names[col]) if ph.names is not None else f"column {col + 3}"
+    n_cols = ph.values.shape[1]
+    log(f"phenotype   {ph.path}: {label} ({'header' if ph.names is not None else 'no header'}, "
+        f"{n_cols} value column(s)), {len(ph.ids):,} lines; {extra:,} of its ids not in {fam} "
+        "(ignored)")
+    if (rows < 0).all():
+        raise InputError(f"{ph.path}: none of its {len(ph.ids):,} sample ids matches one in "
+                         f"{fam} (samples are matched by FID and IID; {fam} starts with "
+                         f"{ids[0][0]} {ids[0][1]}, {ph.path} line {ph.lines[0]} with "
+                         f"{ph.ids[0][0]} {ph.ids[0][1]})")
+    y_all = np.where(rows >= 0, ph.values[np.maximum(rows, 0), col], np.nan)
+    no_pheno = rows < 0
+    missing_pheno = ~no_pheno & np.isnan(y_all)
+    if not (~no_pheno & ~missing_pheno).any():
+        raise InputError(f"{ph.path}: phenotype {label}: the values of all "
+                         f"{int((~no_pheno).sum()):,} samples of {fam} it lists are missing "
+                         f"({', '.join(MISSING_TOKENS)})")
+    drops = [(no_pheno, f"no line in {ph.path}"),
+             (missing_pheno, f"missing phenotype ({', '.join(MISSING_TOKENS)})")]
+
+    C_all = None
+    names = ()
+    if args.covar is not None:
+        try:
+            cv = read_table(args.covar, "covariate")
+        except ValueError as e:
+            raise InputError(str(e)) from None
+        crow, cextra = match(ids, cv)
+        names = tuple(cv.names) if cv.names is not None else tuple(
+            f"covar{j + 1}" for j in range(cv.values.shape[1]))
+        if (crow < 0).all():
+            raise InputError(f"{cv.path}: none of its {len(cv.ids):,} sample ids matches one "
+                             f"in {fam} (samples are matched by FID and IID)")
+        log(f"covariates  {cv.path}: {len(names)} ({_examples(list(names), 10)}), "
+            f"{len(cv.ids):,} lines; {cextra:,} of its ids not in {fam} (ignored)")
+        C_all = np.where((crow >= 0)[:, None], cv.values[np.maximum(crow, 0)], np.nan)
+        drops += [(crow < 0, f"no line in {cv.path}"),
+                  ((crow >= 0) & np.isnan(C_all).any(axis=1), "a missing covariate")]
+
+    # Each dropped sample is counted under the first reason that applies.
+    keep = np.ones(n_fam, dtype=bool)
+    for mask, why in drops:
+        hit = keep & mask
+        if hit.any():
+            log(f"dropped     {int(hit.sum()):,} sample(s) with {why}: "
+                f"{_examples([f'{ids[i][0]}:{ids[i][1]}' for i in np.flatnonzero(hit)])}")
+        keep &= ~mask
+    n_used = int(keep.sum())
+    if n_used == 0:
+        raise InputError(f"no sample of {fam} has both a phenotype in {ph.path} and all "
+                         f"covariates in {args.covar}")
+    log(f"samples     {n_used:,} of {n_fam:,} used")
+
+    data = _Data()
+    data.kind = "bed"
+    idx = np.flatnonzero(keep)
+    Gs = G.subset(idx)
+    data.n_variants = G.n_variants
+    counts = Gs.counts()
+    all_missing = counts[:, 3] == n_used
+    mono = Gs.monomorphic & ~all_missing
+    calls = float(counts[:, 3].sum()) / (n_used * G.n_variants)
+    log(f"variants    {G.n_variants:,}; missing calls {100 * calls:.2f} % (mean-imputed per "
+        "variant)")
+    for mask, what in ((mono, "monomorphic"), (all_missing, "all-missing")):
+        if mask.any():
+            log(f"            {int(mask.sum()):,} {what} in the samples used, kept with "
+                f"coefficient 0: {_examples(list(G.variant_ids[mask]))}")
+    if C_all is not None:
+        const = [names[j] for j in range(len(names)) if np.ptp(C_all[idx, j]) == 0]
+        if const:
+            log(f"            {len(const)} covariate(s) constant over the samples used, "
+                f"coefficient 0 (the intercept takes their place): {_examples(const)}")
+        Gs = Gs.with_covariates(C_all[idx])
+        data.covariate_names = names
+    data.X = Gs
+    data.y = y_all[idx]
+    data.genotypes = G
+    data.y_source = f"{ph.path}: phenotype {label}"
+    return data
+
+
+def _load_npy(path, what):
+    try:
+        a = np.load(path, allow_pickle=False)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file ({what})") from None
+    except (ValueError, OSError) as e:
+        raise InputError(f"{path}: not a readable .npy array ({what}): {e}") from None
+    if not isinstance(a, np.ndarray) or a.dtype.kind not in "biuf":
+        raise InputError(f"{path}: expected a numeric array ({what}), got dtype "
+                         f"{getattr(a, 'dtype', type(a).__name__)}")
+    return a
+
+
+def _read_npy(args, log):
+    X = _load_npy(args.npy, "X")
+    y = _load_npy(args.y, "y")
+    if X.ndim != 2 or X.shape[0] < 1 or X.shape[1] < 1:
+        raise InputError(f"{args.npy}: expected a 2-d array (samples x features), got shape "
+                         f"{X.shape}")
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.ndim != 1:
+        raise InputError(f"{args.y}: expected a 1-d array (one value per sample), got shape "
+                         f"{y.shape}")
+    n, p = X.shape
+    if y.shape[0] != n:
+        raise InputError(f"{args.y}: {y.shape[0]} values, but {args.npy} has {n} rows "
+                         "(samples)")
+    dtype = np.float32 if X.dtype == np.float32 else np.float64
+    X = np.asarray(X, dtype=dtype)
+    bad = ~np.isfinite(X)
+    if bad.any():
+        i, j = np.argwhere(bad)[0]
+        raise InputError(f"{args.npy}: row {i}, column {j} is {X[i, j]}: X must be finite "
+                         f"({int(bad.sum())} non-finite value(s))")
+    y = np.asarray(y, dtype=np.float64)
+    if np.isinf(y).any():
+        raise InputError(f"{args.y}: value {int(np.flatnonzero(np.isinf(y))[0])} is "
+                         "infinite (NaN marks a missing value)")
+    log(f"matrix      {args.npy}: {n:,} samples x {p:,} features ({X.dtype})")
+    missing = np.isnan(y)
+    if missing.all():
+        raise InputError(f"{args.y}: all {n} values are missing (NaN)")
+    log(f"target      {args.y}: {n:,} values")
+    if missing.any():
+        log(f"dropped     {int(missing.sum()):,} sample(s) with a missing target (NaN): rows "
+            f"{_examples(list(np.flatnonzero(missing)))}")
+    keep = ~missing
+    log(f"samples     {int(keep.sum()):,} of {n:,} used")
+    data = _Data()
+    data.kind = "npy"
+    data.X = np.asfortranarray(X[keep] if missing.any() else X)
+    data.y = y[keep].astype(dtype)
+    data.n_variants = p
+    data.y_source = args.y
+    zero = np.flatnonzero(data.X.std(axis=0) == 0)
+    if zero.size:
+        log(f"            {zero.size:,} constant feature(s), coefficient 0: columns "
+            f"{_examples(list(zero))}")
+    return data
+
+
+# ---- fitting -------------------------------------------------------------------------
+
+
+def _fit(data, args, log, progress):
+    import fastreg
+
+    n, p = data.X.shape
+    if n < 2 * args.cv:
+        raise InputError(f"{n} sample(s) left: too few for {args.cv}-fold cross-validation "
+                         f"(at least {2 * args.cv})")
+    if not np.ptp(data.y) > 0:
+        raise InputError(f"{data.y_source}: constant ({data.y[0]:g}) over the {n} samples "
+                         "used: nothing to predict")
+    eps = args.eps if args.eps is not None else (1e-2 if n < p else 1e-3)
+    folds = cv_folds(n, args.cv, args.seed)
+    common = dict(cv=folds, alphas=args.n_alphas, eps=eps, selection_rule=args.rule,
+                  standardize=args.standardize, n_threads=args.threads)
+    if args.l1_ratio < 1:
+        model = fastreg.ElasticNetCV(l1_ratio=args.l1_ratio, **common)
+        name = f"ElasticNetCV (l1_ratio {args.l1_ratio:g})"
+    else:
+        model = fastreg.LassoCV(**common)
+        name = "LassoCV"
+    cov = f", {len(data.covariate_names)} unpenalized covariate(s)" if data.covariate_names else ""
+    log(f"model       {name}: {args.cv} folds (seed {args.seed}), {args.n_alphas} alphas down "
+        f"to {eps:g} x the largest, intercept{cov}"
+        f"{', standardized' if args.standardize else ''}, "
+        f"{args.threads or fastreg.get_num_threads()} threads")
+    model._progress = progress  # the progress bar hook (see linear_model/_cv.py)
+    progress.start(args.cv + 1, f"{args.cv} fold paths and the path on all samples")
+    t0 = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            model.fit(data.X, data.y)
+        except (ValueError, MemoryError) as e:
+            progress.abort()
+            raise _FitError(f"the fit failed: {e}") from None
+        except BaseException:  # Ctrl-C included: stop the ticker, end the bar's line
+            progress.abort()
+            raise
+    seconds = time.perf_counter() - t0
+    progress.finish(args.cv + 1)
+    return model, seconds, [str(w.message) for w in caught]
+
+
+class _FitError(Exception):
+    pass
+
+
+def _report_fit(model, data, args, log, seconds, caught):
+    mean, se, grid = model.cv_mean_, model.cv_se_, model.cv_alphas_
+    for rule, alpha in (("min", model.alpha_min_), ("1se", model.alpha_1se_)):
+        i = int(np.argmin(np.abs(grid - alpha)))
+        chosen = "  <- chosen (--rule " + rule + ")" if rule == args.rule else ""
+        log(f"alpha {rule:<5} {alpha:.6g} (#{i + 1} of {grid.size}): CV MSE {mean[i]:.6g} "
+            f"(se {se[i]:.3g}){chosen}")
+    coef = model.coef_
+    nz = int(np.count_nonzero(coef[:data.n_variants]))
+    what = "variants" if data.kind == "bed" else "features"
+    log(f"nonzero     {nz:,} of {data.n_variants:,} {what} at alpha {model.alpha_:.6g}; "
+        f"intercept {model.intercept_:.6g}")
+    for name, c in zip(data.covariate_names, coef[data.n_variants:]):
+        log(f"            covariate {name}: {c:.6g}")
+    log(f"time        fit {seconds:.2f} s")
+    for message in caught:
+        log(f"warning     {message}")
+
+
+# ---- writing -------------------------------------------------------------------------
+
+
+def _write_coef(path, model, data):
+    """Nonzero variant (or feature) coefficients in input order, then every covariate,
+    then the intercept; values with 17 significant digits (exact round trip)."""
+    coef = np.asarray(model.coef_, dtype=np.float64)
+    nz = np.flatnonzero(coef[:data.n_variants])
+    with open(path, "w", encoding="utf-8") as f:
+        if data.kind == "bed":
+            G = data.genotypes
+            f.write("id\tchrom\tpos\ta1\ta2\tcoef\tkind\n")
+            for j in nz:
+                f.write(f"{G.variant_ids[j]}\t{G.chromosomes[j]}\t{G.positions[j]}\t"
+                        f"{G.alleles[j, 0]}\t{G.alleles[j, 1]}\t{coef[j]:.17g}\tvariant\n")
+            for name, c in zip(data.covariate_names, coef[data.n_variants:]):
+                f.write(f"{name}\t.\t.\t.\t.\t{c:.17g}\tcovariate\n")
+            f.write(f"(intercept)\t.\t.\t.\t.\t{model.intercept_:.17g}\tintercept\n")
+        else:
+            f.write("index\tcoef\tkind\n")
+            for j in nz:
+                f.write(f"{j}\t{coef[j]:.17g}\tfeature\n")
+            f.write(f".\t{model.intercept_:.17g}\tintercept\n")
+
+
+def _path_rows(model):
+    """(alphas, coefficients) of the path on all samples, for the features nonzero
+    somewhere on it only: coef_path_ would densify all n_features x n_alphas values (800 MB
+    for a million variants), so read the model's sparse path when it has one."""
+    alphas = np.asarray(model.cv_alphas_)
+    stored = getattr(model, "_path_coefs", None)
+    if stored is None:
+        coefs = model.coef_path_
+        return alphas, coefs[np.any(coefs != 0, axis=1)]
+    (data, indices, indptr), _, _, k = stored
+    cols = np.repeat(np.arange(k), np.diff(indptr))
+    nz = data != 0
+    rows, pos = np.unique(indices[nz], return_inverse=True)
+    out = np.zeros((rows.size, k))
+    out[pos, cols[nz]] = data[nz]
+    return alphas[:k], out[:, :alphas.size]
+
+
+def _write_plots(outputs, model, args):
+    """PREFIX.path.png and PREFIX.cv.png into temporary files; False without matplotlib."""
+    try:
+        import matplotlib
+    except ImportError:
+        return False
+    matplotlib.use("Agg")  # files only: no display needed
+    import matplotlib.pyplot as plt
+
+    import fastreg
+
+    rule = f"chosen: {args.rule} rule"
+    marks = dict(alpha_min=model.alpha_min_, alpha_1se=model.alpha_1se_)
+    for ext, draw, title in (
+            ("path.png", lambda: fastreg.plot.path(_path_rows(model), **marks),
+             f"Coefficient path ({rule})"),
+            ("cv.png", lambda: fastreg.plot.cv(model),
+             f"{model.n_folds_}-fold cross-validation ({rule})")):
+        ax = draw()
+        ax.set_title(title)
+        try:
+            ax.figure.savefig(outputs.temporary(ext), format="png", dpi=100)
+        finally:
+            plt.close(ax.figure)
+    return True
+
+
+# ---- the command -----------------------------------------------------------------------
+
+
+def run(args, stderr=None):
+    """`fastreg lasso` with parsed arguments; returns the exit status (0 on success)."""
+    import fastreg
+
+    stderr = sys.stderr if stderr is None else stderr
+    t_start = time.perf_counter()
+    log = _Log(echo=not args.quiet)
+    outputs = None
+    try:
+        _check_options(args)
+        outputs = _Outputs(args.out)
+        command = "fastreg " + shlex.join(getattr(args, "argv", None) or ["lasso"])
+        log(f"fastreg {fastreg.__version__} lasso, "
+            f"{time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}")
+        log(f"command     {command}")
+        t0 = time.perf_counter()
+        data = _read_bed(args, log) if args.bed is not None else _read_npy(args, log)
+        log(f"time        read {time.perf_counter() - t0:.2f} s")
+        progress = _Progress(stderr, enabled=not args.quiet)
+        model, seconds, caught = _fit(data, args, log, progress)
+        _report_fit(model, data, args, log, seconds, caught)
+
+        t0 = time.perf_counter()
+        _write_coef(outputs.temporary("coef.tsv"), model, data)
+        if _write_plots(outputs, model, args):
+            plots = f", {outputs.final('path.png')}, {outputs.final('cv.png')}"
+        else:
+            plots = ""
+            log("plots       matplotlib is not installed (pip install 'fastreg[plot]'): "
+                f"{outputs.final('path.png')} and {outputs.final('cv.png')} not written")
+        log(f"time        write {time.perf_counter() - t0:.2f} s, total "
+            f"{time.perf_counter() - t_start:.2f} s")
+        log(f"written     {outputs.final('coef.tsv')}{plots}, {outputs.final('log')}")
+        with open(outputs.temporary("log"), "w", encoding="utf-8") as f:
+            f.write("\n".join(log.lines) + "\n")
+        if not plots:  # stale plots of an earlier run would contradict this log
+            for ext in ("path.png", "cv.png"):
+                if os.path.exists(outputs.final(ext)):
+                    os.remove(outputs.final(ext))
+        outputs.commit()
+        return 0
+    except InputError as e:
+        print(f"fastreg lasso: error: {e}", file=stderr)
+        return EXIT_INPUT
+    except (_FitError, OSError) as e:  # OSError: writing the outputs (disk full, permissions)
+        print(f"fastreg lasso: error: {e}", file=stderr)
+        return EXIT_FIT
+    finally:
+        if outputs is not None:
+            outputs.discard()  # after a commit there is nothing left to discard
