@@ -132,7 +132,7 @@ def _number_after(text, word):
 
 
 def test_demo_lasso_small_run():
-    res = _run_demo("--n", "200", "--p", "2000", "--causal", "10", "--threads", "1",
+    res = _run_demo("--compare", "--n", "200", "--p", "2000", "--causal", "10", "--threads", "1",
                     "--no-sklearn")
     assert res.returncode == 0, res.stdout + res.stderr
     out = res.stdout
@@ -148,7 +148,7 @@ def test_demo_lasso_small_run():
 
 def test_demo_lasso_with_sklearn():
     pytest.importorskip("sklearn")
-    res = _run_demo("--n", "100", "--p", "500", "--causal", "5", "--seed", "3")
+    res = _run_demo("--compare", "--n", "100", "--p", "500", "--causal", "5", "--seed", "3")
     assert res.returncode == 0, res.stdout + res.stderr
     assert "time ratio fastreg / scikit-learn" in res.stdout
 
