@@ -373,13 +373,15 @@ def feature_vector(values, n_features, dtype, name):
     return a
 
 
-def coef_vector(values, n_features, dtype, name="coef_init"):
-    """None, or a contiguous array of n_features finite values."""
+def coef_vector(values, n_features, dtype, name="coef_init", n_targets=None):
+    """None, or a contiguous array of n_features finite values ((n_targets, n_features)
+    when n_targets is given)."""
     if values is None:
         return None
     a = np.ascontiguousarray(values, dtype=dtype)
-    if a.shape != (n_features,):
-        raise ValueError(f"{name}: expected shape ({n_features},), got {a.shape}")
+    shape = (n_features,) if n_targets is None else (n_targets, n_features)
+    if a.shape != shape:
+        raise ValueError(f"{name}: expected shape {shape}, got {a.shape}")
     _all_finite(a, name)
     return a
 

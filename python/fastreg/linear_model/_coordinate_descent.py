@@ -26,11 +26,14 @@ from ..exceptions import ConvergenceWarning, sklearn_compatible
 def _solve_path(X, y, *, l1_ratio, alphas, eps, fit_intercept, standardize, positive, tol,
                 max_iter, sample_weight=None, penalty_factor=None, coef_init=None,
                 screening=True, n_threads=None, acceleration=True, seed=None, gram=-1):
-    """Runs the core on validated input (X from design_matrix, y 1-d of X's dtype).
+    """Runs the core on validated input (X from design_matrix, y of X's dtype: 1-d, or
+    2-d F-ordered for several targets fitted at once, sharing their passes over X).
 
-    alphas: an int (grid size, generated from alpha_max down to alpha_max * eps) or a
-    decreasing float64 array. seed: None for cyclic coordinate order, else random order
-    from this seed. Returns a dict of arrays and statistics."""
+    alphas: an int (grid size, generated from alpha_max down to alpha_max * eps; each
+    target gets its own grid) or a decreasing float64 array. seed: None for cyclic
+    coordinate order, else random order from this seed. Returns a dict of arrays and
+    statistics; with 2-d y, one row per target: alphas (k, n_alphas) when generated,
+    coefs (k, n_features, n_alphas), the others (k, n_alphas)."""
     if isinstance(alphas, (int, np.integer)):
         grid, n_alphas = None, int(alphas)
         if l1_ratio == 0:
@@ -51,6 +54,8 @@ def _solve_path(X, y, *, l1_ratio, alphas, eps, fit_intercept, standardize, posi
     else:
         out = _core.enet_path_dense(X, y, sample_weight, penalty_factor, coef_init, **options)
     alphas, coefs, intercepts, gaps, n_iter, converged, stats = out
+    if y.ndim == 2:  # the core's (k, n_alphas, p): each target's path is F-ordered
+        coefs = coefs.transpose(0, 2, 1)
     return dict(alphas=alphas, coefs=coefs, intercepts=intercepts, dual_gaps=gaps,
                 n_iter=n_iter, converged=converged.astype(bool), **stats)
 
@@ -87,12 +92,14 @@ def _random_seed(random_state):
 def _warn_not_converged(result, stacklevel=3):
     bad = ~result["converged"]
     if bad.any():
-        k = int(np.flatnonzero(bad)[-1])
+        last = tuple(np.argwhere(bad)[-1])  # (alpha,) or (target, alpha)
+        tol = np.asarray(result["tol_scaled"])[last[:-1]]
+        target = f" (target {last[0]})" if len(last) == 2 else ""
         warnings.warn(
             f"Objective did not converge for {int(bad.sum())} of {bad.size} alpha(s). You "
             "might want to increase the number of iterations (max_iter), check the scale of "
-            "the features or consider increasing regularisation. Duality gap: "
-            f"{result['dual_gaps'][k]:.6e}, tolerance: {result['tol_scaled']:.3e}",
+            "the features or consider increasing regularisation. Duality gap"
+            f"{target}: {result['dual_gaps'][last]:.6e}, tolerance: {float(tol):.3e}",
             sklearn_compatible(ConvergenceWarning), stacklevel=stacklevel)
 
 
@@ -111,8 +118,10 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=100, n_alphas=None, precom
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
         Training data. float32 and float64 are kept; dense data is used in place when
         F-ordered, sparse data when CSC (other layouts are converted once).
-    y : array-like of shape (n_samples,)
-        Target (one target; converted to X's dtype).
+    y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        Target(s), converted to X's dtype. With several targets, each gets its own
+        independent model (not scikit-learn's multi-task one), fitted in parallel; they
+        share their passes over X, so k targets cost far less than k calls.
     l1_ratio : float, default=0.5
         Mixing parameter in [0, 1]: 1 is the lasso, 0 ridge.
     eps : float, default=1e-3
@@ -129,7 +138,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=100, n_alphas=None, precom
     Xy, copy_X, verbose, check_input
         Accepted for compatibility with scikit-learn and ignored (X is never copied or
         modified).
-    coef_init : array-like of shape (n_features,), optional
+    coef_init : array-like of shape (n_features,) or (n_targets, n_features), optional
         Starting coefficients (warm start) for the first alpha.
     return_n_iter : bool, default=False
         Also return the number of epochs per alpha.
@@ -158,11 +167,13 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=100, n_alphas=None, precom
     Returns
     -------
     alphas : ndarray of shape (n_alphas,)
-    coefs : ndarray of shape (n_features, n_alphas)
-    dual_gaps : ndarray of shape (n_alphas,)
-    intercepts : ndarray of shape (n_alphas,)
+        With several targets and a generated grid, shape (n_targets, n_alphas): each
+        target's grid starts at its own alpha_max.
+    coefs : ndarray of shape (n_features, n_alphas) or (n_targets, n_features, n_alphas)
+    dual_gaps : ndarray of shape (n_alphas,) or (n_targets, n_alphas)
+    intercepts : ndarray of shape (n_alphas,) or (n_targets, n_alphas)
         Only with ``return_intercept=True``.
-    n_iters : list of int
+    n_iters : list of int (a list per target with several targets)
         Only with ``return_n_iter=True``.
 
     Warns
@@ -186,22 +197,20 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=100, n_alphas=None, precom
     X = v.design_matrix(X)
     n, p = X.shape
     y = v.target_array(y, n, X.dtype)
-    if y.ndim != 1:
-        if y.shape[1] != 1:
-            raise ValueError("y: multi-target paths are not supported yet; pass one target")
-        y = np.ascontiguousarray(y[:, 0])
+    targets = None if y.ndim == 1 else y.shape[1]
     result = _solve_path(
         X, y, l1_ratio=l1_ratio, alphas=alphas, eps=eps, fit_intercept=fit_intercept,
         standardize=standardize, positive=positive, tol=tol, max_iter=max_iter,
         sample_weight=v.sample_weights(sample_weight, n, X.dtype),
         penalty_factor=v.feature_vector(penalty_factor, p, X.dtype, "penalty_factor"),
-        coef_init=v.coef_vector(coef_init, p, X.dtype), n_threads=n_threads, gram=gram)
+        coef_init=v.coef_vector(coef_init, p, X.dtype, n_targets=targets),
+        n_threads=n_threads, gram=gram)
     _warn_not_converged(result)
     out = [result["alphas"], result["coefs"], result["dual_gaps"]]
     if return_intercept:
         out.append(result["intercepts"])
     if return_n_iter:
-        out.append([int(k) for k in result["n_iter"]])
+        out.append(result["n_iter"].tolist())
     return tuple(out)
 
 
