@@ -91,6 +91,9 @@ struct PathOutput {
     // null and sparse_coefs is set): alpha i's nonzero coefficients are
     // nz_value[nz_ptr[i] .. nz_ptr[i + 1]) at rows nz_index[...] (CSC of the p x k matrix).
     bool sparse_coefs = false;
+    // Progress: incremented after each alpha (by all k when the path ends early), from the
+    // fitting thread while another thread may read it (a progress bar's count).
+    std::int64_t* progress = nullptr;
     std::vector<std::int64_t> nz_ptr, nz_index;
     std::vector<T> nz_value;
     index_t n_done = 0;                  // alphas fitted (k unless stopped early); the
@@ -953,6 +956,16 @@ private:
     std::vector<T> ebuf_[2];              // and the weighted residuals it was given
 };
 
+// *counter += v, atomically where the compiler offers it (a reader on another thread sees
+// whole values).
+inline void progress_add(std::int64_t* counter, std::int64_t v) {
+#if defined(__GNUC__)
+    __atomic_fetch_add(counter, v, __ATOMIC_RELAXED);
+#else
+    *counter += v;
+#endif
+}
+
 // An l1 penalty so large that only the unpenalized coefficients can move (finite, so that
 // l1 * 0 stays 0).
 constexpr double UNPENALIZED_ONLY = 1e300;
@@ -1067,6 +1080,7 @@ void enet_path(const M& X, const T* y, const T* sw, const T* pf, const T* coef_i
             out.nz_ptr.push_back(std::int64_t(out.nz_index.size()));
         }
         done = i + 1;
+        if (out.progress) progress_add(out.progress, 1);
         if (out.val_mse && !val_rows.empty()) {
             const double mse = validation_mse(c, b0);
             out.val_mse[i] = mse;
@@ -1082,6 +1096,7 @@ void enet_path(const M& X, const T* y, const T* sw, const T* pf, const T* coef_i
         }
     }
     out.n_done = done;
+    if (out.progress && done < k) progress_add(out.progress, k - done);
     const double nan = std::numeric_limits<double>::quiet_NaN();
     for (index_t i = done; i < k; ++i) {
         if (out.coefs) std::fill(out.coefs + i * p, out.coefs + (i + 1) * p, T(0));
