@@ -24,7 +24,8 @@ struct GramArgs {
 };
 
 GramArgs gram_args(const std::optional<arr<double>>& alphas, index_t n_alphas, double eps,
-                   double l1_ratio, bool positive, double tol, index_t max_iter, bool screening) {
+                   double l1_ratio, bool positive, double tol, index_t max_iter, bool screening,
+                   bool acceleration) {
     if (max_iter < 1) throw py::value_error("max_iter: must be at least 1");
     if (alphas && alphas->ndim() != 1) throw py::value_error("alphas: expected a 1-d array");
     GramArgs a{alphas, n_alphas, eps, {}};
@@ -33,6 +34,7 @@ GramArgs gram_args(const std::optional<arr<double>>& alphas, index_t n_alphas, d
     a.opt.tol = tol;
     a.opt.max_iter = max_iter;
     a.opt.screening = screening;
+    a.opt.acceleration = acceleration;
     return a;
 }
 
@@ -79,7 +81,8 @@ py::tuple run_gram_path(const Q& XtX, const double* diag, const double* Xty, dou
         py::arg("penalty_factor").noconvert(), py::arg("coef_init").noconvert(),               \
         py::arg("alphas").noconvert() = py::none(), py::arg("n_alphas") = 100,                 \
         py::arg("eps") = 1e-3, py::arg("l1_ratio") = 1.0, py::arg("positive") = false,         \
-        py::arg("tol") = 1e-4, py::arg("max_iter") = 1000, py::arg("screening") = true
+        py::arg("tol") = 1e-4, py::arg("max_iter") = 1000, py::arg("screening") = true,      \
+        py::arg("acceleration") = true
 
 void bind_dense(py::module_& m) {
     m.def(
@@ -87,7 +90,7 @@ void bind_dense(py::module_& m) {
         [](arr<double> XtX, arr<double> diag, arr<double> Xty, double n, double yty,
            std::optional<arr<double>> pf, std::optional<arr<double>> coef_init,
            std::optional<arr<double>> alphas, index_t n_alphas, double eps, double l1_ratio,
-           bool positive, double tol, index_t max_iter, bool screening) {
+           bool positive, double tol, index_t max_iter, bool screening, bool acceleration) {
             if (XtX.ndim() != 2 || XtX.shape(0) != XtX.shape(1) || XtX.shape(0) < 1)
                 throw py::value_error("XtX: expected a square 2-d array");
             const index_t p = XtX.shape(0);
@@ -100,7 +103,7 @@ void bind_dense(py::module_& m) {
             Q.data = XtX.data();
             Q.p = p;
             const GramArgs a = gram_args(alphas, n_alphas, eps, l1_ratio, positive, tol,
-                                         max_iter, screening);
+                                         max_iter, screening, acceleration);
             return run_gram_path(Q, vector_of<double>(diag, p, "diag"),
                                  vector_of<double>(Xty, p, "Xty"), n, yty,
                                  vector_of<double>(pf, p, "penalty_factor"),
@@ -117,7 +120,7 @@ void bind_csc(py::module_& m) {
            double n, double yty, std::optional<arr<double>> pf,
            std::optional<arr<double>> coef_init, std::optional<arr<double>> alphas,
            index_t n_alphas, double eps, double l1_ratio, bool positive, double tol,
-           index_t max_iter, bool screening) {
+           index_t max_iter, bool screening, bool acceleration) {
             if (indptr.ndim() != 1 || indptr.shape(0) < 2)
                 throw py::value_error("indptr: expected at least 2 entries");
             const index_t p = indptr.shape(0) - 1;
@@ -139,7 +142,7 @@ void bind_csc(py::module_& m) {
             Q.indptr = pp;
             Q.p = p;
             const GramArgs a = gram_args(alphas, n_alphas, eps, l1_ratio, positive, tol,
-                                         max_iter, screening);
+                                         max_iter, screening, acceleration);
             return run_gram_path(Q, vector_of<double>(diag, p, "diag"),
                                  vector_of<double>(Xty, p, "Xty"), n, yty,
                                  vector_of<double>(pf, p, "penalty_factor"),

@@ -159,6 +159,7 @@ def enet_path_gram_dense(
     tol: float = 1e-4,
     max_iter: int = 1000,
     screening: bool = True,
+    acceleration: bool = True,
 ) -> tuple: ...
 def enet_path_gram_csc(
     data: npt.NDArray[np.float64],
@@ -178,4 +179,5 @@ def enet_path_gram_csc(
     tol: float = 1e-4,
     max_iter: int = 1000,
     screening: bool = True,
+    acceleration: bool = True,
 ) -> tuple: ...

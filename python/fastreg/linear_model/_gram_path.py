@@ -149,8 +149,10 @@ del _f
 
 
 def _fit(XtX, Xty, n, *, l1_ratio, yty, eps, alphas, tol, max_iter, positive, penalty_factor,
-         coef_init, screening=True):
-    """Validates, calls the core; returns a dict of arrays and solver statistics."""
+         coef_init, screening=True, acceleration=True):
+    """Validates, calls the core; returns a dict of arrays and solver statistics.
+    screening and acceleration (both on by default) can be turned off for tests and
+    measurements."""
     l1_ratio = v.unit_interval(l1_ratio, "l1_ratio")
     eps = v.positive_real(eps, "eps")
     alphas = v.alpha_grid(100 if alphas is None else alphas)
@@ -171,7 +173,8 @@ def _fit(XtX, Xty, n, *, l1_ratio, yty, eps, alphas, tol, max_iter, positive, pe
     else:
         grid, n_alphas = alphas, len(alphas)
     options = dict(alphas=grid, n_alphas=n_alphas, eps=eps, l1_ratio=l1_ratio,
-                   positive=positive, tol=tol, max_iter=max_iter, screening=bool(screening))
+                   positive=positive, tol=tol, max_iter=max_iter, screening=bool(screening),
+                   acceleration=bool(acceleration))
     known = -1.0 if yty is None else yty
     if v.is_sparse(Q):
         out = _core.enet_path_gram_csc(Q.data, Q.indices, Q.indptr, diag, Xty, n, known, pf,

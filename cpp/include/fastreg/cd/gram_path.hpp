@@ -19,9 +19,9 @@
 // costs O(1) to examine.
 //
 // Along the path: sequential strong rules choose the working set, epochs alternate
-// between the working set and its nonzero coefficients (glmnet's active-set cycling), each
-// alpha starts from the extrapolation of the last two solutions, and KKT violators outside
-// the working set join it.
+// between the working set and its nonzero coefficients (glmnet's active-set cycling) and
+// are accelerated by Anderson extrapolation, each alpha starts from the extrapolation of
+// the last two solutions, and KKT violators outside the working set join it.
 //
 // Stopping rule, as scikit-learn's (and fastreg's enet_path): after an epoch over the
 // working set whose largest coefficient change is at most tol times the largest
@@ -95,7 +95,8 @@ struct GramOptions {
     bool positive = false;
     double tol = 1e-4;
     index_t max_iter = 1000;
-    bool screening = true;  // strong rules + working set + KKT checks
+    bool screening = true;     // strong rules + working set + KKT checks
+    bool acceleration = true;  // Anderson extrapolation of the epochs
 };
 
 // Outputs of a path fit; the arrays are the caller's, k = number of alphas.
@@ -213,6 +214,11 @@ public:
             }
             info.n_iter = iter;
             ++epochs_;
+            if (anderson(set, l1, l2)) {
+                // the extrapolated point replaced w: measure the epoch's progress from it
+                w_max = 0.0;
+                for (const index_t j : set) w_max = std::max(w_max, std::fabs(w_[j]));
+            }
             const bool last = iter == opt_.max_iter;
             const double change = w_max == 0.0 ? 0.0 : dw_max / w_max;
             if (inner && !last) {
@@ -269,6 +275,100 @@ private:
         if (opt_.positive && tmp < 0.0) return 0.0;
         const double a = std::fabs(tmp) - L1_ * pf_[j];
         return a > 0.0 ? std::copysign(a, tmp) / (D_[j] + L2_ * pf_[j]) : 0.0;
+    }
+
+    // Anderson acceleration of the epochs (as enet.hpp's, after celer and skglm): every
+    // ANDERSON_K epochs over an unchanged set, the coefficients are extrapolated from the
+    // last ANDERSON_K + 1 iterates, and the extrapolated point is kept when it lowers the
+    // objective. On ill-conditioned XtX (correlated features) plain epochs converge slowly
+    // near the end of the path; this cuts their number several times. Costs one column
+    // update per coefficient of the set per ANDERSON_K epochs (two when rejected).
+    static constexpr int ANDERSON_K = 3;
+
+    bool anderson(const std::vector<index_t>& set, double l1, double l2) {
+        const index_t m = index_t(set.size());
+        if (!opt_.acceleration || m == 0 || l1 + l2 <= 0.0) return false;
+        if (hist_set_ != set) {  // the swept set changed: start over
+            hist_set_ = set;
+            hist_.clear();
+        }
+        std::vector<double> cur(m);
+        for (index_t k = 0; k < m; ++k) cur[k] = w_[set[k]];
+        hist_.push_back(std::move(cur));
+        constexpr int K = ANDERSON_K;
+        if (int(hist_.size()) < K + 1) return false;
+        // A = U^T U with U_a = w^(a+1) - w^(a); solve A z = 1, c = z / sum(z)
+        double A[K][K], z[K];
+        for (int a = 0; a < K; ++a)
+            for (int b = 0; b <= a; ++b) {
+                double d = 0.0;
+                for (index_t k = 0; k < m; ++k)
+                    d += (hist_[a + 1][k] - hist_[a][k]) * (hist_[b + 1][k] - hist_[b][k]);
+                A[a][b] = A[b][a] = d;
+            }
+        double trace = 0.0;
+        for (int a = 0; a < K; ++a) trace += A[a][a];
+        if (!(trace > 0.0)) {
+            hist_.clear();
+            return false;
+        }
+        for (int a = 0; a < K; ++a) {
+            A[a][a] += 1e-10 * trace;
+            z[a] = 1.0;
+        }
+        for (int a = 0; a < K; ++a)  // Gaussian elimination: A is SPD, no pivoting needed
+            for (int b = a + 1; b < K; ++b) {
+                const double f = A[b][a] / A[a][a];
+                for (int c = a; c < K; ++c) A[b][c] -= f * A[a][c];
+                z[b] -= f * z[a];
+            }
+        for (int a = K - 1; a >= 0; --a) {
+            for (int c = a + 1; c < K; ++c) z[a] -= A[a][c] * z[c];
+            z[a] /= A[a][a];
+        }
+        double zs = 0.0;
+        for (int a = 0; a < K; ++a) zs += z[a];
+        if (!std::isfinite(zs) || zs == 0.0) {
+            hist_.clear();
+            return false;
+        }
+        // the extrapolated point, sum_a c_a w^(a+1), projected on w >= 0 when positive
+        std::vector<double> acc(m, 0.0);
+        for (int a = 0; a < K; ++a) {
+            const double c = z[a] / zs;
+            for (index_t k = 0; k < m; ++k) acc[k] += c * hist_[a + 1][k];
+        }
+        hist_.clear();
+        if (opt_.positive)
+            for (auto& x : acc) x = std::max(x, 0.0);
+        const double before = objective(set, l1, l2);
+        std::vector<double> old(m);
+        for (index_t k = 0; k < m; ++k) {
+            const index_t j = set[k];
+            old[k] = w_[j];
+            if (acc[k] != w_[j]) step(j, acc[k] - w_[j]);
+        }
+        if (objective(set, l1, l2) < before) return true;
+        for (index_t k = 0; k < m; ++k) {  // back, by the same column updates
+            const index_t j = set[k];
+            if (old[k] != w_[j]) step(j, old[k] - w_[j]);
+        }
+        return false;
+    }
+
+    // The objective up to its constant y^T y / (2n), with every nonzero coefficient in
+    // `set`: (-2 w^T b + w^T Q w) / (2n) = -(w^T b + w^T G) / (2n), plus the penalties.
+    double objective(const std::vector<index_t>& set, double l1, double l2) const {
+        double wb = 0.0, wg = 0.0, wl1 = 0.0, wl2 = 0.0;
+        for (const index_t j : set) {
+            const double w = w_[j];
+            if (w == 0.0) continue;
+            wb += w * b_[j];
+            wg += w * G_[j];
+            wl1 += pf_[j] * std::fabs(w);
+            wl2 += pf_[j] * w * w;
+        }
+        return -(wb + wg) / (2.0 * n_) + l1 * wl1 + 0.5 * l2 * wl2;
     }
 
     void step(index_t j, double d) {
@@ -374,6 +474,8 @@ private:
     std::vector<double> pf_, w_, G_, w_prev_;
     std::vector<index_t> ws_, active_;
     std::vector<char> in_ws_;
+    std::vector<std::vector<double>> hist_;  // Anderson: recent iterates on hist_set_
+    std::vector<index_t> hist_set_;
     std::int64_t epochs_ = 0, updates_ = 0, kkt_checks_ = 0;
 };
 
