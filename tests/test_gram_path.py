@@ -315,6 +315,19 @@ def _bad_inputs():
     return [(name, {**good, **change}) for name, change in cases]
 
 
+def test_large_dense_xtx_symmetry_is_sampled(monkeypatch):
+    from fastreg.linear_model import _gram_checks
+
+    monkeypatch.setattr(_gram_checks, "FULL_CHECK_MAX", 10)
+    X, y = centered(100, 40, seed=15)
+    XtX, Xty, n, yty = stats(X, y)
+    ok = fastreg.lasso_path_gram(XtX, Xty, n, alphas=3)
+    assert np.isfinite(ok[1]).all()
+    bad = XtX + np.triu(np.ones((40, 40)), 1)  # every pair above the diagonal differs
+    with pytest.raises(ValueError, match="XtX: must be symmetric"):
+        fastreg.lasso_path_gram(bad, Xty, n)
+
+
 @pytest.mark.parametrize("name,kwargs", _bad_inputs())
 def test_bad_input_raises_value_error_naming_it(name, kwargs):
     args = [kwargs.pop(k) for k in ("XtX", "Xty", "n")]

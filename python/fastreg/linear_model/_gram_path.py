@@ -26,7 +26,8 @@ _STATS_DOC = """\
         ``X.T @ X``, symmetric with a non-negative diagonal (positive semidefinite; not
         checked, as that would cost a factorization). Dense arrays may be C- or
         F-ordered; scipy sparse matrices (e.g. a banded LD matrix times n) are used as
-        CSC or CSR without a copy when they are float64. Both triangles must be stored.
+        CSC or CSR without a copy when float64 with sorted indices (other formats are
+        converted, unsorted indices sorted, on a copy). Both triangles must be stored.
         float32 (and integer) input is converted to float64 once. A zero diagonal entry
         is a constant (centered: zero) column; its coefficient stays 0.
     Xty : array-like of shape (n_features,)
@@ -43,7 +44,9 @@ _STATS_DOC = """\
         (at least ``max_j Xty_j^2 / XtX_jj``). That estimated gap is below the true one
         by ``(yty - bound) / (2n) * (1 - s)^2``, where ``s``, the scale of
         scikit-learn's dual point, tends to 1 at the solution, so the solutions are the
-        same to the tolerance; only the reported gaps are estimates. A ``yty`` below
+        same to the tolerance; only the reported gaps are estimates. The tolerance,
+        relative to the explained rather than the total sum of squares, is stricter,
+        which can cost more epochs when the fit explains little of y. A ``yty`` below
         that bound (statistics not from one data set) is raised to it.
 """
 
