@@ -315,6 +315,20 @@ def _bad_inputs():
     return [(name, {**good, **change}) for name, change in cases]
 
 
+def test_indefinite_xtx_is_reported():
+    R = np.array([[1.0, 0.9, 0.9], [0.9, 1.0, -0.9], [0.9, -0.9, 1.0]])  # eigenvalue -0.8
+    Xty = np.array([10.0, 5.0, 1.0])
+    with pytest.raises(ValueError, match="XtX: not positive semidefinite"):
+        fastreg.lasso_path_gram(100 * R, Xty, 100, alphas=5)
+    with pytest.raises(ValueError, match="XtX: not positive semidefinite"):
+        fastreg.lasso_path_gram(sp.csr_matrix(100 * R), Xty, 100, alphas=5)
+    # enough ridge penalty makes the problem convex again: solved, KKT conditions hold
+    alphas, coefs, _ = fastreg.enet_path_gram(100 * R, Xty, 100, l1_ratio=0.5, alphas=[4.0, 2.0],
+                                              tol=1e-12)
+    for k in range(2):
+        assert kkt_violation(100 * R, Xty, 100, alphas[k], coefs[:, k], 0.5) < 1e-9
+
+
 def test_large_dense_xtx_symmetry_is_sampled(monkeypatch):
     from fastreg.linear_model import _gram_checks
 

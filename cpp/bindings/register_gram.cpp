@@ -73,6 +73,7 @@ py::tuple run_gram_path(const Q& XtX, const double* diag, const double* Xty, dou
     stats["epochs"] = out.epochs;
     stats["column_updates"] = out.column_updates;
     stats["kkt_checks"] = out.kkt_checks;
+    stats["unbounded_at"] = out.unbounded_at;
     return py::make_tuple(alphas, coefs, gaps, n_iter, converged, stats);
 }
 

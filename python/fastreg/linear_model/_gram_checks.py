@@ -3,8 +3,8 @@
 Every error is a ValueError naming the argument. The core reads XtX's column j as its row
 j too, so symmetry is checked: in full for sparse matrices (one ``A - A.T``, O(nnz)) and
 dense ones up to ``FULL_CHECK_MAX`` features (block by block, no p x p temporary), on a
-fixed random sample of entry pairs beyond. Positive semidefiniteness is not checked (it
-would cost a factorization).
+fixed random sample of entry pairs beyond. Positive semidefiniteness is not checked here (it
+would cost a factorization); the solver reports a direction of negative curvature.
 """
 
 from __future__ import annotations

@@ -23,8 +23,9 @@ from ._gram_checks import gram_matrix, gram_vector, yty_value
 # Shared by both docstrings: what the statistics are and how the fit stops.
 _STATS_DOC = """\
     XtX : {ndarray, sparse matrix} of shape (n_features, n_features)
-        ``X.T @ X``, symmetric with a non-negative diagonal (positive semidefinite; not
-        checked, as that would cost a factorization). Dense arrays may be C- or
+        ``X.T @ X``, symmetric with a non-negative diagonal, positive semidefinite (not
+        checked up front, as that would cost a factorization; a ValueError when the fit
+        finds the objective unbounded below). Dense arrays may be C- or
         F-ordered; scipy sparse matrices (e.g. a banded LD matrix times n) are used as
         CSC or CSR without a copy when float64 with sorted indices (other formats are
         converted, unsorted indices sorted, on a copy). Both triangles must be stored.
@@ -102,7 +103,8 @@ def enet_path_gram(XtX, Xty, n, *, l1_ratio=0.5, yty=None, eps=1e-3, alphas=100,
     ------
     ValueError
         Naming the argument: XtX not square, not symmetric, not finite or with a
-        negative diagonal; Xty of the wrong length or not finite; n or yty not
+        negative diagonal, or found not positive semidefinite during the fit (the
+        objective unbounded below); Xty of the wrong length or not finite; n or yty not
         positive and finite; any parameter out of range.
 
     Warns
@@ -185,5 +187,13 @@ def _fit(XtX, Xty, n, *, l1_ratio, yty, eps, alphas, tol, max_iter, positive, pe
     else:
         out = _core.enet_path_gram_dense(Q, diag, Xty, n, known, pf, coef_init, **options)
     alphas, coefs, gaps, n_iter, converged, stats = out
+    if stats["unbounded_at"] >= 0:
+        a = alphas[stats["unbounded_at"]]
+        raise ValueError(
+            f"XtX: not positive semidefinite: at alpha = {a:.6g} the objective is unbounded "
+            "below (the solver found w with w^T XtX w + n alpha (1 - l1_ratio) sum_j pf_j "
+            "w_j^2 < 0). An LD matrix from a reference panel, or banded by truncation, can be "
+            "indefinite: make it positive semidefinite (e.g. shrink it toward its diagonal) "
+            "or add enough ridge penalty (l1_ratio < 1)")
     return dict(alphas=alphas, coefs=coefs, dual_gaps=gaps, n_iter=n_iter,
                 converged=converged.astype(bool), **stats)

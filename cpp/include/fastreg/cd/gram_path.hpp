@@ -110,6 +110,9 @@ struct GramPathOutput {
     std::int64_t epochs = 0;
     std::int64_t column_updates = 0;  // coordinate steps, each reading one column of Q
     std::int64_t kkt_checks = 0;      // O(p) scans of the gradient outside the working set
+    index_t unbounded_at = -1;  // the first alpha at which the objective was found unbounded
+                                // below (XtX not positive semidefinite); its outputs and the
+                                // later ones are NaN
 };
 
 template <class Q>
@@ -219,6 +222,12 @@ public:
                 w_max = 0.0;
                 for (const index_t j : set) w_max = std::max(w_max, std::fabs(w_[j]));
             }
+            if (!std::isfinite(w_max) || (!inner && negative_curvature())) {
+                unbounded_ = true;  // not a convex problem: the caller reports it
+                info.gap = std::numeric_limits<double>::quiet_NaN();
+                info.converged = false;
+                break;
+            }
             const bool last = iter == opt_.max_iter;
             const double change = w_max == 0.0 ? 0.0 : dw_max / w_max;
             if (inner && !last) {
@@ -259,6 +268,9 @@ public:
         }
     }
 
+    // Whether the last solve found the objective unbounded below (XtX not positive
+    // semidefinite, and the ridge part not enough to make up for it).
+    bool unbounded() const { return unbounded_; }
     const std::vector<double>& coef() const { return w_; }
     std::int64_t epochs() const { return epochs_; }
     std::int64_t column_updates() const { return updates_; }
@@ -391,6 +403,20 @@ private:
         bound_ = std::max(bound_, wb + wg);
     }
 
+    // A certificate that the objective is unbounded below: the current w is a direction
+    // of negative curvature of its smooth part, w^T Q w + n l2 sum pf_j w_j^2 < 0 (then
+    // the quadratic beats the l1 penalty along t w as t grows). Coordinate descent on an
+    // indefinite XtX, as a truncated or reference-panel LD matrix can be, follows such a
+    // direction and grows without bound; this catches it in O(working set) per
+    // working-set epoch. w^T Q w = w^T b - w^T G; the margin covers rounding in G.
+    bool negative_curvature() {
+        quadratic_sums(ws_);
+        double ridge = 0.0;
+        for (const index_t j : ws_) ridge += pf_[j] * w_[j] * w_[j];
+        const double curvature = wb_ - wg_ + L2_ * ridge;
+        return !std::isfinite(curvature) || curvature < -1e-6 * (std::fabs(wb_) + std::fabs(wg_));
+    }
+
     // The stopping test: the gap of the problem restricted to the working set, then (when
     // it is small enough) the KKT conditions of the features outside, an O(p) scan of G.
     // With no violator the restricted gap is the true gap (the dual point's scale depends
@@ -477,6 +503,7 @@ private:
     std::vector<std::vector<double>> hist_;  // Anderson: recent iterates on hist_set_
     std::vector<index_t> hist_set_;
     std::int64_t epochs_ = 0, updates_ = 0, kkt_checks_ = 0;
+    bool unbounded_ = false;
 };
 
 // An l1 penalty so large that only the unpenalized coefficients can move.
@@ -525,6 +552,17 @@ void enet_path_gram(const Q& XtX, const double* diag, const double* b, double n,
         out.gaps[i] = info.gap;
         out.n_iter[i] = info.n_iter;
         out.converged[i] = info.converged ? 1 : 0;
+        if (solver.unbounded()) {  // the rest of the path is unbounded too (smaller alphas)
+            out.unbounded_at = i;
+            const double nan = std::numeric_limits<double>::quiet_NaN();
+            std::fill(out.coefs + i * p, out.coefs + k * p, nan);
+            for (index_t r = i; r < k; ++r) {
+                out.gaps[r] = nan;
+                out.n_iter[r] = 0;
+                out.converged[r] = 0;
+            }
+            break;
+        }
     }
     out.yty = solver.yty();
     out.tol_scaled = opt.tol * out.yty / n;
