@@ -9,6 +9,7 @@ void register_prox(py::module_& m);
 void register_dropout(py::module_& m);
 void register_cd(py::module_& m);
 void register_genotype(py::module_& m);
+void register_gram(py::module_& m);
 }  // namespace fastreg::bindings
 
 PYBIND11_MODULE(_core, m) {
@@ -18,4 +19,5 @@ PYBIND11_MODULE(_core, m) {
     fastreg::bindings::register_dropout(m);
     fastreg::bindings::register_cd(m);
     fastreg::bindings::register_genotype(m);
+    fastreg::bindings::register_gram(m);
 }

@@ -26,6 +26,8 @@ _LAZY = {
     "ElasticNetCV": "linear_model",
     "lasso_path": "linear_model",
     "enet_path": "linear_model",
+    "lasso_path_gram": "linear_model",
+    "enet_path_gram": "linear_model",
     "Ridge": "linear_model",
     "RidgeCV": "linear_model",
     "ConvergenceWarning": "exceptions",

@@ -139,3 +139,45 @@ def enet_path_bed(
     coef_init: Optional[_Float],
     **options,
 ) -> tuple: ...
+
+# The elastic-net path from summary statistics (fastreg.enet_path_gram): XtX dense (C or F
+# order) or CSC/CSR (symmetric), all float64; yty < 0 means unknown. Returns (alphas,
+# coefs, gaps, n_iter, converged, stats).
+def enet_path_gram_dense(
+    XtX: npt.NDArray[np.float64],
+    diag: npt.NDArray[np.float64],
+    Xty: npt.NDArray[np.float64],
+    n: float,
+    yty: float,
+    penalty_factor: Optional[npt.NDArray[np.float64]],
+    coef_init: Optional[npt.NDArray[np.float64]],
+    alphas: Optional[npt.NDArray[np.float64]] = None,
+    n_alphas: int = 100,
+    eps: float = 1e-3,
+    l1_ratio: float = 1.0,
+    positive: bool = False,
+    tol: float = 1e-4,
+    max_iter: int = 1000,
+    screening: bool = True,
+    acceleration: bool = True,
+) -> tuple: ...
+def enet_path_gram_csc(
+    data: npt.NDArray[np.float64],
+    indices: npt.NDArray[np.integer],
+    indptr: npt.NDArray[np.integer],
+    diag: npt.NDArray[np.float64],
+    Xty: npt.NDArray[np.float64],
+    n: float,
+    yty: float,
+    penalty_factor: Optional[npt.NDArray[np.float64]],
+    coef_init: Optional[npt.NDArray[np.float64]],
+    alphas: Optional[npt.NDArray[np.float64]] = None,
+    n_alphas: int = 100,
+    eps: float = 1e-3,
+    l1_ratio: float = 1.0,
+    positive: bool = False,
+    tol: float = 1e-4,
+    max_iter: int = 1000,
+    screening: bool = True,
+    acceleration: bool = True,
+) -> tuple: ...

@@ -1,11 +1,12 @@
 """Linear models: elastic-net and lasso paths and estimators (coordinate descent), ridge
-(direct solvers)."""
+(direct solvers); paths from summary statistics (X^T X, X^T y)."""
 
 from ._coordinate_descent import enet_path, lasso_path
 from ._cv import ElasticNetCV, LassoCV
 from ._enet import ElasticNet
+from ._gram_path import enet_path_gram, lasso_path_gram
 from ._lasso import Lasso
 from ._ridge import Ridge, RidgeCV
 
 __all__ = ["ElasticNet", "ElasticNetCV", "Lasso", "LassoCV", "Ridge", "RidgeCV", "enet_path",
-           "lasso_path"]
+           "enet_path_gram", "lasso_path", "lasso_path_gram"]
