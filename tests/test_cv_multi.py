@@ -177,6 +177,27 @@ def test_lassocv_2d_genotypes(tmp_path, kind):
     _close(multi.predict(g), dense.predict(X), 1e-6, "predict vs dense")
 
 
+def test_lassocv_2d_genotypes_with_covariates(tmp_path):
+    # unpenalized covariates after the variants: the dense [imputed | C] fit with penalty
+    # factor 0 on C
+    from test_genotypes import _designs, _dosages, _imputed, _target
+
+    G = _dosages(90, 40, seed=5)
+    X = _imputed(G)
+    rng = np.random.default_rng(3)
+    C = np.column_stack([rng.normal(50, 10, 90), rng.integers(0, 2, 90)])
+    Y = np.column_stack([_target(X, seed=s) + 0.05 * C[:, 0] - 0.5 * C[:, 1] for s in (1, 2)])
+    kw = dict(cv=3, alphas=np.geomspace(2.0, 2e-3, 40), **TIGHT)
+    gc = _designs(G, str(tmp_path))["bed"].with_covariates(C)
+    multi = fastreg.LassoCV(**kw).fit(gc, Y)
+    XC = np.asfortranarray(np.hstack([X, C]))
+    ref = fastreg.LassoCV(penalty_factor=np.r_[np.ones(40), np.zeros(2)], **kw).fit(XC, Y)
+    _close(multi.mse_path_, ref.mse_path_, 1e-6, "mse_path_")
+    _close(multi.coef_, ref.coef_, 1e-6, "coef_")
+    np.testing.assert_array_equal(multi.alpha_, ref.alpha_)
+    assert (multi.coef_[:, 40:] != 0).all()  # unpenalized
+
+
 def test_progress_counts_every_path():
     X, Y, _ = _problem(n=60, p=20, seed=5)
     calls = []

@@ -327,6 +327,9 @@ class _LinearModelCV(LinearModelMixin, RegressorMixin, BaseEstimator):
 
         patience = prm["patience"] if prm["early_stopping"] else 0
         seed = prm["seed"]  # one seed for all the paths of a core call (its options)
+        # progress(done, total) per path: the command line's progress bar, an estimator's
+        # private ``_progress`` attribute set from outside, so that the parameters stay
+        # scikit-learn's
         progress = getattr(self, "_progress", None)
         total = n_targets * (n_l1 * n_folds + 1)
         reported = [0]
