@@ -378,8 +378,8 @@ def test_bad_data():
     X, y, sw = _problem()
     with pytest.raises(ValueError, match="l1_ratio"):  # no generated grid for ridge
         fastreg.ElasticNetCV(l1_ratio=[0.0, 0.5]).fit(X, y)
-    with pytest.raises(ValueError, match="y"):
-        fastreg.LassoCV().fit(X, np.c_[y, y])
+    with pytest.raises(ValueError, match="y"):  # a 2-d y is several targets; 3-d is not
+        fastreg.LassoCV().fit(X, np.c_[y, y][:, :, None])
     with pytest.raises(ValueError, match="sample_weight"):
         w = np.ones(len(y))
         w[:18] = 0.0  # the first fold's held-out rows all weigh nothing

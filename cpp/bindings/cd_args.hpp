@@ -234,4 +234,159 @@ inline PathArgs path_args(const std::optional<arr<double>>& alphas, index_t n_al
     py::arg("gram") = -1, py::arg("val_weights").noconvert() = py::none(),                 \
     py::arg("patience") = 0, py::arg("max_alphas") = -1, py::arg("sparse_coefs") = false
 
+
+namespace fastreg::bindings::cdargs {
+
+// Per-task arguments of run_cv_paths: one optional array per task (None: the default).
+template <class T>
+using task_arrays = std::vector<std::optional<arr<T>>>;
+
+// The paths of a cross-validation in one cd::enet_paths call, sharing their passes over X:
+// LassoCV/ElasticNetCV's folds (X with sample weight 0 on the held-out rows, validation
+// weights on them) and the paths on all the data, of one target or of several.
+//   Y: n values, or n x m targets (F-ordered, column t contiguous); targets[t] (int64, one
+//      per task, or None: all 0) is task t's column.
+//   sws[t]: task t's sample weights (None: unweighted); vws[t]: its validation weights
+//      (None: no validation, e.g. the path on all the data); alphas[t]: its grid (None:
+//      generated, a.n_alphas of them down to a.eps times its own alpha_max).
+//   pf: penalty factors of every task; a.patience / a.max_alphas / a.sparse_coefs apply to
+//      every task (patience only stops tasks with validation weights).
+// Returns (results, shared_passes): one dict per task with alphas, intercepts, gaps, n_iter,
+// converged, n_done, val_mse (None without validation), coefs ((p, k) F-ordered, or None
+// with sparse_coefs) and coefs_csc ((data, indices, indptr) of the p x k matrix with
+// sparse_coefs), tol_scaled, full_passes, epochs, grad_columns; shared_passes counts the
+// passes over X the tasks shared.
+template <class T, class M>
+py::tuple run_cv_paths(const M& X, const arr<T>& Y, const std::optional<arr<std::int64_t>>& targets,
+                       const task_arrays<T>& sws, const task_arrays<T>& vws,
+                       const task_arrays<double>& alphas, const T* pf, const PathArgs& a) {
+    const index_t n = X.n, p = X.p;
+    const index_t count = index_t(sws.size());
+    if (count < 1) throw py::value_error("sample_weights: at least one task is needed");
+    if (index_t(vws.size()) != count)
+        throw py::value_error("val_weights: one entry per task expected (" + std::to_string(count) + ")");
+    if (index_t(alphas.size()) != count)
+        throw py::value_error("alphas: one entry per task expected (" + std::to_string(count) + ")");
+    if (a.alphas) throw py::value_error("alphas: give the grids per task");
+
+    // the targets: a contiguous vector, or the contiguous columns of an F-ordered matrix
+    const auto item = py::ssize_t(sizeof(T));
+    index_t m = 1;
+    if (Y.ndim() == 1) {
+        if (Y.shape(0) != n) throw py::value_error("y: expected shape (" + std::to_string(n) + ",)");
+        if (n > 1 && Y.strides(0) != item) throw py::value_error("y: must be contiguous");
+    } else if (Y.ndim() == 2) {
+        if (Y.shape(0) != n || Y.shape(1) < 1)
+            throw py::value_error("y: expected shape (" + std::to_string(n) + ", n_targets)");
+        m = Y.shape(1);
+        if ((n > 1 && Y.strides(0) != item) || (m > 1 && Y.strides(1) != item * n))
+            throw py::value_error("y: must be F-ordered and contiguous");
+    } else {
+        throw py::value_error("y: expected a 1-d or 2-d array");
+    }
+    const std::int64_t* tg = nullptr;
+    if (targets) {
+        tg = vector_of<std::int64_t>(targets, count, "targets");
+        for (index_t t = 0; t < count; ++t)
+            if (tg[t] < 0 || tg[t] >= m)
+                throw py::value_error("targets: task " + std::to_string(t) + " names column " +
+                                      std::to_string(tg[t]) + " of " + std::to_string(m));
+    }
+
+    std::vector<cd::PathOutput<T>> outs(static_cast<std::size_t>(count));
+    std::vector<cd::PathTask<T>> tasks(static_cast<std::size_t>(count));
+    std::vector<py::array_t<double>> al(count), val_mse(count), gaps(count);
+    std::vector<py::array_t<T, py::array::f_style>> coefs(count);
+    std::vector<py::array_t<T>> intercepts(count);
+    std::vector<py::array_t<std::int64_t>> n_iter(count);
+    std::vector<py::array_t<std::uint8_t>> converged(count);
+    for (index_t t = 0; t < count; ++t) {
+        const std::string at = " (task " + std::to_string(t) + ")";
+        const bool generate = !alphas[t];
+        if (alphas[t] && alphas[t]->ndim() != 1)
+            throw py::value_error("alphas: expected 1-d grids" + at);
+        const index_t k = generate ? a.n_alphas : index_t(alphas[t]->shape(0));
+        if (k < 1) throw py::value_error("alphas: at least one alpha is needed" + at);
+        al[t] = py::array_t<double>(k);
+        if (!generate) {
+            const double* src = vector_of<double>(alphas[t], k, ("alphas" + at).c_str());
+            std::copy(src, src + k, al[t].mutable_data());
+        }
+        const T* vw = vector_of<T>(vws[t], n, ("val_weights" + at).c_str());
+        if (!a.sparse_coefs) coefs[t] = py::array_t<T, py::array::f_style>({p, k});
+        val_mse[t] = py::array_t<double>(vw ? k : 0);
+        intercepts[t] = py::array_t<T>(k);
+        gaps[t] = py::array_t<double>(k);
+        n_iter[t] = py::array_t<std::int64_t>(k);
+        converged[t] = py::array_t<std::uint8_t>(k);
+        cd::PathOutput<T>& o = outs[std::size_t(t)];
+        o.coefs = a.sparse_coefs ? nullptr : coefs[t].mutable_data();
+        o.sparse_coefs = a.sparse_coefs;
+        o.val_weights = vw;
+        o.patience = a.patience;
+        o.max_alphas = a.max_alphas;
+        o.val_mse = vw ? val_mse[t].mutable_data() : nullptr;
+        o.intercepts = intercepts[t].mutable_data();
+        o.gaps = gaps[t].mutable_data();
+        o.n_iter = n_iter[t].mutable_data();
+        o.converged = converged[t].mutable_data();
+        cd::PathTask<T>& task = tasks[std::size_t(t)];
+        task.y = Y.data() + (tg ? tg[t] : 0) * n;
+        task.sw = vector_of<T>(sws[t], n, ("sample_weight" + at).c_str());
+        task.pf = pf;
+        task.alphas = al[t].mutable_data();
+        task.k = k;
+        task.generate = generate;
+        task.eps = a.eps;
+        task.out = &o;
+    }
+    std::int64_t shared = 0;
+    {
+        py::gil_scoped_release nogil;
+        shared = cd::enet_paths<T, M>(X, tasks, a.opt);
+    }
+    py::list results;
+    for (index_t t = 0; t < count; ++t) {
+        const cd::PathOutput<T>& o = outs[std::size_t(t)];
+        py::dict r;
+        r["alphas"] = al[t];
+        r["intercepts"] = intercepts[t];
+        r["gaps"] = gaps[t];
+        r["n_iter"] = n_iter[t];
+        r["converged"] = converged[t];
+        r["n_done"] = o.n_done;
+        r["val_mse"] = o.val_mse ? py::object(val_mse[t]) : py::object(py::none());
+        r["tol_scaled"] = o.tol_scaled;
+        r["full_passes"] = o.full_passes;
+        r["epochs"] = o.epochs;
+        r["grad_columns"] = o.grad_columns;
+        if (a.sparse_coefs) {
+            py::array_t<T> data(py::ssize_t(o.nz_value.size()));
+            py::array_t<std::int64_t> indices(py::ssize_t(o.nz_index.size()));
+            py::array_t<std::int64_t> indptr(py::ssize_t(o.nz_ptr.size()));
+            std::copy(o.nz_value.begin(), o.nz_value.end(), data.mutable_data());
+            std::copy(o.nz_index.begin(), o.nz_index.end(), indices.mutable_data());
+            std::copy(o.nz_ptr.begin(), o.nz_ptr.end(), indptr.mutable_data());
+            r["coefs"] = py::none();
+            r["coefs_csc"] = py::make_tuple(data, indices, indptr);
+        } else {
+            r["coefs"] = coefs[t];
+        }
+        results.append(r);
+    }
+    return py::make_tuple(results, shared);
+}
+
+}  // namespace fastreg::bindings::cdargs
+
+// The options of run_cv_paths: those of a path without alphas and val_weights, which are
+// per task.
+#define FASTREG_CD_CV_OPTION_ARGS                                                            \
+    py::arg("n_alphas") = 100, py::arg("eps") = 1e-3, py::arg("l1_ratio") = 1.0,             \
+    py::arg("fit_intercept") = false, py::arg("standardize") = false,                        \
+    py::arg("positive") = false, py::arg("tol") = 1e-4, py::arg("max_iter") = 1000,          \
+    py::arg("screening") = true, py::arg("n_threads") = 0, py::arg("acceleration") = true,   \
+    py::arg("random") = false, py::arg("seed") = 0, py::arg("gram") = -1,                    \
+    py::arg("patience") = 0, py::arg("max_alphas") = -1, py::arg("sparse_coefs") = false
+
 #endif  // FASTREG_BINDINGS_CD_ARGS_HPP

@@ -11,7 +11,7 @@ namespace fastreg::bindings {
 
 namespace {
 
-using namespace cdargs;  // vector_of, PathArgs, run_path, path_args
+using namespace cdargs;  // vector_of, PathArgs, run_path, path_args, run_cv_paths
 
 // X: n x p, F-ordered (any column stride of whole elements, at least n).
 template <class T>
@@ -109,7 +109,61 @@ void bind_csc(py::module_& m) {
         py::arg("coef_init").noconvert(), FASTREG_CD_PATH_OPTION_ARGS);
 }
 
+// The paths of a cross-validation (folds and full-data paths, one or several targets) in one
+// call sharing their passes over X: cdargs::run_cv_paths.
+template <class T>
+void bind_cv_dense(py::module_& m) {
+    m.def(
+        "enet_paths_cv_dense",
+        [](arr<T> X, arr<T> y, std::optional<arr<std::int64_t>> targets,
+           task_arrays<T> sample_weights, task_arrays<T> val_weights,
+           task_arrays<double> alphas, std::optional<arr<T>> pf, index_t n_alphas, double eps,
+           double l1_ratio, bool fit_intercept, bool standardize, bool positive, double tol,
+           index_t max_iter, bool screening, int n_threads, bool acceleration, bool random,
+           std::uint64_t seed, int gram, index_t patience, index_t max_alphas,
+           bool sparse_coefs) {
+            const matrix::Dense<T> D = dense_design<T>(X);
+            const PathArgs a = path_args(std::nullopt, n_alphas, eps, l1_ratio, fit_intercept,
+                                         standardize, positive, tol, max_iter, screening,
+                                         n_threads, acceleration, random, seed, gram,
+                                         patience, max_alphas, sparse_coefs);
+            return run_cv_paths<T>(D, y, targets, sample_weights, val_weights, alphas,
+                                   vector_of<T>(pf, D.p, "penalty_factor"), a);
+        },
+        py::arg("X").noconvert(), py::arg("y").noconvert(), py::arg("targets").noconvert(),
+        py::arg("sample_weights").noconvert(), py::arg("val_weights").noconvert(),
+        py::arg("alphas").noconvert(), py::arg("penalty_factor").noconvert(),
+        FASTREG_CD_CV_OPTION_ARGS);
+}
+
+template <class T, class I>
+void bind_cv_csc(py::module_& m) {
+    m.def(
+        "enet_paths_cv_csc",
+        [](arr<T> data, arr<I> indices, arr<I> indptr, index_t n, arr<T> y,
+           std::optional<arr<std::int64_t>> targets, task_arrays<T> sample_weights,
+           task_arrays<T> val_weights, task_arrays<double> alphas, std::optional<arr<T>> pf,
+           index_t n_alphas, double eps, double l1_ratio, bool fit_intercept, bool standardize,
+           bool positive, double tol, index_t max_iter, bool screening, int n_threads,
+           bool acceleration, bool random, std::uint64_t seed, int gram, index_t patience,
+           index_t max_alphas, bool sparse_coefs) {
+            const matrix::Csc<T, I> C = csc_design<T, I>(data, indices, indptr, n);
+            const PathArgs a = path_args(std::nullopt, n_alphas, eps, l1_ratio, fit_intercept,
+                                         standardize, positive, tol, max_iter, screening,
+                                         n_threads, acceleration, random, seed, gram,
+                                         patience, max_alphas, sparse_coefs);
+            return run_cv_paths<T>(C, y, targets, sample_weights, val_weights, alphas,
+                                   vector_of<T>(pf, C.p, "penalty_factor"), a);
+        },
+        py::arg("data").noconvert(), py::arg("indices").noconvert(),
+        py::arg("indptr").noconvert(), py::arg("n_rows"), py::arg("y").noconvert(),
+        py::arg("targets").noconvert(), py::arg("sample_weights").noconvert(),
+        py::arg("val_weights").noconvert(), py::arg("alphas").noconvert(),
+        py::arg("penalty_factor").noconvert(), FASTREG_CD_CV_OPTION_ARGS);
+}
+
 #undef FASTREG_CD_PATH_OPTION_ARGS
+#undef FASTREG_CD_CV_OPTION_ARGS
 
 }  // namespace
 
@@ -120,6 +174,12 @@ void register_cd(py::module_& m) {
     bind_csc<double, std::int32_t>(m);
     bind_csc<float, std::int64_t>(m);
     bind_csc<double, std::int64_t>(m);
+    bind_cv_dense<float>(m);
+    bind_cv_dense<double>(m);
+    bind_cv_csc<float, std::int32_t>(m);
+    bind_cv_csc<double, std::int32_t>(m);
+    bind_cv_csc<float, std::int64_t>(m);
+    bind_cv_csc<double, std::int64_t>(m);
 }
 
 }  // namespace fastreg::bindings

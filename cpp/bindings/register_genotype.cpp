@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <type_traits>
 
 namespace fastreg::bindings {
 
@@ -191,6 +192,99 @@ py::tuple path_on(const G& g, const std::optional<arr<T>>& cov, const arr<T>& y,
     return cdargs::path_or_paths<T>(X, y, sw, pf, coef_init, val_weights, a);
 }
 
+// fn(design) on g, or on g with the covariates' columns after its variants (the design
+// path_on builds), for the cross-validation paths.
+template <class T, class G, class F>
+py::tuple on_design(const G& g, const std::optional<arr<T>>& cov, F&& fn) {
+    if (!cov) return fn(g);
+    if (cov->ndim() != 2 || cov->shape(0) != g.n || cov->shape(1) < 1)
+        throw py::value_error("covariates: expected shape (" + std::to_string(g.n) + ", q), q >= 1");
+    const index_t q = cov->shape(1);
+    const auto item = py::ssize_t(sizeof(T));
+    if (g.n > 1 && cov->strides(0) != item)
+        throw py::value_error("covariates: must be F-ordered (contiguous columns)");
+    index_t ld = g.n;
+    if (q > 1) {
+        if (cov->strides(1) % item != 0 || cov->strides(1) / item < g.n)
+            throw py::value_error("covariates: column stride must be whole elements, at least n");
+        ld = cov->strides(1) / item;
+    }
+    matrix::WithCovariates<T, G> X;
+    X.g = g;
+    X.C.data = cov->data();
+    X.C.n = g.n;
+    X.C.p = q;
+    X.C.ld = ld;
+    X.n = g.n;
+    X.p = g.p + q;
+    return fn(X);
+}
+
+// The paths of a cross-validation in one call sharing their passes (cdargs::run_cv_paths).
+template <class T, class G>
+py::tuple cv_paths_on(const G& g, const std::optional<arr<T>>& cov, const arr<T>& y,
+                      const std::optional<arr<std::int64_t>>& targets,
+                      const cdargs::task_arrays<T>& sws, const cdargs::task_arrays<T>& vws,
+                      const cdargs::task_arrays<double>& alphas, const std::optional<arr<T>>& pf,
+                      const cdargs::PathArgs& a) {
+    return on_design<T>(g, cov, [&](const auto& X) {
+        using M = std::decay_t<decltype(X)>;
+        return cdargs::run_cv_paths<T, M>(X, y, targets, sws, vws, alphas,
+                                          vector_of<T>(pf, X.p, "penalty_factor"), a);
+    });
+}
+
+template <class T>
+void bind_cv_paths(py::module_& m) {
+    m.def(
+        "enet_paths_cv_int8",
+        [](arr<std::int8_t> X, rows_t rows, impute_t impute, flags_t missing,
+           std::optional<arr<T>> covariates, arr<T> y, std::optional<arr<std::int64_t>> targets,
+           cdargs::task_arrays<T> sample_weights, cdargs::task_arrays<T> val_weights,
+           cdargs::task_arrays<double> alphas, std::optional<arr<T>> pf, index_t n_alphas,
+           double eps, double l1_ratio, bool fit_intercept, bool standardize, bool positive,
+           double tol, index_t max_iter, bool screening, int n_threads, bool acceleration,
+           bool random, std::uint64_t seed, int gram, index_t patience, index_t max_alphas,
+           bool sparse_coefs) {
+            const auto g = int8_design<T>(X, rows, impute, missing, true);
+            const auto a = cdargs::path_args(std::nullopt, n_alphas, eps, l1_ratio, fit_intercept,
+                                             standardize, positive, tol, max_iter, screening,
+                                             n_threads, acceleration, random, seed, gram,
+                                             patience, max_alphas, sparse_coefs);
+            return cv_paths_on<T>(g, covariates, y, targets, sample_weights, val_weights, alphas,
+                                  pf, a);
+        },
+        py::arg("X").noconvert(), py::arg("rows").noconvert(), py::arg("impute").noconvert(),
+        py::arg("missing").noconvert(), py::arg("covariates").noconvert(), py::arg("y").noconvert(),
+        py::arg("targets").noconvert(), py::arg("sample_weights").noconvert(),
+        py::arg("val_weights").noconvert(), py::arg("alphas").noconvert(),
+        py::arg("penalty_factor").noconvert(), FASTREG_CD_CV_OPTION_ARGS);
+    m.def(
+        "enet_paths_cv_bed",
+        [](arr<std::uint8_t> data, index_t n_stored, index_t p, rows_t rows, impute_t impute,
+           flags_t missing, std::optional<arr<T>> covariates, arr<T> y,
+           std::optional<arr<std::int64_t>> targets, cdargs::task_arrays<T> sample_weights,
+           cdargs::task_arrays<T> val_weights, cdargs::task_arrays<double> alphas,
+           std::optional<arr<T>> pf, index_t n_alphas, double eps, double l1_ratio,
+           bool fit_intercept, bool standardize, bool positive, double tol, index_t max_iter,
+           bool screening, int n_threads, bool acceleration, bool random, std::uint64_t seed,
+           int gram, index_t patience, index_t max_alphas, bool sparse_coefs) {
+            const auto g = bed_design<T>(data, n_stored, p, rows, impute, missing, true);
+            const auto a = cdargs::path_args(std::nullopt, n_alphas, eps, l1_ratio, fit_intercept,
+                                             standardize, positive, tol, max_iter, screening,
+                                             n_threads, acceleration, random, seed, gram,
+                                             patience, max_alphas, sparse_coefs);
+            return cv_paths_on<T>(g, covariates, y, targets, sample_weights, val_weights, alphas,
+                                  pf, a);
+        },
+        py::arg("data").noconvert(), py::arg("n_stored"), py::arg("p"),
+        py::arg("rows").noconvert(), py::arg("impute").noconvert(),
+        py::arg("missing").noconvert(), py::arg("covariates").noconvert(), py::arg("y").noconvert(),
+        py::arg("targets").noconvert(), py::arg("sample_weights").noconvert(),
+        py::arg("val_weights").noconvert(), py::arg("alphas").noconvert(),
+        py::arg("penalty_factor").noconvert(), FASTREG_CD_CV_OPTION_ARGS);
+}
+
 template <class T>
 void bind_paths(py::module_& m) {
     m.def(
@@ -288,6 +382,8 @@ void register_genotype(py::module_& m) {
         py::arg("rows").noconvert(), py::arg("impute").noconvert(), py::arg("j0"), py::arg("j1"));
     bind_paths<float>(m);
     bind_paths<double>(m);
+    bind_cv_paths<float>(m);
+    bind_cv_paths<double>(m);
 }
 
 }  // namespace fastreg::bindings

@@ -1,14 +1,17 @@
 """LassoCV and ElasticNetCV: the regularization chosen by cross-validation.
 
-Each fold is the whole X with sample weight 0 on its held-out rows, so no fold copies X:
-the folds' paths run at once from Python threads (the core releases the GIL) and read the
-same X. In the core's residual mode the residual of a held-out row is its prediction
-error, so the validation error after each alpha costs one pass over the held-out rows; the
-core also stops a fold early (``early_stopping``) when that error has stopped improving.
-The alpha grid is computed on the full data, as scikit-learn does. The path on all the
-data (glmnet's ``glmnet.fit``) runs beside the folds, in the thread the last fold would
-leave idle (after them with early stopping or several l1_ratios, down to the alphas every
-fold reached); the final model is its solution at the chosen alpha, and ``coef_path_``.
+Each fold is the whole X with sample weight 0 on its held-out rows, so no fold copies X.
+The folds' paths, and the path on all the data (glmnet's ``glmnet.fit``, which gives the
+final model and ``coef_path_``), run in one core call (``enet_paths_cv_*``): each path on a
+thread of its own, all of them sharing their passes over X (one pass computes x_j^T e for
+every path's residual e), so that the folds cost about one path's reading of X. In the
+core's residual mode the residual of a held-out row is its prediction error, so the
+validation error after each alpha costs one pass over the held-out rows; the core also
+stops a fold early (``early_stopping``) when that error has stopped improving. The alpha
+grid is computed on the full data, as scikit-learn does. With early stopping or several
+l1_ratios the path on all the data runs after the folds instead, for the chosen l1_ratio,
+down to the alphas every fold reached. A 2-d y gives one independent cross-validated model
+per column: all the targets' folds run in the same call.
 """
 
 from __future__ import annotations
@@ -107,31 +110,59 @@ def _folds(cv, X, y, n_samples, split_params):
 
 
 # --------------------------------------------------------------------------------------
-# one fold's path in the core
+# the paths in the core
 
 
-def _path_core(X, y, *, alphas, l1_ratio, fit_intercept, standardize, positive, tol, max_iter,
-               sample_weight, penalty_factor, n_threads, seed, gram, val_weights=None,
-               patience=0, max_alphas=-1, n_alphas=100, eps=1e-3):
-    """The core's path with the cross-validation extras: validation errors, early
-    stopping, compressed coefficients. alphas None: a generated grid of n_alphas."""
-    options = dict(alphas=alphas, n_alphas=int(n_alphas), eps=float(eps),
-                   l1_ratio=float(l1_ratio), fit_intercept=fit_intercept,
-                   standardize=standardize, positive=positive, tol=float(tol),
-                   max_iter=int(max_iter), n_threads=int(n_threads or 0),
+def _genotype_paths(X, y, targets, sample_weights, val_weights, alphas, penalty_factor,
+                    **options):
+    """The core's shared-pass paths on a Genotypes design: its arrays as
+    ``Genotypes._enet_path`` passes them (covariates unpenalized unless it says otherwise)."""
+    imp, flags = X._impute(), X._missing_flags()
+    cov = X._cov
+    if cov is not None:
+        cov = np.asfortranarray(cov, dtype=y.dtype)
+        if penalty_factor is None and not X._penalize_cov:
+            penalty_factor = np.ones(X.shape[1], dtype=y.dtype)
+            penalty_factor[X._p:] = 0.0
+    args = (cov, y, targets, sample_weights, val_weights, alphas, penalty_factor)
+    if X.kind == "int8":
+        return _core.enet_paths_cv_int8(X._data, X._rows, imp, flags, *args, **options)
+    return _core.enet_paths_cv_bed(X._data, X._n_stored, X._p, X._rows, imp, flags, *args,
+                                   **options)
+
+
+def _paths_core(X, y, tasks, *, l1_ratio, fit_intercept, standardize, positive, tol,
+                max_iter, penalty_factor, n_threads, seed, gram, patience=0, max_alphas=-1,
+                n_alphas=100, eps=1e-3):
+    """Several paths on X in one core call, on threads that share their passes over X.
+
+    tasks: (target, sample_weight, val_weights, alphas) per path: the column of y (2-d y)
+    or None (1-d y), the path's sample weights (None: unweighted), its validation weights
+    (None: no validation error, the path on all the data) and its grid (None: generated,
+    n_alphas of them down to eps times its own alpha_max). The other arguments are common
+    to all the paths. Returns one dict per task (alphas, intercepts, dual_gaps, n_iter,
+    converged, n_done, val_mse, coefs_csc, and the core's counters).
+    """
+    targets = None if y.ndim == 1 else np.array([t[0] for t in tasks], dtype=np.int64)
+    options = dict(n_alphas=int(n_alphas), eps=float(eps), l1_ratio=float(l1_ratio),
+                   fit_intercept=fit_intercept, standardize=standardize, positive=positive,
+                   tol=float(tol), max_iter=int(max_iter), n_threads=int(n_threads or 0),
                    random=seed is not None, seed=0 if seed is None else int(seed),
-                   gram=int(gram), val_weights=val_weights, patience=int(patience),
-                   max_alphas=int(max_alphas), sparse_coefs=True)
+                   gram=int(gram), patience=int(patience), max_alphas=int(max_alphas),
+                   sparse_coefs=True)
+    args = (y, targets, [t[1] for t in tasks], [t[2] for t in tasks], [t[3] for t in tasks],
+            penalty_factor)
     if v.is_genotypes(X):
-        out = X._enet_path(y, sample_weight, penalty_factor, None, **options)
+        results, _ = _genotype_paths(X, *args, **options)
     elif v.is_sparse(X):
-        out = _core.enet_path_csc(X.data, X.indices, X.indptr, X.shape[0], y, sample_weight,
-                                  penalty_factor, None, **options)
+        results, _ = _core.enet_paths_cv_csc(X.data, X.indices, X.indptr, X.shape[0], *args,
+                                             **options)
     else:
-        out = _core.enet_path_dense(X, y, sample_weight, penalty_factor, None, **options)
-    alphas, _, intercepts, gaps, n_iter, converged, stats = out
-    return dict(alphas=alphas, intercepts=intercepts, dual_gaps=gaps, n_iter=n_iter,
-                converged=converged.astype(bool), **stats)
+        results, _ = _core.enet_paths_cv_dense(X, *args, **options)
+    for res in results:
+        res["dual_gaps"] = res.pop("gaps")
+        res["converged"] = res["converged"].astype(bool)
+    return results
 
 
 def _column(csc, j, p, dtype):
@@ -142,34 +173,12 @@ def _column(csc, j, p, dtype):
     return out
 
 
-def _run_parallel(fn, tasks, workers):
-    """fn(task) for every task, on `workers` Python threads (the core releases the GIL)."""
-    if workers <= 1 or len(tasks) <= 1:
-        return [fn(t) for t in tasks]
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(fn, tasks))
-
-
-def _counted(fn, progress, total):
-    """fn, reporting progress(done, total) as each call finishes, from any thread (the
-    command line's progress bar: an estimator's private ``_progress`` attribute, set from
-    outside, so that the parameters stay scikit-learn's)."""
-    if progress is None:
-        return fn
-    import threading
-
-    lock, done = threading.Lock(), [0]
-
-    def wrapped(task):
-        out = fn(task)
-        with lock:
-            done[0] += 1
-            progress(done[0], total)
-        return out
-
-    return wrapped
+def _dense_path(csc, p, dtype, k):
+    """The (data, indices, indptr) CSC matrix of k columns with p rows, dense."""
+    data, indices, indptr = csc
+    out = np.zeros((p, k), dtype=dtype)
+    out[indices, np.repeat(np.arange(k), np.diff(indptr[: k + 1]))] = data[: indptr[k]]
+    return out
 
 
 # --------------------------------------------------------------------------------------
@@ -253,8 +262,10 @@ class _LinearModelCV(LinearModelMixin, RegressorMixin, BaseEstimator):
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training data; float32 and float64 are kept, X is never copied per fold.
-        y : array-like of shape (n_samples,)
-            Target (converted to X's dtype).
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Target (converted to X's dtype). A 2-d y gives one independent
+            cross-validated model per column, with the same folds (the attributes get a
+            leading n_targets axis, see the class docstring).
         sample_weight : float or array-like of shape (n_samples,), optional
             Observation weights, used in the fits and in each fold's validation error
             (a weighted mean over its held-out rows, as scikit-learn); the CV error is the
@@ -271,15 +282,10 @@ class _LinearModelCV(LinearModelMixin, RegressorMixin, BaseEstimator):
         X = v.design_matrix(X)
         n, p = X.shape
         y = v.target_array(y, n, X.dtype)
-        if y.ndim == 2:
-            if y.shape[1] != 1:
-                raise ValueError(f"y: {type(self).__name__} fits one target, got "
-                                 f"{y.shape[1]} columns")
-            warnings.warn(
-                "A column-vector y was passed when a 1d array was expected. Please change "
-                "the shape of y to (n_samples, ), for example using ravel().",
-                sklearn_compatible(DataConversionWarning), stacklevel=2)
-            y = np.ascontiguousarray(y[:, 0])
+        multi = y.ndim == 2
+        n_targets = y.shape[1] if multi else 1
+        if multi and n_targets < 1:
+            raise ValueError(f"y: needs at least one target column, got shape {y.shape}")
         sw = v.sample_weights(sample_weight, n, X.dtype)
         pf = v.feature_vector(self.penalty_factor, p, X.dtype, "penalty_factor")
         folds = _folds(self.cv, X, y, n, split_params)
@@ -287,17 +293,24 @@ class _LinearModelCV(LinearModelMixin, RegressorMixin, BaseEstimator):
         n_l1, n_folds = len(l1_ratios), len(folds)
         common = dict(fit_intercept=prm["fit_intercept"], standardize=prm["standardize"],
                       positive=prm["positive"], tol=prm["tol"], max_iter=prm["max_iter"],
-                      penalty_factor=pf, gram=prm["gram"])
+                      penalty_factor=pf, gram=prm["gram"], n_threads=prm["n_threads"])
+        target = (lambda j: j) if multi else (lambda j: None)
+        targets = range(n_targets)
 
-        # the alpha grids, on the full data (scikit-learn's _alpha_grid)
-        if isinstance(prm["alphas"], int):
-            grids = [_path_core(X, y, alphas=None, n_alphas=prm["alphas"], eps=prm["eps"],
-                                l1_ratio=r, sample_weight=sw, n_threads=prm["n_threads"],
-                                seed=None, max_alphas=0, **common)["alphas"]
-                     for r in l1_ratios]
+        # the alpha grids, on the full data (scikit-learn's _alpha_grid): grids[j][r] for
+        # target j and l1_ratio r, each target's own grid down from its own alpha_max
+        generated = isinstance(prm["alphas"], int)
+        if generated:
+            grids = [[None] * n_l1 for _ in targets]
+            for r, ratio in enumerate(l1_ratios):
+                res = _paths_core(X, y, [(target(j), sw, None, None) for j in targets],
+                                  n_alphas=prm["alphas"], eps=prm["eps"], l1_ratio=ratio,
+                                  seed=None, max_alphas=0, **common)
+                for j in targets:
+                    grids[j][r] = res[j]["alphas"]
         else:
-            grids = [prm["alphas"]] * n_l1
-        k = len(grids[0])
+            grids = [[prm["alphas"]] * n_l1 for _ in targets]
+        k = len(grids[0][0])
 
         # fold weights: multiplicities of the rows in train and test (repeated indices
         # count as often as they appear, as with scikit-learn's row copies)
@@ -312,50 +325,50 @@ class _LinearModelCV(LinearModelMixin, RegressorMixin, BaseEstimator):
                 raise ValueError(f"sample_weight: the held-out rows of fold {f} all have weight 0")
             fold_w.append((tw, vw))
 
-        # threads: folds in parallel, the cores shared between them
-        total = prm["n_threads"] or _core.get_num_threads()
-        tasks = [(r, f) for r in range(n_l1) for f in range(n_folds)]
-        n_jobs = prm["n_jobs"]
-        if n_jobs is None or n_jobs < 0:
-            workers = min(total if n_jobs is None or n_jobs == -1 else max(1, total + 1 + n_jobs),
-                          len(tasks))
-        else:
-            workers = min(n_jobs, len(tasks))
-        workers = max(1, workers)
-        inner = max(1, total // workers)
         patience = prm["patience"] if prm["early_stopping"] else 0
-        base_seed = prm["seed"]
-
-        def run(task):
-            r, f = task
-            tw, vw = fold_w[f]
-            seed = None if base_seed is None else (base_seed + r * n_folds + f + 1) % 2**64
-            res = _path_core(X, y, alphas=grids[r], l1_ratio=l1_ratios[r], sample_weight=tw,
-                             n_threads=inner, seed=seed, val_weights=vw, patience=patience,
-                             **common)
-            if self.verbose:
-                print(f"[{type(self).__name__}] l1_ratio={l1_ratios[r]:g} fold {f + 1}/"
-                      f"{n_folds}: {res['n_done']} of {k} alphas")
-            return res
-
-        # The path on all the data (glmnet's glmnet.fit) gives coef_path_ and the final
-        # model at the chosen alpha. With one l1_ratio and no early stopping it runs beside
-        # the folds, in the slot the last fold would leave idle; else after them, for the
-        # chosen l1_ratio, down to the alphas every fold reached.
-        beside = n_l1 == 1 and not patience
-
-        def run_full(r, n_alphas, threads):
-            return _path_core(X, y, alphas=grids[r][:n_alphas], l1_ratio=l1_ratios[r],
-                              sample_weight=sw, n_threads=threads, seed=base_seed, **common)
-
-        def run_any(task):
-            return run_full(0, k, inner) if task is None else run(task)
-
+        seed = prm["seed"]  # one seed for all the paths of a core call (its options)
+        # progress(done, total) per path: the command line's progress bar, an estimator's
+        # private ``_progress`` attribute set from outside, so that the parameters stay
+        # scikit-learn's
         progress = getattr(self, "_progress", None)
-        results = _run_parallel(_counted(run_any, progress, len(tasks) + 1),
-                                tasks + [None] * beside, workers)
-        full = results.pop() if beside else None
-        bad = sum(int((~res["converged"][: res["n_done"]]).sum()) for res in results)
+        total = n_targets * (n_l1 * n_folds + 1)
+        reported = [0]
+
+        def report(count):
+            # the paths of a core call finish together: their progress comes at its end
+            for _ in range(count):
+                reported[0] += 1
+                if progress is not None:
+                    progress(reported[0], total)
+
+        # All the folds of an l1_ratio, for every target, in one core call: their paths
+        # share each pass over X. The path on all the data (glmnet's glmnet.fit), which
+        # gives coef_path_ and the final model, joins that call with one l1_ratio and no
+        # early stopping; else it runs after the folds, for the chosen l1_ratio, down to
+        # the alphas every fold reached.
+        beside = n_l1 == 1 and not patience
+        fold_res = [[[None] * n_folds for _ in range(n_l1)] for _ in targets]
+        full = [None] * n_targets
+        for r in range(n_l1):
+            keys = [(j, f) for j in targets for f in range(n_folds)]
+            tasks = [(target(j), fold_w[f][0], fold_w[f][1], grids[j][r]) for j, f in keys]
+            if beside:
+                keys += [(j, None) for j in targets]
+                tasks += [(target(j), sw, None, grids[j][r]) for j in targets]
+            results = _paths_core(X, y, tasks, l1_ratio=l1_ratios[r], seed=seed,
+                                  patience=patience, **common)
+            for (j, f), res in zip(keys, results):
+                if f is None:
+                    full[j] = res
+                    continue
+                fold_res[j][r][f] = res
+                if self.verbose:
+                    who = f"target {j} " if multi else ""
+                    print(f"[{type(self).__name__}] {who}l1_ratio={l1_ratios[r]:g} fold "
+                          f"{f + 1}/{n_folds}: {res['n_done']} of {k} alphas")
+            report(len(keys))
+        bad = sum(int((~res["converged"][: res["n_done"]]).sum())
+                  for per_target in fold_res for per_r in per_target for res in per_r)
         if bad:
             warnings.warn(
                 f"Objective did not converge for {bad} fold fit(s) along the path. You might "
@@ -363,17 +376,70 @@ class _LinearModelCV(LinearModelMixin, RegressorMixin, BaseEstimator):
                 "the features or consider increasing regularisation.",
                 sklearn_compatible(ConvergenceWarning), stacklevel=2)
 
-        # the CV curves, over the alphas all folds of an l1_ratio reached
-        done = np.array([res["n_done"] for res in results]).reshape(n_l1, n_folds)
+        sel = [self._select(fold_res[j], [grids[j][r] for r in range(n_l1)], n_folds)
+               for j in targets]
+
+        edges = {}
+        for j, s in enumerate(sel):
+            i_chosen, reach = s["i_chosen"], s["reach"][s["r_best"]]
+            if i_chosen == 0 or i_chosen == reach - 1:
+                if i_chosen == 0:
+                    where = "largest"
+                    why = ("on a generated grid that is the intercept-only model: no feature "
+                           "predicts better" if generated else
+                           "extend the grid towards larger alphas")
+                else:
+                    where = "smallest"
+                    why = ("the folds stopped early there: increase patience" if reach < k
+                           else "extend the grid towards smaller alphas (a smaller eps)")
+                edges.setdefault((where, why), []).append(j)
+        for (where, why), js in edges.items():
+            if multi:
+                which = ", ".join(str(j) for j in js)
+                warnings.warn(
+                    f"{type(self).__name__}: for target(s) {which} the chosen alpha (rule "
+                    f"{self.selection_rule!r}) is the {where} alpha evaluated; {why}.",
+                    GridEdgeWarning, stacklevel=2)
+            else:
+                warnings.warn(
+                    f"{type(self).__name__}: the chosen alpha ({sel[0]['alpha']:.6g}, rule "
+                    f"{self.selection_rule!r}) is the {where} alpha evaluated; {why}.",
+                    GridEdgeWarning, stacklevel=2)
+
+        # the paths on all the data not run beside the folds: one core call per chosen
+        # l1_ratio, each target down to the alphas all its folds reached
+        if not beside:
+            for r in sorted({s["r_best"] for s in sel}):
+                js = [j for j in targets if sel[j]["r_best"] == r]
+                results = _paths_core(
+                    X, y, [(target(j), sw, None, grids[j][r][: sel[j]["reach"][r]]) for j in js],
+                    l1_ratio=l1_ratios[r], seed=seed, **common)
+                for j, res in zip(js, results):
+                    full[j] = res
+            report(n_targets)
+        for res in full:
+            _warn_not_converged(res, stacklevel=3)
+
+        self._set_attributes(sel, full, grids, l1_ratios, generated, n_folds, p, X.dtype,
+                             multi)
+        self.n_features_in_ = p
+        self._set_feature_names(names)
+        return self
+
+    def _select(self, fold_res, grids, n_folds):
+        """One target's CV curves (over the alphas all folds of an l1_ratio reached) and
+        choice, from its folds' results fold_res[r][f] on grids[r]."""
+        n_l1 = len(grids)
+        done = np.array([[res["n_done"] for res in per_r] for per_r in fold_res])
         reach = done.min(axis=1)  # alphas on every fold's path, per l1_ratio
         width = int(reach.max())
         mse = np.full((n_l1, n_folds, width), np.nan)
-        for (r, f), res in zip(tasks, results):
-            mse[r, f, : reach[r]] = res["val_mse"][: reach[r]]
+        for r in range(n_l1):
+            for f, res in enumerate(fold_res[r]):
+                mse[r, f, : reach[r]] = res["val_mse"][: reach[r]]
         mean = mse.mean(axis=1)
         std = mse.std(axis=1, ddof=1)
         se = std / np.sqrt(n_folds)
-
         best = [int(np.argmin(mean[r, : reach[r]])) for r in range(n_l1)]
         r_best = 0
         for r in range(1, n_l1):  # scikit-learn: the first l1_ratio with a strictly lower minimum
@@ -383,80 +449,113 @@ class _LinearModelCV(LinearModelMixin, RegressorMixin, BaseEstimator):
         i_min, i_1se = _one_se(m_r, se_r)
         i_chosen = i_min if self.selection_rule == "min" else i_1se
         grid = grids[r_best]
-
-        self.alpha_min_ = float(grid[i_min])
-        self.alpha_1se_ = float(grid[i_1se])
-        self.alpha_ = float(grid[i_chosen])
-        l1_ratio = float(l1_ratios[r_best])
-        if self._has_l1_ratio():
-            self.l1_ratio_ = l1_ratio
-        self.cv_alphas_ = np.asarray(grid[: reach[r_best]], dtype=np.float64)
-        self.cv_mean_ = m_r.copy()
-        self.cv_std_ = std[r_best, : reach[r_best]].copy()
-        self.cv_se_ = se_r.copy()
-        self.cv_mean_path_ = mean
-        self.cv_std_path_ = std
-        self.cv_se_path_ = se
-        # scikit-learn's shapes: mse_path_ (n_l1_ratios, n_alphas, n_folds) squeezed
-        self.mse_path_ = np.squeeze(np.moveaxis(mse, 2, 1))
-        if isinstance(prm["alphas"], int):
-            alphas_ = np.asarray(grids)[:, :width]
-            self.alphas_ = alphas_[0] if n_l1 == 1 else alphas_
-        else:
-            self.alphas_ = np.asarray(grids[0][:width])
         stop = done - 1
-        stop_alphas = np.array([[grids[r][stop[r, f]] for f in range(n_folds)]
-                                for r in range(n_l1)])
-        self.fold_stop_index_ = stop[0] if n_l1 == 1 else stop
-        self.fold_stop_alphas_ = stop_alphas[0] if n_l1 == 1 else stop_alphas
+        return dict(done=done, reach=reach, width=width, mse=mse, mean=mean, std=std, se=se,
+                    r_best=r_best, i_min=i_min, i_1se=i_1se, i_chosen=i_chosen,
+                    alpha=float(grid[i_chosen]), alpha_min=float(grid[i_min]),
+                    alpha_1se=float(grid[i_1se]),
+                    cv_alphas=np.asarray(grid[: reach[r_best]], dtype=np.float64),
+                    cv_mean=m_r.copy(), cv_std=std[r_best, : reach[r_best]].copy(),
+                    cv_se=se_r.copy(), stop=stop,
+                    stop_alphas=np.array([[grids[r][stop[r, f]] for f in range(n_folds)]
+                                          for r in range(n_l1)]))
+
+    def _set_attributes(self, sel, full, grids, l1_ratios, generated, n_folds, p, dtype, multi):
+        """The fitted attributes from each target's choice (sel) and path on all the data
+        (full): as they are for one target, or stacked along a leading targets axis."""
+        n_l1 = len(l1_ratios)
+        one_l1 = n_l1 == 1
+        per = []  # each target's attributes, as a 1-d y gives them
+        for j, s in enumerate(sel):
+            res, i = full[j], s["i_chosen"]
+            a = dict(alpha_min_=s["alpha_min"], alpha_1se_=s["alpha_1se"], alpha_=s["alpha"],
+                     l1_ratio_=float(l1_ratios[s["r_best"]]), cv_alphas_=s["cv_alphas"],
+                     cv_mean_=s["cv_mean"], cv_std_=s["cv_std"], cv_se_=s["cv_se"],
+                     cv_mean_path_=s["mean"], cv_std_path_=s["std"], cv_se_path_=s["se"],
+                     fold_stop_index_=s["stop"][0] if one_l1 else s["stop"],
+                     fold_stop_alphas_=s["stop_alphas"][0] if one_l1 else s["stop_alphas"],
+                     coef_=_column(res["coefs_csc"], i, p, dtype),
+                     intercept_=float(res["intercepts"][i]) if self.fit_intercept else 0.0,
+                     dual_gap_=float(res["dual_gaps"][i]),
+                     # epochs of the full-data path down to the chosen alpha (the work
+                     # behind coef_)
+                     n_iter_=max(1, int(res["n_iter"][: i + 1].sum())))
+            per.append(a)
         self.n_folds_ = n_folds
-
-        if i_chosen == 0 or i_chosen == reach[r_best] - 1:
-            if i_chosen == 0:
-                where = "largest"
-                why = ("on a generated grid that is the intercept-only model: no feature "
-                       "predicts better" if isinstance(prm["alphas"], int) else
-                       "extend the grid towards larger alphas")
+        path_coefs = [(res["coefs_csc"], p, dtype, len(res["alphas"])) for res in full]
+        if not multi:
+            a, s = per[0], sel[0]
+            for name, value in a.items():
+                if name != "l1_ratio_" or self._has_l1_ratio():
+                    setattr(self, name, value)
+            # scikit-learn's shapes: mse_path_ (n_l1_ratios, n_alphas, n_folds) squeezed
+            self.mse_path_ = np.squeeze(np.moveaxis(s["mse"], 2, 1))
+            if generated:
+                alphas_ = np.asarray(grids[0])[:, : s["width"]]
+                self.alphas_ = alphas_[0] if one_l1 else alphas_
             else:
-                where = "smallest"
-                why = ("the folds stopped early there: increase patience" if reach[r_best] < k
-                       else "extend the grid towards smaller alphas (a smaller eps)")
-            warnings.warn(
-                f"{type(self).__name__}: the chosen alpha ({self.alpha_:.6g}, rule "
-                f"{self.selection_rule!r}) is the {where} alpha evaluated; {why}.",
-                GridEdgeWarning, stacklevel=2)
+                self.alphas_ = np.asarray(grids[0][0][: s["width"]])
+            self._path_coefs = path_coefs[0]
+            return
 
-        if full is None:
-            full = run_full(r_best, int(reach[r_best]), prm["n_threads"])
-            if progress is not None:
-                progress(len(tasks) + 1, len(tasks) + 1)
-        _warn_not_converged(full, stacklevel=3)
-        self._path_coefs = (full["coefs_csc"], p, X.dtype, len(full["alphas"]))
-        self.coef_ = _column(full["coefs_csc"], i_chosen, p, X.dtype)
-        self.intercept_ = float(full["intercepts"][i_chosen]) if prm["fit_intercept"] else 0.0
-        self.dual_gap_ = float(full["dual_gaps"][i_chosen])
-        # epochs of the full-data path down to the chosen alpha (the work behind coef_)
-        self.n_iter_ = max(1, int(full["n_iter"][: i_chosen + 1].sum()))
-        self.n_features_in_ = p
-        self._set_feature_names(names)
-        return self
+        # several targets: one leading axis; curves of different lengths (early stopping)
+        # padded with NaN up to the longest
+        width = max(s["width"] for s in sel)
+        cv_width = max(s["cv_alphas"].size for s in sel)
+
+        def pad(a, size, axis=-1):
+            a = np.asarray(a, dtype=np.float64)
+            extra = [(0, 0)] * a.ndim
+            extra[axis] = (0, size - a.shape[axis])
+            return np.pad(a, extra, constant_values=np.nan)
+
+        for name in ("alpha_min_", "alpha_1se_", "alpha_", "dual_gap_"):
+            setattr(self, name, np.array([a[name] for a in per], dtype=np.float64))
+        if self._has_l1_ratio():
+            self.l1_ratio_ = np.array([a["l1_ratio_"] for a in per], dtype=np.float64)
+        self.n_iter_ = np.array([a["n_iter_"] for a in per], dtype=np.int64)
+        self.coef_ = np.stack([a["coef_"] for a in per])
+        self.intercept_ = np.array([a["intercept_"] for a in per], dtype=dtype)
+        for name in ("cv_alphas_", "cv_mean_", "cv_std_", "cv_se_"):
+            setattr(self, name, np.stack([pad(a[name], cv_width) for a in per]))
+        for name in ("cv_mean_path_", "cv_std_path_", "cv_se_path_"):
+            setattr(self, name, np.stack([pad(a[name], width) for a in per]))
+        self.fold_stop_index_ = np.stack([a["fold_stop_index_"] for a in per])
+        self.fold_stop_alphas_ = np.stack([a["fold_stop_alphas_"] for a in per])
+        mse = np.stack([pad(s["mse"], width) for s in sel])  # (targets, n_l1, folds, alphas)
+        mse = np.moveaxis(mse, 3, 2)
+        self.mse_path_ = mse[:, 0] if one_l1 else mse
+        if generated:
+            alphas_ = np.array([[g[:width] for g in grids[j]] for j in range(len(sel))])
+            self.alphas_ = alphas_[:, 0] if one_l1 else alphas_
+        else:
+            self.alphas_ = np.asarray(grids[0][0][:width])
+        self._path_coefs = path_coefs
 
     def _has_l1_ratio(self):
         return True
 
     @property
     def coef_path_(self):
-        """Coefficients on all the data along ``cv_alphas_``, shape (n_features,
-        n_cv_alphas) (glmnet's ``glmnet.fit``), densified on access."""
+        """Coefficients on all the data along ``cv_alphas_`` for ``l1_ratio_``, shape
+        (n_features, n_cv_alphas) (glmnet's ``glmnet.fit``), densified on access; with a
+        2-d y, (n_targets, n_features, n_cv_alphas), NaN beyond a target's
+        ``cv_alphas_``."""
         self._check_is_fitted()
-        (data, indices, indptr), p, dtype, k = self._path_coefs
-        out = np.zeros((p, k), dtype=dtype)
-        out[indices, np.repeat(np.arange(k), np.diff(indptr))] = data
+        if isinstance(self._path_coefs, tuple):
+            csc, p, dtype, k = self._path_coefs
+            return _dense_path(csc, p, dtype, k)
+        width = self.cv_alphas_.shape[1]
+        p, dtype = self._path_coefs[0][1], self._path_coefs[0][2]
+        out = np.full((len(self._path_coefs), p, width), np.nan, dtype=dtype)
+        for j, (csc, p, dtype, k) in enumerate(self._path_coefs):
+            out[j, :, :k] = _dense_path(csc, p, dtype, k)
         return out
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
+        tags.target_tags.multi_output = True
         return tags
 
 
@@ -488,10 +587,9 @@ _COMMON_PARAMS = """\
     verbose : bool or int, default=False
         Print one line per fold path.
     n_jobs : int, optional
-        Fold paths run at once. None: as many as fastreg's threads
-        (:func:`fastreg.get_num_threads`, or ``n_threads``); -1 the same; a positive
-        number that many. The threads are shared between them (a path gets
-        ``threads // n_jobs``); the folds share X.
+        Accepted for compatibility with scikit-learn and validated; it does not change the
+        computation: all the fold paths (and the path on all the data) run at once in the
+        core, sharing their passes over X on ``n_threads`` threads.
     positive : bool, default=False
         Constrain the coefficients to be non-negative.
     random_state : None, int, RandomState or Generator, default=None
@@ -564,7 +662,21 @@ _COMMON_ATTRS = """\
         Epochs of the path on all the data down to ``alpha_`` (at least 1).
     n_features_in_ : int
     feature_names_in_ : ndarray of str
-        Column names of X, when X had string column names."""
+        Column names of X, when X had string column names.
+
+    With a 2-d y of shape (n_samples, n_targets), each column gets its own independent
+    cross-validated model (scikit-learn's LassoCV refuses a 2-d y; this is not
+    MultiTaskLassoCV: the targets share nothing but X and the folds). Every attribute
+    above gets a leading n_targets axis: ``alpha_``, ``alpha_min_``, ``alpha_1se_``,
+    ``l1_ratio_``, ``intercept_``, ``dual_gap_``, ``n_iter_`` of shape (n_targets,),
+    ``coef_`` (n_targets, n_features), ``mse_path_`` (n_targets, [n_l1_ratio,] n_alphas,
+    n_folds), ``cv_alphas_`` and the ``cv_*`` curves (n_targets, n_cv_alphas),
+    ``coef_path_`` (n_targets, n_features, n_cv_alphas); ``predict`` returns (n_samples,
+    n_targets). A generated grid is each target's own (from its own alpha_max on the full
+    data, as a 1-d fit of that column would compute it): ``alphas_`` is then (n_targets,
+    [n_l1_ratio,] n_alphas); a given grid is shared and keeps its shape. Where targets'
+    curves have different lengths (early stopping), the shorter ones are padded with NaN.
+    A column-vector y (n_samples, 1) is one target with these shapes."""
 
 
 class ElasticNetCV(_LinearModelCV):
@@ -573,8 +685,9 @@ class ElasticNetCV(_LinearModelCV):
     scikit-learn's :class:`sklearn.linear_model.ElasticNetCV` (same parameters, grid, folds
     and attributes, the same answers at the same tolerance) with glmnet's one-standard-error
     rule, early stopping along the path, penalty factors and standardization. The folds'
-    paths run in parallel on one copy of X (a fold is X with sample weight 0 on its
-    held-out rows).
+    paths run at once on one copy of X (a fold is X with sample weight 0 on its
+    held-out rows), sharing their passes over it. A 2-d y fits one independent
+    cross-validated model per column (see Attributes).
 
     Parameters
     ----------
@@ -642,8 +755,9 @@ class LassoCV(_LinearModelCV):
     scikit-learn's :class:`sklearn.linear_model.LassoCV` (same parameters, grid, folds and
     attributes, the same answers at the same tolerance) with glmnet's one-standard-error
     rule, early stopping along the path, penalty factors and standardization. The folds'
-    paths run in parallel on one copy of X (a fold is X with sample weight 0 on its
-    held-out rows).
+    paths run at once on one copy of X (a fold is X with sample weight 0 on its
+    held-out rows), sharing their passes over it. A 2-d y fits one independent
+    cross-validated model per column (see Attributes).
 
     Parameters
     ----------
