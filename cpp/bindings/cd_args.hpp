@@ -38,7 +38,16 @@ struct PathArgs {
     index_t patience = 0;
     index_t max_alphas = -1;
     bool sparse_coefs = false;
+    std::int64_t* progress = nullptr;  // alphas done, summed over the paths (cd::PathOutput)
 };
+
+// A progress counter: one writable int64 that the core increments while Python reads it.
+inline std::int64_t* progress_counter(const std::optional<py::array_t<std::int64_t, 0>>& a) {
+    if (!a) return nullptr;
+    if (a->ndim() != 1 || a->shape(0) < 1 || !a->writeable())
+        throw py::value_error("progress: expected a writable 1-d int64 array");
+    return const_cast<std::int64_t*>(a->data());
+}
 
 // Returns (alphas, coefs, intercepts, gaps, n_iter, converged, stats). With sparse_coefs,
 // coefs is None and stats["coefs_csc"] = (data, indices, indptr) of the p x k matrix; with
@@ -330,6 +339,7 @@ py::tuple run_cv_paths(const M& X, const arr<T>& Y, const std::optional<arr<std:
         o.gaps = gaps[t].mutable_data();
         o.n_iter = n_iter[t].mutable_data();
         o.converged = converged[t].mutable_data();
+        o.progress = a.progress;
         cd::PathTask<T>& task = tasks[std::size_t(t)];
         task.y = Y.data() + (tg ? tg[t] : 0) * n;
         task.sw = vector_of<T>(sws[t], n, ("sample_weight" + at).c_str());
@@ -387,6 +397,7 @@ py::tuple run_cv_paths(const M& X, const arr<T>& Y, const std::optional<arr<std:
     py::arg("positive") = false, py::arg("tol") = 1e-4, py::arg("max_iter") = 1000,          \
     py::arg("screening") = true, py::arg("n_threads") = 0, py::arg("acceleration") = true,   \
     py::arg("random") = false, py::arg("seed") = 0, py::arg("gram") = -1,                    \
-    py::arg("patience") = 0, py::arg("max_alphas") = -1, py::arg("sparse_coefs") = false
+    py::arg("patience") = 0, py::arg("max_alphas") = -1, py::arg("sparse_coefs") = false,    \
+    py::arg("progress").noconvert() = py::none()
 
 #endif  // FASTREG_BINDINGS_CD_ARGS_HPP

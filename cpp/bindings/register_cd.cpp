@@ -121,12 +121,14 @@ void bind_cv_dense(py::module_& m) {
            double l1_ratio, bool fit_intercept, bool standardize, bool positive, double tol,
            index_t max_iter, bool screening, int n_threads, bool acceleration, bool random,
            std::uint64_t seed, int gram, index_t patience, index_t max_alphas,
-           bool sparse_coefs) {
+           bool sparse_coefs,
+           std::optional<arr<std::int64_t>> progress) {
             const matrix::Dense<T> D = dense_design<T>(X);
-            const PathArgs a = path_args(std::nullopt, n_alphas, eps, l1_ratio, fit_intercept,
+            PathArgs a = path_args(std::nullopt, n_alphas, eps, l1_ratio, fit_intercept,
                                          standardize, positive, tol, max_iter, screening,
                                          n_threads, acceleration, random, seed, gram,
                                          patience, max_alphas, sparse_coefs);
+            a.progress = cdargs::progress_counter(progress);
             return run_cv_paths<T>(D, y, targets, sample_weights, val_weights, alphas,
                                    vector_of<T>(pf, D.p, "penalty_factor"), a);
         },
@@ -146,12 +148,14 @@ void bind_cv_csc(py::module_& m) {
            index_t n_alphas, double eps, double l1_ratio, bool fit_intercept, bool standardize,
            bool positive, double tol, index_t max_iter, bool screening, int n_threads,
            bool acceleration, bool random, std::uint64_t seed, int gram, index_t patience,
-           index_t max_alphas, bool sparse_coefs) {
+           index_t max_alphas, bool sparse_coefs,
+           std::optional<arr<std::int64_t>> progress) {
             const matrix::Csc<T, I> C = csc_design<T, I>(data, indices, indptr, n);
-            const PathArgs a = path_args(std::nullopt, n_alphas, eps, l1_ratio, fit_intercept,
+            PathArgs a = path_args(std::nullopt, n_alphas, eps, l1_ratio, fit_intercept,
                                          standardize, positive, tol, max_iter, screening,
                                          n_threads, acceleration, random, seed, gram,
                                          patience, max_alphas, sparse_coefs);
+            a.progress = cdargs::progress_counter(progress);
             return run_cv_paths<T>(C, y, targets, sample_weights, val_weights, alphas,
                                    vector_of<T>(pf, C.p, "penalty_factor"), a);
         },

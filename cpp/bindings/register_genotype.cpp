@@ -245,12 +245,14 @@ void bind_cv_paths(py::module_& m) {
            double eps, double l1_ratio, bool fit_intercept, bool standardize, bool positive,
            double tol, index_t max_iter, bool screening, int n_threads, bool acceleration,
            bool random, std::uint64_t seed, int gram, index_t patience, index_t max_alphas,
-           bool sparse_coefs) {
+           bool sparse_coefs,
+           std::optional<arr<std::int64_t>> progress) {
             const auto g = int8_design<T>(X, rows, impute, missing, true);
-            const auto a = cdargs::path_args(std::nullopt, n_alphas, eps, l1_ratio, fit_intercept,
+            auto a = cdargs::path_args(std::nullopt, n_alphas, eps, l1_ratio, fit_intercept,
                                              standardize, positive, tol, max_iter, screening,
                                              n_threads, acceleration, random, seed, gram,
                                              patience, max_alphas, sparse_coefs);
+            a.progress = cdargs::progress_counter(progress);
             return cv_paths_on<T>(g, covariates, y, targets, sample_weights, val_weights, alphas,
                                   pf, a);
         },
@@ -268,12 +270,14 @@ void bind_cv_paths(py::module_& m) {
            std::optional<arr<T>> pf, index_t n_alphas, double eps, double l1_ratio,
            bool fit_intercept, bool standardize, bool positive, double tol, index_t max_iter,
            bool screening, int n_threads, bool acceleration, bool random, std::uint64_t seed,
-           int gram, index_t patience, index_t max_alphas, bool sparse_coefs) {
+           int gram, index_t patience, index_t max_alphas, bool sparse_coefs,
+           std::optional<arr<std::int64_t>> progress) {
             const auto g = bed_design<T>(data, n_stored, p, rows, impute, missing, true);
-            const auto a = cdargs::path_args(std::nullopt, n_alphas, eps, l1_ratio, fit_intercept,
+            auto a = cdargs::path_args(std::nullopt, n_alphas, eps, l1_ratio, fit_intercept,
                                              standardize, positive, tol, max_iter, screening,
                                              n_threads, acceleration, random, seed, gram,
                                              patience, max_alphas, sparse_coefs);
+            a.progress = cdargs::progress_counter(progress);
             return cv_paths_on<T>(g, covariates, y, targets, sample_weights, val_weights, alphas,
                                   pf, a);
         },

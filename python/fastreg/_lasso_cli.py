@@ -151,9 +151,9 @@ class _Log:
 
 
 class _Progress:
-    """Progress of the fold paths and the full-data path on stderr: one line redrawn in
-    place on a terminal (the elapsed time ticks between paths, so a long path does not
-    look stuck); elsewhere (a pipe, a file) one plain line when the fit starts and one when
+    """Progress of the fold paths and the full-data path on stderr (the share of their
+    alphas fitted, which LassoCV reports as the core fits them): one line redrawn in place
+    on a terminal (the elapsed time ticks between updates); elsewhere (a pipe, a file) one plain line when the fit starts and one when
     it ends, no carriage returns; nothing when disabled."""
 
     WIDTH = 30
@@ -192,7 +192,8 @@ class _Progress:
             filled = self.WIDTH * done // max(total, 1)
             bar = "#" * filled + "-" * (self.WIDTH - filled)
             seconds = time.perf_counter() - self.t0
-            self.stream.write(f"\rfastreg lasso: [{bar}] {done}/{total} paths {seconds:6.1f} s")
+            percent = 100 * done // max(total, 1)
+            self.stream.write(f"\rfastreg lasso: [{bar}] {percent:3d} % {seconds:6.1f} s")
             self.stream.flush()
 
     def _stop(self):

@@ -131,9 +131,54 @@ def _genotype_paths(X, y, targets, sample_weights, val_weights, alphas, penalty_
                                    **options)
 
 
+class _Poller:
+    """Reports progress(done, total) from a counter the core increments, every TICK seconds
+    while a core call runs (a context manager around it, on a thread of its own), and
+    (total, total) at done(). Does nothing without a progress callable."""
+
+    TICK = 0.2
+
+    def __init__(self, counter, total, progress):
+        self.counter, self.total, self.progress = counter, total, progress
+        self.stop = self.thread = None
+        self.last = -1
+
+    def _report(self):
+        done = min(int(self.counter[0]), self.total)
+        if done != self.last:
+            self.last = done
+            self.progress(done, self.total)
+
+    def _run(self):
+        while not self.stop.wait(self.TICK):
+            self._report()
+
+    def __enter__(self):
+        if self.progress is not None:
+            import threading
+
+            self.stop = threading.Event()
+            self.thread = threading.Thread(target=self._run, daemon=True)
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self.thread is not None:
+            self.stop.set()
+            self.thread.join()
+            self.thread = None
+            self._report()
+        return False
+
+    def done(self):
+        if self.progress is not None and self.last != self.total:
+            self.last = self.total
+            self.progress(self.total, self.total)
+
+
 def _paths_core(X, y, tasks, *, l1_ratio, fit_intercept, standardize, positive, tol,
                 max_iter, penalty_factor, n_threads, seed, gram, patience=0, max_alphas=-1,
-                n_alphas=100, eps=1e-3):
+                n_alphas=100, eps=1e-3, progress=None):
     """Several paths on X in one core call, on threads that share their passes over X.
 
     tasks: (target, sample_weight, val_weights, alphas) per path: the column of y (2-d y)
@@ -149,7 +194,7 @@ def _paths_core(X, y, tasks, *, l1_ratio, fit_intercept, standardize, positive, 
                    tol=float(tol), max_iter=int(max_iter), n_threads=int(n_threads or 0),
                    random=seed is not None, seed=0 if seed is None else int(seed),
                    gram=int(gram), patience=int(patience), max_alphas=int(max_alphas),
-                   sparse_coefs=True)
+                   sparse_coefs=True, progress=progress)
     args = (y, targets, [t[1] for t in tasks], [t[2] for t in tasks], [t[3] for t in tasks],
             penalty_factor)
     if v.is_genotypes(X):
@@ -330,16 +375,12 @@ class _LinearModelCV(LinearModelMixin, RegressorMixin, BaseEstimator):
         # progress(done, total) per path: the command line's progress bar, an estimator's
         # private ``_progress`` attribute set from outside, so that the parameters stay
         # scikit-learn's
+        # counted in alphas fitted: the core adds each alpha's fit to `counter` as it ends
+        # (and a path's remaining alphas when it stops early), read here by a poller
         progress = getattr(self, "_progress", None)
-        total = n_targets * (n_l1 * n_folds + 1)
-        reported = [0]
-
-        def report(count):
-            # the paths of a core call finish together: their progress comes at its end
-            for _ in range(count):
-                reported[0] += 1
-                if progress is not None:
-                    progress(reported[0], total)
+        total = n_targets * (n_l1 * n_folds + 1) * k
+        counter = None if progress is None else np.zeros(1, dtype=np.int64)
+        poller = _Poller(counter, total, progress)
 
         # All the folds of an l1_ratio, for every target, in one core call: their paths
         # share each pass over X. The path on all the data (glmnet's glmnet.fit), which
@@ -355,8 +396,9 @@ class _LinearModelCV(LinearModelMixin, RegressorMixin, BaseEstimator):
             if beside:
                 keys += [(j, None) for j in targets]
                 tasks += [(target(j), sw, None, grids[j][r]) for j in targets]
-            results = _paths_core(X, y, tasks, l1_ratio=l1_ratios[r], seed=seed,
-                                  patience=patience, **common)
+            with poller:
+                results = _paths_core(X, y, tasks, l1_ratio=l1_ratios[r], seed=seed,
+                                      patience=patience, progress=counter, **common)
             for (j, f), res in zip(keys, results):
                 if f is None:
                     full[j] = res
@@ -366,7 +408,6 @@ class _LinearModelCV(LinearModelMixin, RegressorMixin, BaseEstimator):
                     who = f"target {j} " if multi else ""
                     print(f"[{type(self).__name__}] {who}l1_ratio={l1_ratios[r]:g} fold "
                           f"{f + 1}/{n_folds}: {res['n_done']} of {k} alphas")
-            report(len(keys))
         bad = sum(int((~res["converged"][: res["n_done"]]).sum())
                   for per_target in fold_res for per_r in per_target for res in per_r)
         if bad:
@@ -411,12 +452,13 @@ class _LinearModelCV(LinearModelMixin, RegressorMixin, BaseEstimator):
         if not beside:
             for r in sorted({s["r_best"] for s in sel}):
                 js = [j for j in targets if sel[j]["r_best"] == r]
-                results = _paths_core(
-                    X, y, [(target(j), sw, None, grids[j][r][: sel[j]["reach"][r]]) for j in js],
-                    l1_ratio=l1_ratios[r], seed=seed, **common)
+                with poller:
+                    results = _paths_core(
+                        X, y, [(target(j), sw, None, grids[j][r][: sel[j]["reach"][r]]) for j in js],
+                        l1_ratio=l1_ratios[r], seed=seed, progress=counter, **common)
                 for j, res in zip(js, results):
                     full[j] = res
-            report(n_targets)
+        poller.done()
         for res in full:
             _warn_not_converged(res, stacklevel=3)
 
