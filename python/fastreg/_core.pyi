@@ -181,3 +181,31 @@ def enet_path_gram_csc(
     screening: bool = True,
     acceleration: bool = True,
 ) -> tuple: ...
+
+# Cross-validation paths sharing their passes over X: one entry per task in
+# sample_weights / val_weights / alphas (None: unweighted / no validation / generated grid);
+# targets: the column of a 2-d y each task fits. Returns (one dict per task, shared passes).
+_Tasks = list[Optional[_Float]]
+_Grids = list[Optional[npt.NDArray[np.float64]]]
+# options: n_alphas, eps, l1_ratio, fit_intercept, standardize, positive, tol,
+# max_iter, screening, n_threads, acceleration, random, seed, gram, patience, max_alphas,
+# sparse_coefs, progress (a writable 1-element int64 array: alphas fitted, summed)
+
+def enet_paths_cv_dense(X: _Float, y: _Float, targets: Optional[npt.NDArray[np.int64]],
+                        sample_weights: _Tasks, val_weights: _Tasks, alphas: _Grids,
+                        penalty_factor: Optional[_Float], **options) -> tuple: ...
+def enet_paths_cv_csc(data: _Float, indices: npt.NDArray[np.integer],
+                      indptr: npt.NDArray[np.integer], n_rows: int, y: _Float,
+                      targets: Optional[npt.NDArray[np.int64]], sample_weights: _Tasks,
+                      val_weights: _Tasks, alphas: _Grids, penalty_factor: Optional[_Float],
+                      **options) -> tuple: ...
+def enet_paths_cv_int8(X: npt.NDArray[np.int8], rows, impute, missing,
+                       covariates: Optional[_Float], y: _Float,
+                       targets: Optional[npt.NDArray[np.int64]], sample_weights: _Tasks,
+                       val_weights: _Tasks, alphas: _Grids, penalty_factor: Optional[_Float],
+                       **options) -> tuple: ...
+def enet_paths_cv_bed(data: npt.NDArray[np.uint8], n_stored: int, p: int, rows, impute,
+                      missing, covariates: Optional[_Float], y: _Float,
+                      targets: Optional[npt.NDArray[np.int64]], sample_weights: _Tasks,
+                      val_weights: _Tasks, alphas: _Grids, penalty_factor: Optional[_Float],
+                      **options) -> tuple: ...
