@@ -21,6 +21,7 @@ import numpy as np
 from .. import _core
 from .. import _validation as v
 from ..exceptions import ConvergenceWarning, sklearn_compatible
+from . import _tall
 
 
 def _solve_path(X, y, *, l1_ratio, alphas, eps, fit_intercept, standardize, positive, tol,
@@ -46,6 +47,17 @@ def _solve_path(X, y, *, l1_ratio, alphas, eps, fit_intercept, standardize, posi
                    screening=bool(screening), n_threads=0 if n_threads is None else int(n_threads),
                    acceleration=bool(acceleration), random=seed is not None,
                    seed=0 if seed is None else int(seed), gram=int(gram))
+    if _tall.use_tall(X, y, gram=gram, seed=seed, coef_init=coef_init, n_alphas=n_alphas):
+        # tall dense data: statistics by BLAS, then the working-set Gram-path solver
+        result = _tall.tall_path(
+            X, y, l1_ratio=options["l1_ratio"], alphas=grid, n_alphas=n_alphas,
+            eps=options["eps"], fit_intercept=options["fit_intercept"],
+            standardize=options["standardize"], positive=options["positive"], tol=options["tol"],
+            max_iter=options["max_iter"], sample_weight=sample_weight,
+            penalty_factor=penalty_factor, screening=options["screening"],
+            acceleration=options["acceleration"], n_threads=n_threads)
+        if result is not None:
+            return result
     if v.is_genotypes(X):
         out = X._enet_path(y, sample_weight, penalty_factor, coef_init, **options)
     elif v.is_sparse(X):

@@ -1,0 +1,214 @@
+"""Tall dense data through the summary-statistics solver (cd/gram_path.hpp).
+
+When the core would run in Gram mode (dense X, n >= 10 p), its covariance updates sweep
+all p coordinates every epoch, without working sets or acceleration. The Gram-path solver
+has both, and needs only the statistics; here they are computed with BLAS, on blocks of
+rows of X (a centered float64 copy of one block at a time: X is never copied whole nor
+modified), for the problem enet.hpp solves:
+
+    x~_j = (x_j - mu_j) / s_j    (weighted means mu when fitting an intercept, else 0;
+                                  s_j = sqrt(sum_i v_i (x_ij - mu_j)^2) with standardize,
+                                  else 1)
+    Q = X~^T V X~,  q = X~^T V (y - ybar),  c = sum_i v_i (y_i - ybar)^2
+
+with v the sample weights normalized to sum 1 (1/n without weights). The Gram-path
+objective 1/(2n) ||y - Xw||^2 equals enet_path's sum_i v_i r_i^2 / 2 for XtX = n Q,
+Xty = n q, yty = n c and n = the number of rows; then its gradients G / n, ||r||^2 / n,
+duality gaps and tolerance tol * yty / n = tol * c are those of enet_path in the same units
+(n, not 1, because the gap without any penalty is scikit-learn's n ||X~^T V r||^2 in both).
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import numpy as np
+
+from .. import _core
+from ._ridge_solvers import _BLOCK_ELEMENTS, _blocks
+
+# enet.hpp's threshold for a constant column: centered values within 64 eps (of X's dtype)
+# times |mean| are rounding noise; indexed by "X is float32"
+_EPS64 = (64.0 * float(np.finfo(np.float64).eps), 64.0 * float(np.finfo(np.float32).eps))
+
+# A single fit (one alpha) with less Gram work than this, n p^2 multiply-adds, stays with
+# the core: there the statistics' Python calls cost more than they save (measured per
+# Lasso(precompute=True).fit: diabetes, 442 x 10, 150 us against 105 us; about even at
+# 1000 x 20 and 1500 x 30; 2000 x 40, 530 us against 710 us). Paths are faster this way at
+# any size (working sets and warm starts: diabetes' 100 alphas in 250 us against 960 us).
+_SMALL_SINGLE_FIT = 1 << 21
+
+
+def use_tall(X, y, *, gram, seed, coef_init, n_alphas):
+    """Whether _solve_path should fit through the statistics: dense X, one target, the
+    core's Gram mode (forced, or automatic: n >= 10 p and p <= 4096), cyclic order, no
+    starting coefficients (those calls, such as warm starts and the chunked positive ridge,
+    keep the core's path with its epoch counts), and not a small single fit."""
+    if not isinstance(X, np.ndarray) or y.ndim != 1 or seed is not None or coef_init is not None:
+        return False
+    n, p = X.shape
+    if not (gram == 1 or (gram == -1 and n >= 10 * p and p <= 4096)):
+        return False
+    return n_alphas > 1 or n * p * p >= _SMALL_SINGLE_FIT
+
+
+def _statistics(X, y, sample_weight, fit_intercept):
+    """(mean, Q_raw, q_raw, ybar, c) with mean_j = sum_i v_i x_ij, Q_raw = n sum_i v_i
+    (x_i - mu)(x_i - mu)^T, q_raw = n sum_i v_i (x_i - mu)(y_i - ybar), c = sum_i v_i
+    (y_i - ybar)^2 (mu = mean when fitting an intercept, else 0). Two passes over X in row
+    blocks: the means, then the centered products (centering before multiplying: no
+    cancellation when the means are large against the spread)."""
+    n, p = X.shape
+    y = np.asarray(y, dtype=np.float64)
+    if sample_weight is None:
+        v = None
+        ybar = float(np.add.reduce(y)) / n if fit_intercept else 0.0
+    else:
+        sw = np.asarray(sample_weight, dtype=np.float64)
+        v = sw / np.add.reduce(sw)
+        ybar = float(v @ y) if fit_intercept else 0.0
+    yc = y - ybar if ybar != 0.0 else y
+    c = float(yc @ yc) / n if v is None else float(v @ (yc * yc))
+    blocks = [(0, n)] if n * p <= _BLOCK_ELEMENTS else list(_blocks(n, p))
+
+    if v is None:
+        mean = np.add.reduce(X, axis=0, dtype=np.float64) / n
+    else:
+        mean = np.zeros(p)
+        for i0, i1 in blocks:
+            Xb = X[i0:i1]
+            mean += v[i0:i1] @ (Xb if X.dtype == np.float64 else Xb.astype(np.float64))
+
+    # Without weights the sums are n times the weighted ones already; with weights, the
+    # rows scaled by sqrt(n v_i) keep the product B^T B, which numpy computes by syrk.
+    root = None if v is None else np.sqrt(v * n)
+    Q = None
+    q = np.zeros(p)
+    for i0, i1 in blocks:
+        if fit_intercept:
+            B = np.subtract(X[i0:i1], mean, dtype=np.float64)  # a copy of the block only
+        else:
+            B = np.asarray(X[i0:i1], dtype=np.float64)  # float64 X: no copy
+        t = yc[i0:i1]
+        if root is not None:
+            r = root[i0:i1, None]
+            B = B * r if np.may_share_memory(B, X) else np.multiply(B, r, out=B)
+            t = t * root[i0:i1]
+        Qb = B.T @ B
+        if Q is None:
+            Q = Qb
+        else:
+            Q += Qb
+        q += B.T @ t
+    return mean, Q, q, ybar, c
+
+
+# BLAS threads: products below this many multiply-adds (some 20 ms on one core) run on one
+# thread. OpenBLAS's thread hand-offs cost more than they save there, and far more when
+# the cores are busy with other work: on 2 shared cores, syrk of 20000 x 100 took 11 ms on
+# one thread and 49 ms on two, 2000 x 40 0.15 ms and up to 70 ms.
+_SERIAL_BELOW = 1 << 27
+_blas = []  # threadpoolctl's BLAS controllers, found once (a search of the loaded libraries)
+
+
+def _blas_threads(n_threads, work):
+    """A context running BLAS on 1 thread below _SERIAL_BELOW multiply-adds, else on
+    n_threads (default: fastreg.get_num_threads(), as fastreg's own loops); through
+    threadpoolctl when it is installed (else BLAS keeps its own setting). Tiny products
+    (which BLAS runs serially anyway) skip it: a limit costs tens of microseconds."""
+    if work < 1 << 16:
+        return contextlib.nullcontext()
+    if not _blas:
+        try:
+            from threadpoolctl import ThreadpoolController
+        except ImportError:
+            _blas.append(None)
+        else:
+            _blas.append(ThreadpoolController().select(user_api="blas"))
+    blas = _blas[0]
+    if blas is None:
+        return contextlib.nullcontext()
+    if work < _SERIAL_BELOW:
+        threads = 1
+    else:
+        threads = _core.get_num_threads() if n_threads is None else int(n_threads)
+    if all(lib.num_threads == threads for lib in blas.lib_controllers):
+        return contextlib.nullcontext()
+    return blas.limit(limits=threads)
+
+
+def tall_path(X, y, *, l1_ratio, alphas, n_alphas, eps, fit_intercept, standardize, positive,
+              tol, max_iter, sample_weight, penalty_factor, screening, acceleration,
+              n_threads):
+    """_solve_path's result dict for dense X and 1-d y, from the statistics; or None when
+    the Gram path cannot reproduce the core's answer (then the caller runs the core):
+    a generated grid with unpenalized features (the core takes alpha_max after fitting
+    them to the tolerance with its own sweeps, which this solver would not reproduce
+    exactly), or a Gram matrix found indefinite (rounding on a singular X~^T V X~)."""
+    n, p = X.shape
+    with _blas_threads(n_threads, n * p * p // 2):
+        mean, Q, q, ybar, c = _statistics(X, y, sample_weight, fit_intercept)
+    ssq = Q.diagonal() / n  # sum_i v_i (x_ij - mu_j)^2, as enet.hpp's column statistics
+    pf = None if penalty_factor is None else np.asarray(penalty_factor, dtype=np.float64)
+
+    # Columns enet.hpp leaves out (coefficient 0): constant ones, whose centered values are
+    # rounding noise (its threshold: 64 eps of X's dtype times |mean|), all-zero ones, and
+    # those with an infinite penalty factor.
+    usable = ssq > 0.0
+    if fit_intercept:
+        noise = _EPS64[X.dtype.itemsize == 4] * np.abs(mean)
+        usable &= ssq > noise * noise
+    if pf is not None:
+        usable &= np.isfinite(pf)
+    if pf is not None and alphas is None and (pf[usable] <= 0.0).any():
+        return None
+
+    every = bool(usable.all())
+    if every:
+        keep = slice(None)
+    else:
+        keep = np.flatnonzero(usable)
+        Q = Q[np.ix_(keep, keep)]
+        q = q[keep]
+    m = q.shape[0]
+    s = None
+    if standardize and m:
+        s = np.sqrt(ssq[keep])
+        Q /= np.outer(s, s)  # still symmetric exactly: s_j s_k = s_k s_j in floating point
+        np.fill_diagonal(Q, float(n))  # as enet.hpp: unit variance exactly
+        q /= s
+    diag = Q.diagonal().copy()
+    pfk = None if pf is None else np.ascontiguousarray(pf[keep])
+
+    k = n_alphas if alphas is None else len(alphas)
+    if m:
+        grid, w, gaps, n_iter, converged, stats = _core.enet_path_gram_dense(
+            Q, diag, q, float(n), float(n) * c, pfk, None, alphas=alphas, n_alphas=n_alphas,
+            eps=eps, l1_ratio=l1_ratio, positive=positive, tol=tol, max_iter=max_iter,
+            screening=screening, acceleration=acceleration)
+        if stats["unbounded_at"] >= 0:
+            return None
+        epochs = int(stats["epochs"])
+    else:  # nothing to fit: every coefficient is 0 (the core's grid, alpha_max = 0)
+        grid = np.full(k, 1e-15) if alphas is None else np.array(alphas, dtype=np.float64)
+        w = np.zeros((0, k), order="F")
+        gaps = np.zeros(k)
+        n_iter = np.zeros(k, dtype=np.int64)
+        converged = np.ones(k, dtype=np.uint8)
+        epochs = 0
+
+    # coefficients of X's columns: w_j / s_j; intercept ybar - sum_j mu_j coef_j
+    if s is not None:
+        w /= s[:, None]
+    if every:
+        coefs = w
+    else:
+        coefs = np.zeros((p, k), order="F")
+        coefs[keep] = w
+    intercepts = ybar - mean @ coefs if fit_intercept else np.zeros(k)
+    return dict(alphas=grid, coefs=coefs.astype(X.dtype, order="F", copy=False),
+                intercepts=intercepts.astype(X.dtype), dual_gaps=gaps, n_iter=n_iter,
+                converged=converged.astype(bool), tol_scaled=tol * c,
+                # the core counts its column statistics and its Gram build as two passes
+                # over X: so do the two passes here; no gradient is computed from X
+                full_passes=2, epochs=epochs, grad_columns=0, n_done=k, val_mse=None)

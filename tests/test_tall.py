@@ -1,0 +1,231 @@
+"""Tall dense data fitted through the statistics (linear_model/_tall.py).
+
+References: the core's own Gram-mode path (``_core.enet_path_dense`` with ``gram=1``,
+called directly, so it never takes the new route) and scikit-learn on the same data.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.linear_model import ElasticNet as SkElasticNet
+from sklearn.linear_model import enet_path as sk_enet_path
+
+import fastreg
+from fastreg import _core
+from fastreg.linear_model import _tall
+
+TOL = 1e-12
+N, P = 2000, 40
+
+
+def tall_problem(seed=0, dtype=np.float64):
+    """Correlated columns (a shared factor), non-zero means and unequal scales."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((N, P)) + 0.7 * rng.standard_normal((N, 1))
+    X = X * rng.uniform(0.5, 3.0, P) + rng.uniform(-2.0, 4.0, P)
+    beta = np.zeros(P)
+    beta[rng.choice(P, 8, replace=False)] = rng.uniform(0.5, 2.0, 8) * rng.choice([-1, 1], 8)
+    y = X @ beta + rng.standard_normal(N) + 1.0
+    sw = rng.uniform(0.2, 2.0, N)
+    sw[rng.random(N) < 0.1] = 0.0
+    return np.asfortranarray(X, dtype=dtype), y.astype(dtype), sw.astype(dtype)
+
+
+def assert_close(actual, expected, rel, what):
+    actual = np.asarray(actual, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    scale = max(float(np.abs(expected).max(initial=0.0)), 1e-300)
+    err = float(np.abs(actual - expected).max(initial=0.0))
+    assert err <= rel * scale, f"{what}: max abs error {err:.3e} > {rel:g} * {scale:.3g}"
+
+
+def core_gram_path(X, y, *, sw=None, pf=None, alphas=None, n_alphas=30, eps=1e-3,
+                   l1_ratio=1.0, fit_intercept=True, standardize=False, positive=False):
+    """The core's Gram-mode path, as _solve_path ran it before the new route."""
+    out = _core.enet_path_dense(
+        X, y, sw, pf, None, alphas=alphas, n_alphas=n_alphas, eps=eps, l1_ratio=l1_ratio,
+        fit_intercept=fit_intercept, standardize=standardize, positive=positive, tol=TOL,
+        max_iter=100_000, gram=1)
+    alphas, coefs, intercepts, gaps = out[:4]
+    return alphas, coefs, intercepts, gaps
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    """Counts the fits that went through the new route (and returned from it)."""
+    calls = []
+    original = _tall.tall_path
+
+    def wrapped(*args, **kwargs):
+        result = original(*args, **kwargs)
+        calls.append(result is not None)
+        return result
+
+    monkeypatch.setattr(_tall, "tall_path", wrapped)
+    return calls
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("standardize", [False, True])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+@pytest.mark.parametrize("positive", [False, True])
+def test_path_equals_core_gram_path(spy, fit_intercept, standardize, weighted, l1_ratio,
+                                    positive):
+    X, y, sw = tall_problem(seed=1)
+    sw = sw if weighted else None
+    X0 = X.copy()
+    alphas, coefs, gaps, intercepts = fastreg.enet_path(
+        X, y, l1_ratio=l1_ratio, alphas=30, tol=TOL, max_iter=100_000, sample_weight=sw,
+        fit_intercept=fit_intercept, standardize=standardize, positive=positive,
+        return_intercept=True)
+    assert spy == [True]
+    np.testing.assert_array_equal(X, X0)  # X is never modified
+    ref = core_gram_path(X, y, sw=sw, l1_ratio=l1_ratio, fit_intercept=fit_intercept,
+                         standardize=standardize, positive=positive)
+    np.testing.assert_allclose(alphas, ref[0], rtol=1e-12)  # the same grid
+    assert_close(coefs, ref[1], 1e-8, "coefs")
+    assert_close(intercepts, ref[2], 1e-8, "intercepts")
+    tol_scaled = TOL * np.average((y - (np.average(y, weights=sw) if fit_intercept else 0)) ** 2,
+                                  weights=sw)
+    assert (gaps <= tol_scaled * (1 + 1e-9)).all()
+    assert (ref[3] <= tol_scaled * (1 + 1e-9)).all()
+    if positive:
+        assert (coefs >= 0).all()
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+@pytest.mark.parametrize("positive", [False, True])
+def test_path_equals_sklearn(spy, weighted, l1_ratio, positive):
+    X, y, sw = tall_problem(seed=2)
+    alphas, coefs, _ = fastreg.enet_path(X, y, l1_ratio=l1_ratio, alphas=20, tol=TOL,
+                                         max_iter=100_000, positive=positive)
+    assert spy == [True]
+    _, sk_coefs, _ = sk_enet_path(X, y, l1_ratio=l1_ratio, alphas=alphas, tol=TOL,
+                                  max_iter=100_000, positive=positive)
+    assert_close(coefs, sk_coefs, 1e-8, "coefs")
+    # estimators (intercept, sample weights) at a few alphas of the path; their default,
+    # scikit-learn's precompute=False, keeps residual updates (and the core)
+    sw = sw if weighted else None
+    for alpha in alphas[[2, 8, 15]]:
+        est = fastreg.ElasticNet(alpha=alpha, l1_ratio=l1_ratio, tol=TOL, max_iter=100_000,
+                                 precompute=True, positive=positive)
+        est.fit(X, y, sample_weight=sw)
+        ref = SkElasticNet(alpha=alpha, l1_ratio=l1_ratio, tol=TOL, max_iter=100_000,
+                           positive=positive)
+        ref.fit(X, y, sample_weight=sw)
+        assert_close(est.coef_, ref.coef_, 1e-8, "coef_")
+        assert est.intercept_ == pytest.approx(ref.intercept_, rel=1e-8, abs=1e-8)
+    assert spy[1:] == [True] * 3
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_standardize_equals_sklearn_on_scaled_columns(spy, weighted):
+    # glmnet's standardize: the penalty applies to the coefficients of the columns divided
+    # by their weighted standard deviations; scikit-learn fits those columns directly
+    X, y, sw = tall_problem(seed=8)
+    sw = sw if weighted else None
+    alphas, coefs, _, intercepts = fastreg.enet_path(
+        X, y, l1_ratio=0.5, alphas=15, tol=TOL, max_iter=100_000, sample_weight=sw,
+        fit_intercept=True, standardize=True, return_intercept=True)
+    assert spy == [True]
+    w = np.ones(N) if sw is None else sw
+    sd = np.sqrt(np.average((X - np.average(X, axis=0, weights=w)) ** 2, axis=0, weights=w))
+    for i in (1, 7, 14):
+        ref = SkElasticNet(alpha=alphas[i], l1_ratio=0.5, tol=TOL, max_iter=100_000)
+        ref.fit(X / sd, y, sample_weight=sw)
+        assert_close(coefs[:, i], ref.coef_ / sd, 1e-8, "coefs")
+        assert intercepts[i] == pytest.approx(ref.intercept_, rel=1e-8, abs=1e-8)
+
+
+def test_penalty_factors_with_zeros(spy):
+    X, y, sw = tall_problem(seed=3)
+    pf = np.linspace(0.5, 2.0, P)
+    pf[[3, 11]] = 0.0
+    # a given grid: the new route
+    grid = np.geomspace(1.0, 1e-3, 25)
+    _, coefs, _, intercepts = fastreg.lasso_path(
+        X, y, alphas=grid, tol=TOL, max_iter=100_000, sample_weight=sw, penalty_factor=pf,
+        fit_intercept=True, return_intercept=True)
+    assert spy == [True]
+    ref = core_gram_path(X, y, sw=sw, pf=pf, alphas=grid)
+    assert_close(coefs, ref[1], 1e-8, "coefs")
+    assert_close(intercepts, ref[2], 1e-8, "intercepts")
+    assert (coefs[[3, 11]] != 0).all()  # unpenalized: in the model from the first alpha
+    # a generated grid: alpha_max after fitting the unpenalized features, which the new
+    # route leaves to the core (the same grid, the same answers)
+    alphas, coefs, _ = fastreg.lasso_path(X, y, alphas=25, tol=TOL, max_iter=100_000,
+                                          sample_weight=sw, penalty_factor=pf,
+                                          fit_intercept=True)
+    assert spy == [True, False]
+    ref = core_gram_path(X, y, sw=sw, pf=pf, n_alphas=25)
+    np.testing.assert_array_equal(alphas, ref[0])
+    assert_close(coefs, ref[1], 1e-8, "coefs")
+
+
+def test_float32_is_computed_in_float64(spy):
+    X, y, sw = tall_problem(seed=4, dtype=np.float32)
+    kw = dict(l1_ratio=0.5, alphas=20, tol=TOL, max_iter=100_000, sample_weight=sw,
+              fit_intercept=True, return_intercept=True)
+    alphas, coefs, _, intercepts = fastreg.enet_path(X, y, **kw)
+    assert coefs.dtype == np.float32 and intercepts.dtype == np.float32
+    # float32 data are exact in float64: the same statistics, the same path, up to the
+    # final rounding of the coefficients to float32
+    kw64 = {**kw, "sample_weight": sw.astype(np.float64)}
+    alphas64, coefs64, _, intercepts64 = fastreg.enet_path(X.astype(np.float64),
+                                                           y.astype(np.float64), **kw64)
+    assert spy == [True, True]
+    np.testing.assert_allclose(alphas, alphas64, rtol=1e-12)
+    assert_close(coefs, coefs64, 1e-7, "coefs")
+    assert_close(intercepts, intercepts64, 1e-7, "intercepts")
+    ref = core_gram_path(X, y, sw=sw, l1_ratio=0.5, n_alphas=20)
+    assert_close(coefs, ref[1], 1e-6, "coefs against the core")
+
+
+@pytest.mark.parametrize("standardize", [False, True])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_constant_and_zero_columns_get_zero(spy, standardize, fit_intercept):
+    X, y, _ = tall_problem(seed=5)
+    X[:, 6] = 2.5  # constant: nothing left once centered
+    X[:, 9] = 0.0
+    alphas, coefs, gaps = fastreg.lasso_path(X, y, alphas=20, tol=TOL, max_iter=100_000,
+                                             fit_intercept=fit_intercept,
+                                             standardize=standardize)
+    assert spy == [True]
+    assert np.isfinite(coefs).all() and np.isfinite(gaps).all()
+    assert (coefs[9] == 0).all()
+    if fit_intercept:
+        assert (coefs[6] == 0).all()
+    ref = core_gram_path(X, y, n_alphas=20, fit_intercept=fit_intercept,
+                         standardize=standardize)
+    np.testing.assert_allclose(alphas, ref[0], rtol=1e-12)
+    assert_close(coefs, ref[1], 1e-8, "coefs")
+
+
+def test_dispatch():
+    X, y, _ = tall_problem(seed=6)
+    use = lambda X, y, **kw: _tall.use_tall(X, y, **{**dict(gram=-1, seed=None, coef_init=None,
+                                                           n_alphas=100), **kw})
+    # the new route: dense X, one target, Gram mode, no starting point, cyclic order
+    assert use(X, y)
+    assert use(X, y, n_alphas=1)  # 2000 x 40: a single fit too
+    assert use(X[:100], y[:100], gram=1)
+    assert not use(X[:100], y[:100])  # n < 10 p: no Gram mode
+    assert not use(X, y, gram=0)
+    assert not use(X, y, seed=1)
+    assert not use(X, y, coef_init=np.zeros(P))
+    assert not use(X, np.asfortranarray(np.stack([y, y], axis=1)))
+    # a small single fit stays with the core (less Python overhead), its path does not
+    assert not use(X[:400, :10], y[:400], n_alphas=1)
+    assert use(X[:400, :10], y[:400], n_alphas=100)
+
+
+def test_small_single_fit_unchanged(spy):
+    X, y, _ = tall_problem(seed=7)
+    X, y = X[:400, :10], y[:400]
+    est = fastreg.Lasso(alpha=0.05, precompute=True, tol=TOL, max_iter=100_000).fit(X, y)
+    assert spy == []
+    ref = SkElasticNet(alpha=0.05, l1_ratio=1.0, tol=TOL, max_iter=100_000).fit(X, y)
+    assert_close(est.coef_, ref.coef_, 1e-8, "coef_")
