@@ -51,6 +51,13 @@ void bed_axpby(const std::uint8_t* x, float m, bool missing, float a, float b, f
 void bed_axpby(const std::uint8_t* x, double m, bool missing, double a, double b, double* r,
                index_t n);
 
+// Plain int8 columns (no missing values: the caller corrects for them; see
+// cd/column_cache.hpp): sum_i x_i v_i r_i (v null: 1), and r_i += a x_i + b.
+float i8raw_dot(const std::int8_t* x, const float* v, const float* r, index_t n);
+double i8raw_dot(const std::int8_t* x, const double* v, const double* r, index_t n);
+void i8raw_axpby(const std::int8_t* x, float a, float b, float* r, index_t n);
+void i8raw_axpby(const std::int8_t* x, double a, double b, double* r, index_t n);
+
 // .bed code (2 bits) -> dosage of A1, with 3 standing for missing
 constexpr std::uint8_t BED_CODE[4] = {2, 3, 1, 0};
 
@@ -163,6 +170,15 @@ struct GenotypeBase {
     void decode(index_t j, T* out) const {
         for_each(j, [&](index_t i, T x) { out[i] = x; });
     }
+
+    // out[i] = the dosage of sample i as int8, -1 when missing (the solver's column cache)
+    void decode_i8(index_t j, std::int8_t* out) const {
+        for (index_t i = 0; i < n; ++i) {
+            const unsigned c = code(j, i);
+            out[i] = c == 3 ? std::int8_t(-1) : std::int8_t(c);
+        }
+    }
+    FASTREG_INLINE bool cacheable(index_t) const { return true; }
 };
 
 template <class T>
@@ -261,6 +277,10 @@ struct WithCovariates {
     ColumnStats stats(index_t j, const T* v, bool center) const {
         return is_cov(j) ? C.stats(j - g.p, v, center) : g.stats(j, v, center);
     }
+    // the column cache takes the genotype columns only (covariates are float already)
+    FASTREG_INLINE bool cacheable(index_t j) const { return !is_cov(j); }
+    FASTREG_INLINE T fill(index_t j) const { return g.fill(j); }
+    void decode_i8(index_t j, std::int8_t* out) const { g.decode_i8(j, out); }
 };
 
 // Per-variant counts of the design's samples by code: out[0..3] = samples with dosage 0, 1,
