@@ -28,6 +28,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <vector>
 
 namespace fastreg::matrix {
 
@@ -179,6 +180,7 @@ struct GenotypeBase {
         }
     }
     FASTREG_INLINE bool cacheable(index_t) const { return true; }
+    FASTREG_INLINE bool contiguous() const { return rows == nullptr; }
 };
 
 template <class T>
@@ -209,6 +211,26 @@ struct Int8Genotypes : GenotypeBase<T, Int8Genotypes<T>> {
         else
             geno::i8_axpby(column(j), this->fill(j), a, b, r, n);
     }
+
+    // Contiguous columns only (no subset), for the solver's column cache: the dot product
+    // with a missing entry read as its stored value raw_value(j, i) (the caller corrects
+    // those), and the column's missing samples, appended to out.
+    FASTREG_INLINE T raw_dot(index_t j, const T* v, const T* r) const {
+        return geno::i8raw_dot(column(j), v, r, n);
+    }
+    FASTREG_INLINE T raw_value(index_t j, index_t i) const { return T(column(j)[i]); }
+    void missing_samples(index_t j, std::vector<std::int32_t>& out) const {
+        const std::int8_t* x = column(j);
+        constexpr index_t B = 64;  // blocks without a missing entry: one vectorized test
+        for (index_t i0 = 0; i0 < n; i0 += B) {
+            const index_t e = std::min(n, i0 + B);
+            unsigned any = 0;
+            for (index_t i = i0; i < e; ++i) any |= unsigned(std::uint8_t(x[i]) > 2u);
+            if (!any) continue;
+            for (index_t i = i0; i < e; ++i)
+                if (std::uint8_t(x[i]) > 2u) out.push_back(std::int32_t(i));
+        }
+    }
 };
 
 template <class T>
@@ -237,6 +259,27 @@ struct BedGenotypes : GenotypeBase<T, BedGenotypes<T>> {
             this->gathered_axpby(j, a, b, r);
         else
             geno::bed_axpby(column(j), this->fill(j), this->has_missing(j), a, b, r, n);
+    }
+
+    // As Int8Genotypes': a missing entry's raw value is 0 (the dosage table's), so the raw
+    // dot product is the kernel without its second (missing) sum.
+    FASTREG_INLINE T raw_dot(index_t j, const T* v, const T* r) const {
+        return geno::bed_dot(column(j), T(0), false, v, r, n);
+    }
+    FASTREG_INLINE T raw_value(index_t, index_t) const { return T(0); }
+    void missing_samples(index_t j, std::vector<std::int32_t>& out) const {
+        const std::uint8_t* x = column(j);
+        const index_t bytes = (n + 3) / 4;
+        for (index_t b = 0; b < bytes; ++b) {
+            // code 01 (missing): low bit set, high bit clear
+            unsigned hit = unsigned(x[b]) & ~(unsigned(x[b]) >> 1) & 0x55u;
+            while (hit) {
+                const int k = __builtin_ctz(hit) / 2;
+                const index_t i = 4 * b + k;
+                if (i < n) out.push_back(std::int32_t(i));
+                hit &= hit - 1;
+            }
+        }
     }
 };
 
@@ -279,8 +322,14 @@ struct WithCovariates {
     }
     // the column cache takes the genotype columns only (covariates are float already)
     FASTREG_INLINE bool cacheable(index_t j) const { return !is_cov(j); }
+    FASTREG_INLINE bool contiguous() const { return g.contiguous(); }
     FASTREG_INLINE T fill(index_t j) const { return g.fill(j); }
     void decode_i8(index_t j, std::int8_t* out) const { g.decode_i8(j, out); }
+    FASTREG_INLINE T raw_dot(index_t j, const T* v, const T* r) const { return g.raw_dot(j, v, r); }
+    FASTREG_INLINE T raw_value(index_t j, index_t i) const { return g.raw_value(j, i); }
+    void missing_samples(index_t j, std::vector<std::int32_t>& out) const {
+        g.missing_samples(j, out);
+    }
 };
 
 // Per-variant counts of the design's samples by code: out[0..3] = samples with dosage 0, 1,
