@@ -121,6 +121,12 @@ def peak_rss():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
+def anon_rss():
+    """Current resident memory that is not file-backed (the mapped .bed excluded)."""
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) * 1024 for line in f if line.startswith("RssAnon:"))
+
+
 def objective(G, y, coefs, b0, alphas):
     r = y[:, None] - b0[None, :] - G @ coefs  # Genotypes @ decodes; float64 (n, k)
     return 0.5 * (r * r).sum(0) / len(y) + alphas * np.abs(coefs).sum(0)
@@ -318,8 +324,11 @@ def case_scale(args):
         print(f"n={n} p={p} .bed {size:,} B written in {gen:.1f} s; {args.n_alphas} alphas, "
               f"eps={args.eps}, tol={args.tol:g}, threads {args.n_threads or os.cpu_count()}")
         print(f"fastreg bed path: {dt:.1f} s; nonzeros at the last alpha {nnz[-1]}; peak RSS "
-              f"{peak_rss() / 2**30:.2f} GiB (before the fit {rss0 / 2**30:.2f} GiB; the "
-              f".bed is memory-mapped, its page cache not counted as the process's)")
+              f"{peak_rss() / 2**30:.2f} GiB (before the fit {rss0 / 2**30:.2f} GiB; RSS "
+              f"counts the pages of the memory-mapped .bed read so far, up to its "
+              f"{size / 2**30:.2f} GiB), of which not file-backed now: "
+              f"{anon_rss() / 2**30:.2f} GiB, the returned (p, {args.n_alphas}) coefficients "
+              f"{c.nbytes / 2**30:.2f} GiB of it")
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)

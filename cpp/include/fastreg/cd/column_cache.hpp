@@ -33,6 +33,7 @@
 #include "fastreg/parallel.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -192,17 +193,22 @@ private:
         const index_t p = X.p, chunk = 256, chunks = (p + chunk - 1) / chunk;
         std::vector<std::vector<std::int32_t>> idx(static_cast<std::size_t>(chunks));
         std::vector<std::int64_t> count(static_cast<std::size_t>(p) + 1, 0);
+        // stops early (every chunk skips) once the lists are known not to fit
+        const std::size_t most = limit / sizeof(std::int32_t);
+        std::atomic<std::size_t> listed{std::size_t(p)};
         parallel_for(chunks, nt, 1, [&](index_t c) {
+            if (listed.load(std::memory_order_relaxed) > most) return;
             auto& out = idx[std::size_t(c)];
             for (index_t j = c * chunk; j < std::min(p, (c + 1) * chunk); ++j) {
                 const std::size_t before = out.size();
                 if (X.cacheable(j)) X.missing_samples(j, out);
                 count[std::size_t(j) + 1] = std::int64_t(out.size() - before);
             }
+            listed.fetch_add(out.size(), std::memory_order_relaxed);
         });
+        if (listed.load() > most) return;
         std::size_t total = 0;
         for (const auto& v : idx) total += v.size();
-        if ((total + std::size_t(p)) * sizeof(std::int32_t) > limit) return;
         for (index_t j = 0; j < p; ++j) count[std::size_t(j) + 1] += count[std::size_t(j)];
         midx_.reserve(total);
         for (auto& v : idx) {
