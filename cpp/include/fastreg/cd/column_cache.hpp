@@ -12,7 +12,7 @@
 //
 // A decoded float copy (what a float64 X is) was tried first and is slower: a working set
 // of 2,000 columns of n = 2,000 doubles is 32 MB, past the CPU caches, while its int8 copy
-// (4 MB) stays in them; full path at n = 2,000, p = 20,000: 1.45x the time of no cache.
+// (4 MB) stays in them; int8 path at n = 2,000, p = 20,000: 1.47x the time of no cache.
 //
 // The copies are the solver's (the design is const and may be shared between threads).
 // Other columns (full passes, the KKT checks' gradients) are read from the compact data:
