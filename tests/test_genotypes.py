@@ -269,6 +269,53 @@ def test_subset_equals_copy(tmp_path, standardize):
         np.testing.assert_array_equal(g.subset(mask).to_dense(), _imputed(G[mask]))
 
 
+# The solver keeps working-set columns as plain int8 plus their missing samples, and lists
+# the missing samples of every column when they fit (a column cache whose budget in bytes,
+# FASTREG_COLUMN_CACHE_BYTES, is read at each fit). Every budget must give the same fits:
+# none; room for the lists and a few dozen columns (the rest through the raw kernels,
+# resident ones evicted as the working set moves); room for 5 columns and no lists (the
+# rest through the design's own kernels); the default (all of it).
+@pytest.mark.parametrize("budget", ["0", "lists", "few", None])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_column_cache_budgets(tmp_path, monkeypatch, budget, dtype):
+    n, p, q = 400, 150, 2
+    G = _dosages(n, p, seed=21, missing=0.01)
+    G[5, 7] = -9                                  # any negative value is missing
+    X = _imputed(G)
+    rng = np.random.default_rng(3)
+    C = rng.normal(size=(n, q))
+    y = _target(X) + 0.3 * C[:, 0] + rng.standard_normal(n)
+    idx = rng.permutation(n)[:301]
+    sw = rng.uniform(0.5, 2.0, n)
+    kw = dict(alphas=15, eps=1e-2, tol=FIT_TOL, max_iter=100_000, fit_intercept=True,
+              return_intercept=True)
+    pf = np.r_[np.ones(p), np.zeros(q)]
+    XC = np.asfortranarray(np.hstack([X, C]))
+    refs = {"plain": fastreg.lasso_path(X, y, **kw),
+            "weighted": fastreg.lasso_path(X, y, sample_weight=sw, **kw),
+            "subset": fastreg.lasso_path(_imputed(G[idx]), y[idx], **kw),
+            "covariates": fastreg.lasso_path(XC, y, penalty_factor=pf, **kw)}
+    lists = 4 * (int((G < 0).sum()) + p + q + 1) + 8 * (p + q + 1)   # their bytes, at most
+    size = {"0": 0, "lists": 4 * lists + 30 * n, "few": 5 * n}
+    if budget is None:
+        monkeypatch.delenv("FASTREG_COLUMN_CACHE_BYTES", raising=False)
+    else:
+        monkeypatch.setenv("FASTREG_COLUMN_CACHE_BYTES", str(size[budget]))
+    rtol = RTOL if dtype == np.float64 else 1e-3
+    if dtype == np.float32:
+        kw["tol"] = 1e-6
+    for kind, g in _designs(G, tmp_path, dtype=dtype).items():
+        yt = y.astype(dtype)
+        fits = {"plain": fastreg.lasso_path(g, yt, **kw),
+                "weighted": fastreg.lasso_path(g, yt, sample_weight=sw.astype(dtype), **kw),
+                "subset": fastreg.lasso_path(g.subset(idx), yt[idx], **kw),
+                "covariates": fastreg.lasso_path(g.with_covariates(C), yt, **kw)}
+        for what, got in fits.items():
+            assert np.count_nonzero(got[1][:, -1]) > 40  # the working set outgrows the room
+            _close(got[1], refs[what][1], rtol, f"{kind} {what} coefs, budget {budget}")
+            _close(got[3], refs[what][3], rtol, f"{kind} {what} intercepts, budget {budget}")
+
+
 def test_lasso_cv(tmp_path):
     """LassoCV's folds are zero sample weights on the whole design: the same curve and
     choice as on the float64 matrix (imputed from all samples, as X is)."""

@@ -159,6 +159,35 @@ FASTREG_INLINE void bed_axpby_impl(const std::uint8_t* FASTREG_RESTRICT x, T m, 
     }
 }
 
+// Plain conversions, no select: these vectorize to a convert and a multiply-add per lane.
+template <class T>
+FASTREG_INLINE T i8raw_dot_impl(const std::int8_t* FASTREG_RESTRICT x, const T* FASTREG_RESTRICT v,
+                                const T* FASTREG_RESTRICT r, index_t n) {
+    T acc[LANES] = {};
+    index_t i = 0;
+    if (v) {
+        for (; i + LANES <= n; i += LANES)
+            for (index_t l = 0; l < LANES; ++l)
+                acc[l] += T(std::int32_t(x[i + l])) * v[i + l] * r[i + l];
+        for (index_t l = 0; i < n; ++i, ++l) acc[l] += T(std::int32_t(x[i])) * v[i] * r[i];
+    } else {
+        for (; i + LANES <= n; i += LANES)
+            for (index_t l = 0; l < LANES; ++l) acc[l] += T(std::int32_t(x[i + l])) * r[i + l];
+        for (index_t l = 0; i < n; ++i, ++l) acc[l] += T(std::int32_t(x[i])) * r[i];
+    }
+    return reduce(acc);
+}
+
+template <class T>
+FASTREG_INLINE void i8raw_axpby_impl(const std::int8_t* FASTREG_RESTRICT x, T a, T b,
+                                     T* FASTREG_RESTRICT r, index_t n) {
+    if (b == T(0)) {
+        for (index_t i = 0; i < n; ++i) r[i] += a * T(std::int32_t(x[i]));
+    } else {
+        for (index_t i = 0; i < n; ++i) r[i] += a * T(std::int32_t(x[i])) + b;
+    }
+}
+
 template <class T>
 FASTREG_INLINE T bed_dot_any(const std::uint8_t* x, T m, bool missing, const T* v, const T* r,
                              index_t n) {
@@ -177,6 +206,12 @@ FASTREG_INLINE T bed_dot_any(const std::uint8_t* x, T m, bool missing, const T* 
     }                                                                                          \
     FASTREG_CLONES void i8_axpby(const std::int8_t* x, T m, T a, T b, T* r, index_t n) {      \
         i8_axpby_impl(x, m, a, b, r, n);                                                       \
+    }                                                                                          \
+    FASTREG_CLONES T i8raw_dot(const std::int8_t* x, const T* v, const T* r, index_t n) {    \
+        return i8raw_dot_impl(x, v, r, n);                                                     \
+    }                                                                                          \
+    FASTREG_CLONES void i8raw_axpby(const std::int8_t* x, T a, T b, T* r, index_t n) {        \
+        i8raw_axpby_impl(x, a, b, r, n);                                                       \
     }                                                                                          \
     FASTREG_CLONES T bed_dot(const std::uint8_t* x, T m, bool missing, const T* v, const T* r, \
                              index_t n) {                                                      \

@@ -33,6 +33,7 @@
 #ifndef FASTREG_CD_ENET_HPP
 #define FASTREG_CD_ENET_HPP
 
+#include "fastreg/cd/column_cache.hpp"
 #include "fastreg/cd/references.hpp"
 #include "fastreg/cd/shared_passes.hpp"
 #include "fastreg/common.hpp"
@@ -283,6 +284,7 @@ public:
         ws_.swap(merged);
         full_ws_ = index_t(ws_.size()) == usable;
         usable_ = usable;
+        cache_working_set();
 
         if (check(l1, l2, tol_s, false, info)) {
             keep_path_residual();
@@ -431,6 +433,7 @@ public:
             std::merge(ws_.begin(), ws_.end(), add.begin(), add.end(), std::back_inserter(merged));
             ws_.swap(merged);
             full_ws_ = index_t(ws_.size()) == usable_;
+            cache_working_set();
         }
         return false;
     }
@@ -802,6 +805,7 @@ private:
     FASTREG_INLINE void update(index_t j, double delta) {
         const T a = T(-delta / s_[j]);
         const double shift = -double(a) * mu_[j];
+        if (cache_.axpy(j, a, T(shift), R_.data())) return;  // a cached copy (genotypes)
         if constexpr (M::sparse) {
             X_.axpy(j, a, R_.data());
             rho_ += shift;
@@ -812,7 +816,11 @@ private:
 
     // x~_j^T v r
     FASTREG_INLINE double colgrad(index_t j) const {
-        double d = v_ ? double(X_.dot(j, v_, R_.data())) : double(X_.dot(j, R_.data())) * inv_n_;
+        double d;
+        if (T c; cache_.dot(j, v_, R_.data(), c))  // a cached copy (genotypes)
+            d = v_ ? double(c) : double(c) * inv_n_;
+        else
+            d = v_ ? double(X_.dot(j, v_, R_.data())) : double(X_.dot(j, R_.data())) * inv_n_;
         if constexpr (M::sparse) d += rho_ * mean_[j];
         d -= mu_[j] * S_;
         return d / s_[j];
@@ -847,6 +855,13 @@ private:
         const T rho = T(rho_);
         for (index_t i = 0; i < n_; ++i) R_[i] += rho;
         rho_ = 0.0;
+    }
+
+    // Copies of the working set's columns in the form epochs read fastest, for genotype
+    // designs (cd/column_cache.hpp); called where the working set gains columns.
+    void cache_working_set() {
+        if constexpr (decodes_i8<M>::value)
+            cache_.sync(X_, ws_, threads(index_t(ws_.size()) * n_, BANDWIDTH_SERIAL_BELOW));
     }
 
     // Folds the lazy offset into r and recomputes the residual's sums.
@@ -941,6 +956,7 @@ private:
     bool full_ws_ = false;
     index_t usable_ = 0;
     GradientReferences<T> refs_;  // the last full passes' residuals and gradients
+    ColumnCache<T, M> cache_;     // working-set columns as plain int8 (genotypes only)
     std::vector<T> path_r_;       // the residual at the last solution on the path
     bool path_r_ready_ = false;
     std::vector<std::vector<double>> hist_;  // Anderson: recent iterates on hist_set_

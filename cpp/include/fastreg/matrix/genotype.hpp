@@ -28,6 +28,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <vector>
 
 namespace fastreg::matrix {
 
@@ -50,6 +51,13 @@ double bed_dot(const std::uint8_t* x, double m, bool missing, const double* v, c
 void bed_axpby(const std::uint8_t* x, float m, bool missing, float a, float b, float* r, index_t n);
 void bed_axpby(const std::uint8_t* x, double m, bool missing, double a, double b, double* r,
                index_t n);
+
+// Plain int8 columns (no missing values: the caller corrects for them; see
+// cd/column_cache.hpp): sum_i x_i v_i r_i (v null: 1), and r_i += a x_i + b.
+float i8raw_dot(const std::int8_t* x, const float* v, const float* r, index_t n);
+double i8raw_dot(const std::int8_t* x, const double* v, const double* r, index_t n);
+void i8raw_axpby(const std::int8_t* x, float a, float b, float* r, index_t n);
+void i8raw_axpby(const std::int8_t* x, double a, double b, double* r, index_t n);
 
 // .bed code (2 bits) -> dosage of A1, with 3 standing for missing
 constexpr std::uint8_t BED_CODE[4] = {2, 3, 1, 0};
@@ -163,6 +171,16 @@ struct GenotypeBase {
     void decode(index_t j, T* out) const {
         for_each(j, [&](index_t i, T x) { out[i] = x; });
     }
+
+    // out[i] = the dosage of sample i as int8, -1 when missing (the solver's column cache)
+    void decode_i8(index_t j, std::int8_t* out) const {
+        for (index_t i = 0; i < n; ++i) {
+            const unsigned c = code(j, i);
+            out[i] = c == 3 ? std::int8_t(-1) : std::int8_t(c);
+        }
+    }
+    FASTREG_INLINE bool cacheable(index_t) const { return true; }
+    FASTREG_INLINE bool contiguous() const { return rows == nullptr; }
 };
 
 template <class T>
@@ -193,6 +211,26 @@ struct Int8Genotypes : GenotypeBase<T, Int8Genotypes<T>> {
         else
             geno::i8_axpby(column(j), this->fill(j), a, b, r, n);
     }
+
+    // Contiguous columns only (no subset), for the solver's column cache: the dot product
+    // with a missing entry read as its stored value raw_value(j, i) (the caller corrects
+    // those), and the column's missing samples, appended to out.
+    FASTREG_INLINE T raw_dot(index_t j, const T* v, const T* r) const {
+        return geno::i8raw_dot(column(j), v, r, n);
+    }
+    FASTREG_INLINE T raw_value(index_t j, index_t i) const { return T(column(j)[i]); }
+    void missing_samples(index_t j, std::vector<std::int32_t>& out) const {
+        const std::int8_t* x = column(j);
+        constexpr index_t B = 64;  // blocks without a missing entry: one vectorized test
+        for (index_t i0 = 0; i0 < n; i0 += B) {
+            const index_t e = std::min(n, i0 + B);
+            unsigned any = 0;
+            for (index_t i = i0; i < e; ++i) any |= unsigned(std::uint8_t(x[i]) > 2u);
+            if (!any) continue;
+            for (index_t i = i0; i < e; ++i)
+                if (std::uint8_t(x[i]) > 2u) out.push_back(std::int32_t(i));
+        }
+    }
 };
 
 template <class T>
@@ -221,6 +259,27 @@ struct BedGenotypes : GenotypeBase<T, BedGenotypes<T>> {
             this->gathered_axpby(j, a, b, r);
         else
             geno::bed_axpby(column(j), this->fill(j), this->has_missing(j), a, b, r, n);
+    }
+
+    // As Int8Genotypes': a missing entry's raw value is 0 (the dosage table's), so the raw
+    // dot product is the kernel without its second (missing) sum.
+    FASTREG_INLINE T raw_dot(index_t j, const T* v, const T* r) const {
+        return geno::bed_dot(column(j), T(0), false, v, r, n);
+    }
+    FASTREG_INLINE T raw_value(index_t, index_t) const { return T(0); }
+    void missing_samples(index_t j, std::vector<std::int32_t>& out) const {
+        const std::uint8_t* x = column(j);
+        const index_t bytes = (n + 3) / 4;
+        for (index_t b = 0; b < bytes; ++b) {
+            // code 01 (missing): low bit set, high bit clear
+            unsigned hit = unsigned(x[b]) & ~(unsigned(x[b]) >> 1) & 0x55u;
+            while (hit) {
+                const int k = __builtin_ctz(hit) / 2;
+                const index_t i = 4 * b + k;
+                if (i < n) out.push_back(std::int32_t(i));
+                hit &= hit - 1;
+            }
+        }
     }
 };
 
@@ -260,6 +319,16 @@ struct WithCovariates {
     }
     ColumnStats stats(index_t j, const T* v, bool center) const {
         return is_cov(j) ? C.stats(j - g.p, v, center) : g.stats(j, v, center);
+    }
+    // the column cache takes the genotype columns only (covariates are float already)
+    FASTREG_INLINE bool cacheable(index_t j) const { return !is_cov(j); }
+    FASTREG_INLINE bool contiguous() const { return g.contiguous(); }
+    FASTREG_INLINE T fill(index_t j) const { return g.fill(j); }
+    void decode_i8(index_t j, std::int8_t* out) const { g.decode_i8(j, out); }
+    FASTREG_INLINE T raw_dot(index_t j, const T* v, const T* r) const { return g.raw_dot(j, v, r); }
+    FASTREG_INLINE T raw_value(index_t j, index_t i) const { return g.raw_value(j, i); }
+    void missing_samples(index_t j, std::vector<std::int32_t>& out) const {
+        g.missing_samples(j, out);
     }
 };
 
