@@ -18,7 +18,7 @@ Cases (`--case`):
   `--dir` (default: a temporary directory, removed afterwards) a block of variants at a
   time, never the whole matrix in memory; one 100-alpha path of fastreg on it, time and
   peak RSS.
-- `targets`: many phenotypes on the same genotypes (placeholder).
+- `targets`: many phenotypes on the same genotypes (bench_targets.py, in float64 and int8).
 
     python bench/bench_genomics.py --repeat 3
     python bench/bench_genomics.py --n 2000 --p 20000 --repeat 5 --sklearn
@@ -335,8 +335,13 @@ def case_scale(args):
 
 
 def case_targets(args):
-    """Many phenotypes on the same genotypes: to be written (the main author's)."""
-    raise SystemExit("--case targets: not implemented yet")
+    """Many phenotypes on the same genotypes: k = 100 traits, n = 1,000, p = 20,000 (the
+    issue's sizes, not --n/--p), one call against 100 single calls, in float64 and int8:
+    bench_targets.py's protocol."""
+    import bench_targets  # beside this script
+
+    for fmt in ("float64", "int8"):
+        bench_targets.main(["--format", fmt, "--repeat", str(args.repeat)])
 
 
 def main(argv=None):
