@@ -5,6 +5,7 @@ off) and scikit-learn. Every objective is checked against the best before timing
     OMP_WAIT_POLICY=PASSIVE python bench/bench_tall.py --case small --repeat 5
     OMP_WAIT_POLICY=PASSIVE python bench/bench_tall.py --case tall --n 20000 --p 100 --repeat 3
     OMP_WAIT_POLICY=PASSIVE python bench/bench_tall.py --case tall --n 10000 --p 1000 --repeat 2
+    OMP_WAIT_POLICY=PASSIVE python bench/bench_tall.py --case targets --k 20 --repeat 5
 """
 import argparse, time, warnings
 import numpy as np
@@ -98,6 +99,34 @@ def tall(n, p, tol, repeat):
            {k: objective(X, y, c, np.array([a]), b) for k, (c, b) in out.items()})
 
 
+def targets(n, p, k, tol, repeat):
+    """k targets on one tall X: one lasso_path(X, Y) call (one XᵀX for all of them) against
+    k single-target calls, the core's own multi-target Gram mode (one XᵀX per target) and
+    scikit-learn called per target (its lasso_path with a 2-d y is the multi-task lasso,
+    another problem). Every target's objectives are checked."""
+    X, y = problem(n, p)
+    rng = np.random.default_rng(1)
+    B = np.zeros((p, k))
+    for t in range(k):
+        B[rng.choice(p, min(20, p // 2), replace=False), t] = rng.normal(0, 1, min(20, p // 2))
+    Y = np.asfortranarray(X @ B + 3 * rng.standard_normal((n, k)) + y[:, None])
+    grids = fastreg.lasso_path(X, Y, tol=tol, max_iter=MAX_ITER)[0]
+    cols = [np.ascontiguousarray(Y[:, t]) for t in range(k)]
+    calls = {"one lasso_path(X, Y) new": lambda: list(fastreg.lasso_path(X, Y, tol=tol, max_iter=MAX_ITER)[1]),
+             "one lasso_path(X, Y) old": with_route(False, lambda: list(
+                 fastreg.lasso_path(X, Y, tol=tol, max_iter=MAX_ITER)[1])),
+             "k single-target calls": lambda: [fastreg.lasso_path(X, c, tol=tol, max_iter=MAX_ITER)[1]
+                                               for c in cols],
+             "scikit-learn": lambda: [sk_lasso_path(X, c, alphas=grids[t], tol=tol, max_iter=MAX_ITER)[1]
+                                      for t, c in enumerate(cols)]}
+    med, out = timed(calls, repeat)
+    objs = {name: np.concatenate([objective(X, Y[:, t], c[t], grids[t]) for t in range(k)])
+            for name, c in out.items()}
+    report(f"n={n} p={p} k={k} targets, lasso_path, 100 alphas each, eps 1e-3, tol {tol}, "
+           f"{repeat} repeats (objectives: every target's alphas)", med, objs)
+    print(f"  one call / k single calls: {med['one lasso_path(X, Y) new'] / med['k single-target calls']:.3f}")
+
+
 def small(repeat, calls=200):
     X, y = load_diabetes(return_X_y=True)
     X = np.asfortranarray(X)
@@ -122,11 +151,17 @@ def small(repeat, calls=200):
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
-    ap.add_argument("--case", choices=["small", "tall"], default="tall")
+    ap.add_argument("--case", choices=["small", "tall", "targets"], default="tall")
+    ap.add_argument("--k", type=int, default=20)
     ap.add_argument("--n", type=int, default=20000)
     ap.add_argument("--p", type=int, default=100)
     ap.add_argument("--tol", type=float, default=1e-6)
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
     warnings.simplefilter("ignore")
-    small(args.repeat) if args.case == "small" else tall(args.n, args.p, args.tol, args.repeat)
+    if args.case == "small":
+        small(args.repeat)
+    elif args.case == "targets":
+        targets(args.n, args.p, args.k, args.tol, args.repeat)
+    else:
+        tall(args.n, args.p, args.tol, args.repeat)

@@ -208,7 +208,7 @@ def test_dispatch():
     X, y, _ = tall_problem(seed=6)
     use = lambda X, y, **kw: _tall.use_tall(X, y, **{**dict(gram=-1, seed=None, coef_init=None,
                                                            n_alphas=100), **kw})
-    # the new route: dense X, one target, Gram mode, no starting point, cyclic order
+    # the new route: dense X, Gram mode, no starting point, cyclic order
     assert use(X, y)
     assert use(X, y, n_alphas=1)  # 2000 x 40: a single fit too
     assert use(X[:100], y[:100], gram=1)
@@ -216,7 +216,7 @@ def test_dispatch():
     assert not use(X, y, gram=0)
     assert not use(X, y, seed=1)
     assert not use(X, y, coef_init=np.zeros(P))
-    assert not use(X, np.asfortranarray(np.stack([y, y], axis=1)))
+    assert use(X, np.asfortranarray(np.stack([y, y], axis=1)))  # several targets too
     # a small single fit stays with the core (less Python overhead), its path does not
     assert not use(X[:400, :10], y[:400], n_alphas=1)
     assert use(X[:400, :10], y[:400], n_alphas=100)
@@ -229,3 +229,82 @@ def test_small_single_fit_unchanged(spy):
     assert spy == []
     ref = SkElasticNet(alpha=0.05, l1_ratio=1.0, tol=TOL, max_iter=100_000).fit(X, y)
     assert_close(est.coef_, ref.coef_, 1e-8, "coef_")
+
+
+# ---- several targets: one X~^T V X~ for all of them ----------------------------------
+
+
+def tall_targets(seed, k=4):
+    """tall_problem's X with k targets: different supports, scales and intercepts."""
+    X, _, sw = tall_problem(seed=seed)
+    rng = np.random.default_rng(seed + 100)
+    B = np.zeros((P, k))
+    for t in range(k):
+        B[rng.choice(P, 6, replace=False), t] = rng.normal(0, 1 + t, 6)
+    Y = X @ B + rng.standard_normal((N, k)) * (1 + np.arange(k)) + np.arange(k)
+    return X, np.asfortranarray(Y), sw
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("standardize", [False, True])
+@pytest.mark.parametrize("given_grid", [False, True])
+def test_targets_equal_single_target_paths(spy, weighted, standardize, given_grid):
+    X, Y, sw = tall_targets(seed=8)
+    sw = sw if weighted else None
+    k = Y.shape[1]
+    alphas = np.geomspace(2.0, 2e-3, 25) if given_grid else 25
+    kw = dict(l1_ratio=0.7, alphas=alphas, tol=TOL, max_iter=100_000, sample_weight=sw,
+              standardize=standardize, fit_intercept=True, return_intercept=True)
+    X0, Y0 = X.copy(), Y.copy()
+    grids, coefs, gaps, intercepts = fastreg.enet_path(X, Y, **kw)
+    assert spy == [True]
+    np.testing.assert_array_equal(X, X0)
+    np.testing.assert_array_equal(Y, Y0)
+    assert coefs.shape == (k, P, 25) and gaps.shape == intercepts.shape == (k, 25)
+    assert grids.shape == ((25,) if given_grid else (k, 25))
+    for t in range(k):
+        # a single-target call through the same route: the same statistics up to the
+        # order BLAS sums them in (a matrix product for all targets against a vector one)
+        a1, c1, g1, b1 = fastreg.enet_path(X, np.ascontiguousarray(Y[:, t]), **kw)
+        np.testing.assert_allclose(grids if given_grid else grids[t], a1, rtol=1e-12)
+        assert_close(coefs[t], c1, 1e-9, f"coefs of target {t}")
+        assert_close(intercepts[t], b1, 1e-9, f"intercepts of target {t}")
+        # and the core's Gram-mode path of that target
+        ref = core_gram_path(X, np.ascontiguousarray(Y[:, t]), sw=sw, l1_ratio=0.7,
+                             standardize=standardize,
+                             **(dict(alphas=alphas) if given_grid else dict(n_alphas=25)))
+        assert_close(coefs[t], ref[1], 1e-8, f"coefs of target {t} against the core")
+        assert_close(intercepts[t], ref[2], 1e-8, f"intercepts of target {t} against the core")
+    assert spy == [True] * (k + 1)
+
+
+def test_targets_estimator_and_fallback(spy):
+    X, Y, sw = tall_targets(seed=9, k=3)
+    X[:, 5] = 1.5  # constant: coefficient 0 for every target
+    est = fastreg.Lasso(alpha=0.02, precompute=True, tol=TOL, max_iter=100_000).fit(X, Y)
+    assert spy == [True]
+    assert est.coef_.shape == (3, P) and est.intercept_.shape == (3,)
+    assert (est.coef_[:, 5] == 0).all()
+    for t in range(3):
+        ref = SkElasticNet(alpha=0.02, l1_ratio=1.0, tol=TOL, max_iter=100_000).fit(X, Y[:, t])
+        assert_close(est.coef_[t], ref.coef_, 1e-8, f"coef_ of target {t}")
+        assert est.intercept_[t] == pytest.approx(ref.intercept_, rel=1e-8, abs=1e-8)
+    # unpenalized features with a generated grid: every target goes back to the core
+    pf = np.ones(P)
+    pf[2] = 0.0
+    alphas, coefs, _ = fastreg.lasso_path(X, Y, alphas=15, tol=TOL, max_iter=100_000,
+                                          penalty_factor=pf, fit_intercept=True)
+    assert spy == [True, False]
+    for t in range(3):
+        ref = core_gram_path(X, np.ascontiguousarray(Y[:, t]), pf=pf, n_alphas=15)
+        np.testing.assert_array_equal(alphas[t], ref[0])
+        assert_close(coefs[t], ref[1], 1e-8, f"coefs of target {t}")
+
+
+def test_targets_on_one_thread_equal_threads(spy):
+    X, Y, _ = tall_targets(seed=10, k=5)
+    one = fastreg.lasso_path(X, Y, alphas=20, tol=TOL, n_threads=1)
+    many = fastreg.lasso_path(X, Y, alphas=20, tol=TOL, n_threads=3)
+    assert spy == [True, True]
+    for a, b in zip(one, many):
+        np.testing.assert_array_equal(a, b)

@@ -40,11 +40,12 @@ _SMALL_SINGLE_FIT = 1 << 21
 
 
 def use_tall(X, y, *, gram, seed, coef_init, n_alphas):
-    """Whether _solve_path should fit through the statistics: dense X, one target, the
-    core's Gram mode (forced, or automatic: n >= 10 p and p <= 4096), cyclic order, no
-    starting coefficients (those calls, such as warm starts and the chunked positive ridge,
-    keep the core's path with its epoch counts), and not a small single fit."""
-    if not isinstance(X, np.ndarray) or y.ndim != 1 or seed is not None or coef_init is not None:
+    """Whether _solve_path should fit through the statistics: dense X, the core's Gram mode
+    (forced, or automatic: n >= 10 p and p <= 4096), cyclic order, no starting coefficients
+    (those calls, such as warm starts and the chunked positive ridge, keep the core's path
+    with its epoch counts), and not a small single fit. Several targets (2-d y) share the
+    statistics of X: one X~^T V X~ for all of them."""
+    if not isinstance(X, np.ndarray) or seed is not None or coef_init is not None:
         return False
     n, p = X.shape
     if not (gram == 1 or (gram == -1 and n >= 10 * p and p <= 4096)):
@@ -57,18 +58,19 @@ def _statistics(X, y, sample_weight, fit_intercept):
     (x_i - mu)(x_i - mu)^T, q_raw = n sum_i v_i (x_i - mu)(y_i - ybar), c = sum_i v_i
     (y_i - ybar)^2 (mu = mean when fitting an intercept, else 0). Two passes over X in row
     blocks: the means, then the centered products (centering before multiplying: no
-    cancellation when the means are large against the spread)."""
+    cancellation when the means are large against the spread). For a 2-d y (n, k), ybar
+    and c are (k,) and q_raw is (p, k): one product for all the targets."""
     n, p = X.shape
     y = np.asarray(y, dtype=np.float64)
     if sample_weight is None:
         v = None
-        ybar = float(np.add.reduce(y)) / n if fit_intercept else 0.0
+        ybar = np.add.reduce(y, axis=0) / n if fit_intercept else np.zeros(y.shape[1:])
     else:
         sw = np.asarray(sample_weight, dtype=np.float64)
         v = sw / np.add.reduce(sw)
-        ybar = float(v @ y) if fit_intercept else 0.0
-    yc = y - ybar if ybar != 0.0 else y
-    c = float(yc @ yc) / n if v is None else float(v @ (yc * yc))
+        ybar = v @ y if fit_intercept else np.zeros(y.shape[1:])
+    yc = y - ybar if np.any(ybar != 0.0) else y
+    c = np.add.reduce(yc * yc, axis=0) / n if v is None else v @ (yc * yc)
     blocks = [(0, n)] if n * p <= _BLOCK_ELEMENTS else list(_blocks(n, p))
 
     if v is None:
@@ -83,7 +85,7 @@ def _statistics(X, y, sample_weight, fit_intercept):
     # rows scaled by sqrt(n v_i) keep the product B^T B, which numpy computes by syrk.
     root = None if v is None else np.sqrt(v * n)
     Q = None
-    q = np.zeros(p)
+    q = np.zeros((p,) + y.shape[1:])
     for i0, i1 in blocks:
         if fit_intercept:
             B = np.subtract(X[i0:i1], mean, dtype=np.float64)  # a copy of the block only
@@ -93,13 +95,15 @@ def _statistics(X, y, sample_weight, fit_intercept):
         if root is not None:
             r = root[i0:i1, None]
             B = B * r if np.may_share_memory(B, X) else np.multiply(B, r, out=B)
-            t = t * root[i0:i1]
+            t = t * (root[i0:i1] if t.ndim == 1 else root[i0:i1, None])
         Qb = B.T @ B
         if Q is None:
             Q = Qb
         else:
             Q += Qb
         q += B.T @ t
+    if y.ndim == 1:
+        return mean, Q, q, float(ybar), float(c)
     return mean, Q, q, ybar, c
 
 
@@ -140,13 +144,17 @@ def _blas_threads(n_threads, work):
 def tall_path(X, y, *, l1_ratio, alphas, n_alphas, eps, fit_intercept, standardize, positive,
               tol, max_iter, sample_weight, penalty_factor, screening, acceleration,
               n_threads):
-    """_solve_path's result dict for dense X and 1-d y, from the statistics; or None when
-    the Gram path cannot reproduce the core's answer (then the caller runs the core):
-    a generated grid with unpenalized features (the core takes alpha_max after fitting
-    them to the tolerance with its own sweeps, which this solver would not reproduce
-    exactly), or a Gram matrix found indefinite (rounding on a singular X~^T V X~)."""
+    """_solve_path's result dict for dense X, from the statistics; or None when the Gram
+    path cannot reproduce the core's answer (then the caller runs the core): a generated
+    grid with unpenalized features (the core takes alpha_max after fitting them to the
+    tolerance with its own sweeps, which this solver would not reproduce exactly), or a
+    Gram matrix found indefinite (rounding on a singular X~^T V X~).
+
+    A 2-d y (n, k) gives the core's multi-target result: one X~^T V X~ for every target,
+    then the k paths on up to n_threads threads."""
     n, p = X.shape
-    with _blas_threads(n_threads, n * p * p // 2):
+    targets = y.shape[1] if y.ndim == 2 else 0
+    with _blas_threads(n_threads, n * p * (p // 2 + max(targets, 1))):
         mean, Q, q, ybar, c = _statistics(X, y, sample_weight, fit_intercept)
     ssq = Q.diagonal() / n  # sum_i v_i (x_ij - mu_j)^2, as enet.hpp's column statistics
     pf = None if penalty_factor is None else np.asarray(penalty_factor, dtype=np.float64)
@@ -176,39 +184,74 @@ def tall_path(X, y, *, l1_ratio, alphas, n_alphas, eps, fit_intercept, standardi
         s = np.sqrt(ssq[keep])
         Q /= np.outer(s, s)  # still symmetric exactly: s_j s_k = s_k s_j in floating point
         np.fill_diagonal(Q, float(n))  # as enet.hpp: unit variance exactly
-        q /= s
+        q /= s if q.ndim == 1 else s[:, None]
     diag = Q.diagonal().copy()
     pfk = None if pf is None else np.ascontiguousarray(pf[keep])
-
     k = n_alphas if alphas is None else len(alphas)
-    if m:
-        grid, w, gaps, n_iter, converged, stats = _core.enet_path_gram_dense(
-            Q, diag, q, float(n), float(n) * c, pfk, None, alphas=alphas, n_alphas=n_alphas,
-            eps=eps, l1_ratio=l1_ratio, positive=positive, tol=tol, max_iter=max_iter,
-            screening=screening, acceleration=acceleration)
-        if stats["unbounded_at"] >= 0:
-            return None
-        epochs = int(stats["epochs"])
-    else:  # nothing to fit: every coefficient is 0 (the core's grid, alpha_max = 0)
-        grid = np.full(k, 1e-15) if alphas is None else np.array(alphas, dtype=np.float64)
-        w = np.zeros((0, k), order="F")
-        gaps = np.zeros(k)
-        n_iter = np.zeros(k, dtype=np.int64)
-        converged = np.ones(k, dtype=np.uint8)
-        epochs = 0
 
-    # coefficients of X's columns: w_j / s_j; intercept ybar - sum_j mu_j coef_j
-    if s is not None:
-        w /= s[:, None]
-    if every:
-        coefs = w
-    else:
-        coefs = np.zeros((p, k), order="F")
-        coefs[keep] = w
-    intercepts = ybar - mean @ coefs if fit_intercept else np.zeros(k)
-    return dict(alphas=grid, coefs=coefs.astype(X.dtype, order="F", copy=False),
-                intercepts=intercepts.astype(X.dtype), dual_gaps=gaps, n_iter=n_iter,
-                converged=converged.astype(bool), tol_scaled=tol * c,
-                # the core counts its column statistics and its Gram build as two passes
-                # over X: so do the two passes here; no gradient is computed from X
-                full_passes=2, epochs=epochs, grad_columns=0, n_done=k, val_mse=None)
+    def path(qt, ct, ybar_t):
+        """One target's path: (grid, coefs (p, k), intercepts, gaps, n_iter, converged,
+        epochs), or None when its Gram matrix is found indefinite."""
+        if m:
+            grid, w, gaps, n_iter, converged, stats = _core.enet_path_gram_dense(
+                Q, diag, np.ascontiguousarray(qt), float(n), float(n) * ct, pfk, None,
+                alphas=alphas, n_alphas=n_alphas, eps=eps, l1_ratio=l1_ratio,
+                positive=positive, tol=tol, max_iter=max_iter, screening=screening,
+                acceleration=acceleration)
+            if stats["unbounded_at"] >= 0:
+                return None
+            epochs = int(stats["epochs"])
+        else:  # nothing to fit: every coefficient is 0 (the core's grid, alpha_max = 0)
+            grid = np.full(k, 1e-15) if alphas is None else np.array(alphas, dtype=np.float64)
+            w = np.zeros((0, k), order="F")
+            gaps = np.zeros(k)
+            n_iter = np.zeros(k, dtype=np.int64)
+            converged = np.ones(k, dtype=np.uint8)
+            epochs = 0
+        # coefficients of X's columns: w_j / s_j; intercept ybar - sum_j mu_j coef_j
+        if s is not None:
+            w /= s[:, None]
+        if every:
+            coefs = w
+        else:
+            coefs = np.zeros((p, k), order="F")
+            coefs[keep] = w
+        intercepts = ybar_t - mean @ coefs if fit_intercept else np.zeros(k)
+        return grid, coefs, intercepts, gaps, n_iter, converged.astype(bool), epochs
+
+    # the core counts its column statistics and its Gram build as two passes over X: so
+    # do the two passes here; no gradient is computed from X
+    if not targets:
+        one = path(q, c, ybar)
+        if one is None:
+            return None
+        grid, coefs, intercepts, gaps, n_iter, converged, epochs = one
+        return dict(alphas=grid, coefs=coefs.astype(X.dtype, order="F", copy=False),
+                    intercepts=intercepts.astype(X.dtype), dual_gaps=gaps, n_iter=n_iter,
+                    converged=converged, tol_scaled=tol * c, full_passes=2, epochs=epochs,
+                    grad_columns=0, n_done=k, val_mse=None)
+
+    runs = _each_target(lambda t: path(q[:, t], c[t], ybar[t]), targets, n_threads)
+    if any(r is None for r in runs):
+        return None
+    grid, coefs, intercepts, gaps, n_iter, converged, epochs = (list(z) for z in zip(*runs))
+    return dict(alphas=np.stack(grid) if alphas is None else grid[0],
+                # the core's layout: (targets, p, k), each target's path F-ordered
+                coefs=np.stack([w.T for w in coefs]).astype(X.dtype, copy=False).transpose(0, 2, 1),
+                intercepts=np.stack(intercepts).astype(X.dtype), dual_gaps=np.stack(gaps),
+                n_iter=np.stack(n_iter), converged=np.stack(converged),
+                tol_scaled=tol * np.asarray(c), full_passes=np.full(targets, 2),
+                epochs=np.array(epochs, dtype=np.int64),
+                grad_columns=np.zeros(targets, dtype=np.int64), shared_passes=2)
+
+
+def _each_target(f, targets, n_threads):
+    """[f(t) for t < targets], on up to n_threads threads (default: fastreg's): the core's
+    Gram path releases the GIL and runs on one core."""
+    threads = min(targets, _core.get_num_threads() if n_threads is None else int(n_threads))
+    if threads <= 1:
+        return [f(t) for t in range(targets)]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        return list(pool.map(f, range(targets)))
