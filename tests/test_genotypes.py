@@ -514,3 +514,58 @@ def test_import_is_lazy():
     code = ("import sys, fastreg; assert 'fastreg.genotypes' not in sys.modules; "
             "fastreg.Genotypes; assert 'fastreg.genotypes' in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("n", [1, 15, 16, 17, 255, 2000, 2003])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_int8_kernels_avx512_equal_portable(n, weighted):
+    # the AVX-512 kernels of double (where the CPU has them) keep the portable kernels'
+    # lanes and order of operations: the same results, bit for bit; both against numpy
+    from fastreg import _core
+
+    rng = np.random.default_rng(n)
+    x = rng.integers(-1, 3, n).astype(np.int8)
+    x[rng.random(n) < 0.05] = 7  # out of range: missing too, for the imputed kernels
+    r = rng.standard_normal(n)
+    v = rng.uniform(0.1, 2.0, n) if weighted else None
+    m, a, b = 1.37, -0.61, 0.25
+    fast = _core.genotype_i8_kernels(x, m, v, r, a, b, False)
+    portable = _core.genotype_i8_kernels(x, m, v, r, a, b, True)
+    assert fast[0] == portable[0] and fast[1] == portable[1]
+    np.testing.assert_array_equal(fast[2], portable[2])
+    np.testing.assert_array_equal(fast[3], portable[3])
+    # numpy: missing (outside 0..2) read as m, or raw
+    imputed = np.where((x >= 0) & (x <= 2), x, m).astype(np.float64)
+    raw = x.astype(np.float64)
+    w = r if v is None else v * r
+    np.testing.assert_allclose(fast[0], imputed @ w, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(fast[1], raw @ w, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(fast[2], r + a * imputed + b, rtol=1e-14, atol=1e-14)
+    np.testing.assert_allclose(fast[3], r + a * raw + b, rtol=1e-14, atol=1e-14)
+    # b = 0 takes its own loop
+    fast0 = _core.genotype_i8_kernels(x, m, v, r, a, 0.0, False)
+    np.testing.assert_array_equal(fast0[3], _core.genotype_i8_kernels(x, m, v, r, a, 0.0, True)[3])
+    np.testing.assert_allclose(fast0[3], r + a * raw, rtol=1e-14, atol=1e-14)
+
+
+@pytest.mark.parametrize("n", [1, 5, 63, 64, 65, 256, 2000, 2003])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_bed_kernel_avx512_equals_portable(n, weighted):
+    # the .bed dot product of double: AVX-512 (decoding in registers, where the CPU has
+    # AVX512_VBMI) against the portable kernel, bit for bit, and against numpy
+    from fastreg import _core
+
+    rng = np.random.default_rng(n + 7)
+    x = rng.integers(0, 256, (n + 3) // 4).astype(np.uint8)
+    r = rng.standard_normal(n)
+    v = rng.uniform(0.1, 2.0, n) if weighted else None
+    codes = (x[:, None] >> (2 * np.arange(4))) & 3  # sample 4b + k: bits 2k of byte b
+    dosage = np.array([2.0, np.nan, 1.0, 0.0])[codes.ravel()[:n]]  # PLINK: 01 missing
+    w = r if v is None else v * r
+    for missing in (False, True):
+        m = 0.83 if missing else 0.0
+        fast = _core.genotype_bed_dot(x, m, missing, v, r, False)
+        assert fast == _core.genotype_bed_dot(x, m, missing, v, r, True)
+        # without missing accumulation, a missing entry reads as 0
+        ref = np.where(np.isnan(dosage), m, dosage) @ w
+        np.testing.assert_allclose(fast, ref, rtol=1e-12, atol=1e-12)

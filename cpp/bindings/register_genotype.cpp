@@ -341,6 +341,48 @@ void register_genotype(py::module_& m) {
     m.def("genotype_int8_values", &int8_values, py::arg("X").noconvert(),
           "(p, 5) counts of the int8 values 0, 1, 2, negative, above 2 per variant.");
     m.def(
+        "genotype_i8_kernels",
+        [](arr<std::int8_t> x, double m, std::optional<arr<double>> v, arr<double> r, double a,
+           double b, bool portable) {
+            const index_t n = x.size();
+            if (x.ndim() != 1 || r.ndim() != 1 || r.size() != n)
+                throw py::value_error("x, r: expected 1-d arrays of one length");
+            const double* vp = vector_of<double>(v, n, "v");
+            const std::int8_t* xp = x.data();
+            const double* rp = r.data();
+            py::array_t<double> imputed(n), raw(n);
+            std::copy(rp, rp + n, imputed.mutable_data());
+            std::copy(rp, rp + n, raw.mutable_data());
+            namespace g = matrix::geno;
+            const double d = g::i8_dot(xp, m, vp, rp, n, portable);
+            const double d_raw = g::i8raw_dot(xp, vp, rp, n, portable);
+            g::i8_axpby(xp, m, a, b, imputed.mutable_data(), n, portable);
+            g::i8raw_axpby(xp, a, b, raw.mutable_data(), n, portable);
+            return py::make_tuple(d, d_raw, imputed, raw);
+        },
+        py::arg("x"), py::arg("m"), py::arg("v"), py::arg("r"), py::arg("a"), py::arg("b"),
+        py::arg("portable"),
+        "The int8 kernels of double on one column, for tests: (i8_dot, i8raw_dot, r after "
+        "i8_axpby, r after i8raw_axpby); portable=True forces the portable kernels.");
+    m.def(
+        "genotype_bed_dot",
+        [](arr<std::uint8_t> x, double m, bool missing, std::optional<arr<double>> v,
+           arr<double> r, bool portable) {
+            const index_t n = r.size();
+            if (x.ndim() != 1 || r.ndim() != 1 || x.size() != (n + 3) / 4)
+                throw py::value_error("x, r: expected 1-d arrays, x of ceil(len(r) / 4) bytes");
+            return matrix::geno::bed_dot(x.data(), m, missing, vector_of<double>(v, n, "v"),
+                                         r.data(), n, portable);
+        },
+        py::arg("x"), py::arg("m"), py::arg("missing"), py::arg("v"), py::arg("r"),
+        py::arg("portable"),
+        "bed_dot of double on one .bed column, for tests; portable=True forces the portable "
+        "kernel.");
+    m.def("genotype_i8_avx512", [] { return matrix::geno::i8_avx512(); },
+          "Whether the int8 kernels of double run in AVX-512 here.");
+    m.def("genotype_bed_avx512", [] { return matrix::geno::bed_avx512(); },
+          "Whether bed_dot of double runs in AVX-512 here.");
+    m.def(
         "genotype_counts_int8",
         [](arr<std::int8_t> X, rows_t rows) {
             return counts(int8_design<double>(X, rows, std::nullopt, std::nullopt, false));

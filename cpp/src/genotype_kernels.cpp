@@ -7,10 +7,31 @@
 // is then sum_i dosage_i r_i + m sum_i missing_i r_i, four lanes per byte from one table
 // row (a plain vector load), and the second sum is skipped for a column without missing
 // entries. The tables take 2 x 256 x 4 values (16 KiB for double): they stay in L1.
+//
+// The int8 kernels of double also come in AVX-512 (chosen at run time when the CPU has
+// it): there GCC vectorized the conversions of the portable loops 128 bits at a time.
+// Measured from L1 at n = 2,000, ns a sample (portable -> AVX-512): plain dot product 0.25
+// -> 0.124, with missing entries imputed 0.32 -> 0.147, plain axpy 0.17 -> 0.15 (a float64
+// dot product: 0.133). They keep the portable
+// versions' lanes and order of operations (16 partial sums, products then sums, no fused
+// multiply-add), so both give the same results, bit for bit.
 #include "fastreg/matrix/genotype.hpp"
 
 #include <algorithm>
 #include <array>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#if !defined(__clang__)
+// GCC 12's AVX-512 conversions start from _mm512_undefined_*(), which it then reports as
+// (maybe) uninitialized once they are inlined here
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
+#define FASTREG_X86_SIMD 1
+#define FASTREG_AVX512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl")))
+#define FASTREG_AVX512_VBMI __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx512vbmi")))
+#endif
 
 namespace fastreg::matrix::geno {
 
@@ -104,16 +125,15 @@ FASTREG_INLINE void i8_axpby_impl(const std::int8_t* FASTREG_RESTRICT x, T m, T 
     }
 }
 
-// sum over the samples of one column: D[i] r_i (acc) and M[i] r_i (accm), with v when given
+// bed_dot_impl from byte b on (b a multiple of 4): whole 4-byte steps, then the samples
+// left, into its partial sums (sample i in lane i mod LANES)
 template <class T, bool Weighted, bool Missing>
-FASTREG_INLINE T bed_dot_impl(const std::uint8_t* FASTREG_RESTRICT x, T m, const T* FASTREG_RESTRICT v,
-                              const T* FASTREG_RESTRICT r, index_t n) {
+FASTREG_INLINE void bed_dot_tail(const std::uint8_t* FASTREG_RESTRICT x, const T* FASTREG_RESTRICT v,
+                                 const T* FASTREG_RESTRICT r, index_t n, index_t b, T* acc, T* accm) {
     const auto& D = Tables<T>::dosage.v;
     const auto& M = Tables<T>::missing.v;
-    T acc[LANES] = {}, accm[LANES] = {};
     const index_t full = n / 4;  // bytes with four samples
     constexpr index_t BYTES = LANES / 4;
-    index_t b = 0;
     for (; b + BYTES <= full; b += BYTES)
         for (index_t q = 0; q < BYTES; ++q) {
             const std::uint8_t byte = x[b + q];
@@ -131,6 +151,14 @@ FASTREG_INLINE T bed_dot_impl(const std::uint8_t* FASTREG_RESTRICT x, T m, const
         acc[l % LANES] += D[byte][k] * w;
         if (Missing) accm[l % LANES] += M[byte][k] * w;
     }
+}
+
+// sum over the samples of one column: D[i] r_i (acc) and M[i] r_i (accm), with v when given
+template <class T, bool Weighted, bool Missing>
+FASTREG_INLINE T bed_dot_impl(const std::uint8_t* FASTREG_RESTRICT x, T m, const T* FASTREG_RESTRICT v,
+                              const T* FASTREG_RESTRICT r, index_t n) {
+    T acc[LANES] = {}, accm[LANES] = {};
+    bed_dot_tail<T, Weighted, Missing>(x, v, r, n, 0, acc, accm);
     const T s = reduce(acc);
     return Missing ? s + m * reduce(accm) : s;
 }
@@ -198,25 +226,253 @@ FASTREG_INLINE T bed_dot_any(const std::uint8_t* x, T m, bool missing, const T* 
                    : bed_dot_impl<T, false, false>(x, m, v, r, n);
 }
 
+#if FASTREG_X86_SIMD
+// AVX-512, double: 16 samples a step, as two registers of 8 lanes (lanes 0-7 and 8-15 of
+// the portable kernels' 16). Imputed = a missing entry (above 2 as unsigned) read as m.
+
+// 16 int8 dosages as two vectors of double, the missing ones replaced by m when Imputed
+template <bool Imputed>
+FASTREG_AVX512 FASTREG_INLINE void load16(const std::int8_t* x, __m512d m, __m512d& lo, __m512d& hi) {
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x));
+    const __m512i d = _mm512_cvtepi8_epi32(b);
+    lo = _mm512_cvtepi32_pd(_mm512_castsi512_si256(d));
+    hi = _mm512_cvtepi32_pd(_mm512_extracti64x4_epi64(d, 1));
+    if (Imputed) {
+        const __mmask16 miss = _mm_cmpgt_epu8_mask(b, _mm_set1_epi8(2));
+        lo = _mm512_mask_mov_pd(lo, __mmask8(miss & 0xFF), m);
+        hi = _mm512_mask_mov_pd(hi, __mmask8(miss >> 8), m);
+    }
+}
+
+template <bool Imputed, bool Weighted>
+FASTREG_AVX512 double i8_dot_avx512(const std::int8_t* x, double m, const double* v,
+                                    const double* r, index_t n) {
+    const __m512d mv = _mm512_set1_pd(m);
+    __m512d a0 = _mm512_setzero_pd(), a1 = _mm512_setzero_pd();
+    index_t i = 0;
+    for (; i + LANES <= n; i += LANES) {
+        __m512d lo, hi;
+        load16<Imputed>(x + i, mv, lo, hi);
+        if (Weighted) {
+            lo = _mm512_mul_pd(lo, _mm512_loadu_pd(v + i));
+            hi = _mm512_mul_pd(hi, _mm512_loadu_pd(v + i + 8));
+        }
+        a0 = _mm512_add_pd(a0, _mm512_mul_pd(lo, _mm512_loadu_pd(r + i)));
+        a1 = _mm512_add_pd(a1, _mm512_mul_pd(hi, _mm512_loadu_pd(r + i + 8)));
+    }
+    alignas(64) double acc[LANES];
+    _mm512_store_pd(acc, a0);
+    _mm512_store_pd(acc + 8, a1);
+    for (index_t l = 0; i < n; ++i, ++l) {
+        const double xi = Imputed ? i8_value(x[i], m) : double(std::int32_t(x[i]));
+        acc[l] += Weighted ? xi * v[i] * r[i] : xi * r[i];
+    }
+    return reduce(acc);
+}
+
+template <bool Imputed>
+FASTREG_AVX512 void i8_axpby_avx512(const std::int8_t* x, double m, double a, double b,
+                                    double* r, index_t n) {
+    const __m512d mv = _mm512_set1_pd(m), av = _mm512_set1_pd(a), bv = _mm512_set1_pd(b);
+    const bool shift = b != 0.0;
+    index_t i = 0;
+    for (; i + LANES <= n; i += LANES) {
+        __m512d lo, hi;
+        load16<Imputed>(x + i, mv, lo, hi);
+        lo = _mm512_mul_pd(av, lo);
+        hi = _mm512_mul_pd(av, hi);
+        if (shift) {
+            lo = _mm512_add_pd(lo, bv);
+            hi = _mm512_add_pd(hi, bv);
+        }
+        _mm512_storeu_pd(r + i, _mm512_add_pd(_mm512_loadu_pd(r + i), lo));
+        _mm512_storeu_pd(r + i + 8, _mm512_add_pd(_mm512_loadu_pd(r + i + 8), hi));
+    }
+    for (; i < n; ++i) {
+        const double xi = Imputed ? i8_value(x[i], m) : double(std::int32_t(x[i]));
+        r[i] += shift ? a * xi + b : a * xi;
+    }
+}
+
+// .bed, double (also needs AVX512_VBMI): 64 samples (16 bytes) a step, decoded in
+// registers: each 64-bit lane takes two bytes (eight samples), vpmultishiftqb moves sample
+// k's two bits to byte k, a byte shuffle maps codes to dosages (missing as 0, the dosage
+// table's) and a compare gives the missing ones. Then bed_dot_impl's arithmetic, 16 lanes
+// (sample i in lane i mod 16), and its own code for the last samples.
+// 16 samples from i (dosages dg, missing mask mg) into the partial sums
+template <bool Weighted, bool Missing>
+FASTREG_AVX512 FASTREG_INLINE void bed_group(__m128i dg, __mmask16 mg, const double* v, const double* r,
+                                             index_t i, __m512d& a0, __m512d& a1, __m512d& m0,
+                                             __m512d& m1) {
+    const __m512i d32 = _mm512_cvtepi8_epi32(dg);
+    const __m512d lo = _mm512_cvtepi32_pd(_mm512_castsi512_si256(d32));
+    const __m512d hi = _mm512_cvtepi32_pd(_mm512_extracti64x4_epi64(d32, 1));
+    __m512d w0 = _mm512_loadu_pd(r + i), w1 = _mm512_loadu_pd(r + i + 8);
+    if (Weighted) {
+        w0 = _mm512_mul_pd(_mm512_loadu_pd(v + i), w0);
+        w1 = _mm512_mul_pd(_mm512_loadu_pd(v + i + 8), w1);
+    }
+    a0 = _mm512_add_pd(a0, _mm512_mul_pd(lo, w0));
+    a1 = _mm512_add_pd(a1, _mm512_mul_pd(hi, w1));
+    if (Missing) {
+        m0 = _mm512_mask_add_pd(m0, __mmask8(mg & 0xFF), m0, w0);
+        m1 = _mm512_mask_add_pd(m1, __mmask8(mg >> 8), m1, w1);
+    }
+}
+
+template <bool Weighted, bool Missing>
+FASTREG_AVX512_VBMI double bed_dot_avx512(
+    const std::uint8_t* x, double m, const double* v, const double* r, index_t n) {
+    const __m512i offsets = _mm512_set1_epi64(0x0E0C0A0806040200LL);
+    const __m512i three = _mm512_set1_epi8(3), one = _mm512_set1_epi8(1);
+    // code -> dosage of A1 (BED_CODE, missing as 0), in each 128-bit lane
+    const __m512i dosage = _mm512_broadcast_i32x4(_mm_setr_epi8(2, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+    __m512d a0 = _mm512_setzero_pd(), a1 = _mm512_setzero_pd();
+    __m512d m0 = _mm512_setzero_pd(), m1 = _mm512_setzero_pd();
+    const index_t full = n / 4;
+    index_t b = 0;
+    for (; b + 16 <= full; b += 16) {
+        const __m512i q = _mm512_cvtepu16_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x + b)));
+        const __m512i codes = _mm512_and_si512(_mm512_multishift_epi64_epi8(offsets, q), three);
+        const __m512i d = _mm512_shuffle_epi8(dosage, codes);
+        const __mmask64 miss = Missing ? _mm512_cmpeq_epi8_mask(codes, one) : 0;
+        const index_t i0 = 4 * b;
+        const auto G = bed_group<Weighted, Missing>;
+        G(_mm512_extracti32x4_epi32(d, 0), __mmask16(miss), v, r, i0, a0, a1, m0, m1);
+        G(_mm512_extracti32x4_epi32(d, 1), __mmask16(miss >> 16), v, r, i0 + 16, a0, a1, m0, m1);
+        G(_mm512_extracti32x4_epi32(d, 2), __mmask16(miss >> 32), v, r, i0 + 32, a0, a1, m0, m1);
+        G(_mm512_extracti32x4_epi32(d, 3), __mmask16(miss >> 48), v, r, i0 + 48, a0, a1, m0, m1);
+    }
+    alignas(64) double acc[LANES], accm[LANES];
+    _mm512_store_pd(acc, a0);
+    _mm512_store_pd(acc + 8, a1);
+    _mm512_store_pd(accm, m0);
+    _mm512_store_pd(accm + 8, m1);
+    bed_dot_tail<double, Weighted, Missing>(x, v, r, n, b, acc, accm);
+    const double s = reduce(acc);
+    return Missing ? s + m * reduce(accm) : s;
+}
+#endif  // FASTREG_X86_SIMD
+
+// The portable int8 kernels, compiled per instruction set.
+#define FASTREG_I8_PORTABLE(T)                                                                   \
+    FASTREG_CLONES T i8_dot_portable(const std::int8_t* x, T m, const T* v, const T* r,          \
+                                     index_t n) {                                                \
+        return i8_dot_impl(x, m, v, r, n);                                                       \
+    }                                                                                            \
+    FASTREG_CLONES void i8_axpby_portable(const std::int8_t* x, T m, T a, T b, T* r, index_t n) { \
+        i8_axpby_impl(x, m, a, b, r, n);                                                         \
+    }                                                                                            \
+    FASTREG_CLONES T i8raw_dot_portable(const std::int8_t* x, const T* v, const T* r, index_t n) { \
+        return i8raw_dot_impl(x, v, r, n);                                                       \
+    }                                                                                            \
+    FASTREG_CLONES void i8raw_axpby_portable(const std::int8_t* x, T a, T b, T* r, index_t n) {  \
+        i8raw_axpby_impl(x, a, b, r, n);                                                         \
+    }
+FASTREG_I8_PORTABLE(float)
+FASTREG_I8_PORTABLE(double)
+#undef FASTREG_I8_PORTABLE
+
+FASTREG_CLONES float bed_dot_portable(const std::uint8_t* x, float m, bool missing, const float* v,
+                                      const float* r, index_t n) {
+    return bed_dot_any(x, m, missing, v, r, n);
+}
+FASTREG_CLONES double bed_dot_portable(const std::uint8_t* x, double m, bool missing, const double* v,
+                                       const double* r, index_t n) {
+    return bed_dot_any(x, m, missing, v, r, n);
+}
+
 }  // namespace
 
+bool i8_avx512() {
+#if FASTREG_X86_SIMD
+    static const bool on = [] {
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+               __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+    }();
+    return on;
+#else
+    return false;
+#endif
+}
+
+float i8_dot(const std::int8_t* x, float m, const float* v, const float* r, index_t n) {
+    return i8_dot_portable(x, m, v, r, n);
+}
+void i8_axpby(const std::int8_t* x, float m, float a, float b, float* r, index_t n) {
+    i8_axpby_portable(x, m, a, b, r, n);
+}
+float i8raw_dot(const std::int8_t* x, const float* v, const float* r, index_t n) {
+    return i8raw_dot_portable(x, v, r, n);
+}
+void i8raw_axpby(const std::int8_t* x, float a, float b, float* r, index_t n) {
+    i8raw_axpby_portable(x, a, b, r, n);
+}
+
+double i8_dot(const std::int8_t* x, double m, const double* v, const double* r, index_t n,
+              bool portable) {
+#if FASTREG_X86_SIMD
+    if (!portable && i8_avx512())
+        return v ? i8_dot_avx512<true, true>(x, m, v, r, n) : i8_dot_avx512<true, false>(x, m, v, r, n);
+#endif
+    (void)portable;
+    return i8_dot_portable(x, m, v, r, n);
+}
+void i8_axpby(const std::int8_t* x, double m, double a, double b, double* r, index_t n,
+              bool portable) {
+#if FASTREG_X86_SIMD
+    if (!portable && i8_avx512()) return i8_axpby_avx512<true>(x, m, a, b, r, n);
+#endif
+    (void)portable;
+    i8_axpby_portable(x, m, a, b, r, n);
+}
+double i8raw_dot(const std::int8_t* x, const double* v, const double* r, index_t n,
+                 bool portable) {
+#if FASTREG_X86_SIMD
+    if (!portable && i8_avx512())
+        return v ? i8_dot_avx512<false, true>(x, 0.0, v, r, n) : i8_dot_avx512<false, false>(x, 0.0, v, r, n);
+#endif
+    (void)portable;
+    return i8raw_dot_portable(x, v, r, n);
+}
+void i8raw_axpby(const std::int8_t* x, double a, double b, double* r, index_t n, bool portable) {
+#if FASTREG_X86_SIMD
+    if (!portable && i8_avx512()) return i8_axpby_avx512<false>(x, 0.0, a, b, r, n);
+#endif
+    (void)portable;
+    i8raw_axpby_portable(x, a, b, r, n);
+}
+
+bool bed_avx512() {
+#if FASTREG_X86_SIMD
+    static const bool on = i8_avx512() && __builtin_cpu_supports("avx512vbmi");
+    return on;
+#else
+    return false;
+#endif
+}
+
+float bed_dot(const std::uint8_t* x, float m, bool missing, const float* v, const float* r,
+              index_t n) {
+    return bed_dot_portable(x, m, missing, v, r, n);
+}
+double bed_dot(const std::uint8_t* x, double m, bool missing, const double* v, const double* r,
+               index_t n, bool portable) {
+#if FASTREG_X86_SIMD
+    if (!portable && bed_avx512()) {
+        if (v)
+            return missing ? bed_dot_avx512<true, true>(x, m, v, r, n)
+                           : bed_dot_avx512<true, false>(x, m, v, r, n);
+        return missing ? bed_dot_avx512<false, true>(x, m, v, r, n)
+                       : bed_dot_avx512<false, false>(x, m, v, r, n);
+    }
+#endif
+    (void)portable;
+    return bed_dot_portable(x, m, missing, v, r, n);
+}
+
 #define FASTREG_GENO_KERNELS(T)                                                               \
-    FASTREG_CLONES T i8_dot(const std::int8_t* x, T m, const T* v, const T* r, index_t n) {  \
-        return i8_dot_impl(x, m, v, r, n);                                                     \
-    }                                                                                          \
-    FASTREG_CLONES void i8_axpby(const std::int8_t* x, T m, T a, T b, T* r, index_t n) {      \
-        i8_axpby_impl(x, m, a, b, r, n);                                                       \
-    }                                                                                          \
-    FASTREG_CLONES T i8raw_dot(const std::int8_t* x, const T* v, const T* r, index_t n) {    \
-        return i8raw_dot_impl(x, v, r, n);                                                     \
-    }                                                                                          \
-    FASTREG_CLONES void i8raw_axpby(const std::int8_t* x, T a, T b, T* r, index_t n) {        \
-        i8raw_axpby_impl(x, a, b, r, n);                                                       \
-    }                                                                                          \
-    FASTREG_CLONES T bed_dot(const std::uint8_t* x, T m, bool missing, const T* v, const T* r, \
-                             index_t n) {                                                      \
-        return bed_dot_any(x, m, missing, v, r, n);                                            \
-    }                                                                                          \
     FASTREG_CLONES void bed_axpby(const std::uint8_t* x, T m, bool missing, T a, T b, T* r,   \
                                   index_t n) {                                                 \
         if (missing)                                                                           \

@@ -34,20 +34,28 @@ namespace fastreg::matrix {
 
 namespace geno {
 
+// The int8 kernels of double run in AVX-512 where the CPU has it (i8_avx512()), else
+// portably; `portable` forces the portable ones (the tests compare both, bit for bit).
+bool i8_avx512();
+
 // Contiguous int8 column x of n samples; a missing entry (outside 0..2) reads as m.
 // sum_i x_i v_i r_i (v null: 1)
 float i8_dot(const std::int8_t* x, float m, const float* v, const float* r, index_t n);
-double i8_dot(const std::int8_t* x, double m, const double* v, const double* r, index_t n);
+double i8_dot(const std::int8_t* x, double m, const double* v, const double* r, index_t n,
+              bool portable = false);
 // r_i += a x_i + b
 void i8_axpby(const std::int8_t* x, float m, float a, float b, float* r, index_t n);
-void i8_axpby(const std::int8_t* x, double m, double a, double b, double* r, index_t n);
+void i8_axpby(const std::int8_t* x, double m, double a, double b, double* r, index_t n,
+              bool portable = false);
 
 // Contiguous .bed column (ceil(n / 4) bytes); a missing entry reads as m. `missing`:
 // whether the column has missing entries at all (false skips their accumulation).
 float bed_dot(const std::uint8_t* x, float m, bool missing, const float* v, const float* r,
               index_t n);
 double bed_dot(const std::uint8_t* x, double m, bool missing, const double* v, const double* r,
-               index_t n);
+               index_t n, bool portable = false);
+// Whether bed_dot of double runs in AVX-512 (with AVX512_VBMI) here.
+bool bed_avx512();
 void bed_axpby(const std::uint8_t* x, float m, bool missing, float a, float b, float* r, index_t n);
 void bed_axpby(const std::uint8_t* x, double m, bool missing, double a, double b, double* r,
                index_t n);
@@ -55,9 +63,11 @@ void bed_axpby(const std::uint8_t* x, double m, bool missing, double a, double b
 // Plain int8 columns (no missing values: the caller corrects for them; see
 // cd/column_cache.hpp): sum_i x_i v_i r_i (v null: 1), and r_i += a x_i + b.
 float i8raw_dot(const std::int8_t* x, const float* v, const float* r, index_t n);
-double i8raw_dot(const std::int8_t* x, const double* v, const double* r, index_t n);
+double i8raw_dot(const std::int8_t* x, const double* v, const double* r, index_t n,
+                 bool portable = false);
 void i8raw_axpby(const std::int8_t* x, float a, float b, float* r, index_t n);
-void i8raw_axpby(const std::int8_t* x, double a, double b, double* r, index_t n);
+void i8raw_axpby(const std::int8_t* x, double a, double b, double* r, index_t n,
+                 bool portable = false);
 
 // .bed code (2 bits) -> dosage of A1, with 3 standing for missing
 constexpr std::uint8_t BED_CODE[4] = {2, 3, 1, 0};
