@@ -8,13 +8,14 @@
 // row (a plain vector load), and the second sum is skipped for a column without missing
 // entries. The tables take 2 x 256 x 4 values (16 KiB for double): they stay in L1.
 //
-// The int8 kernels of double also come in AVX-512 (chosen at run time when the CPU has
-// it): there GCC vectorized the conversions of the portable loops 128 bits at a time.
-// Measured from L1 at n = 2,000, ns a sample (portable -> AVX-512): plain dot product 0.25
-// -> 0.124, with missing entries imputed 0.32 -> 0.147, plain axpy 0.17 -> 0.15 (a float64
-// dot product: 0.133). They keep the portable
-// versions' lanes and order of operations (16 partial sums, products then sums, no fused
-// multiply-add), so both give the same results, bit for bit.
+// The kernels of double also come in AVX-512, chosen at run time when the CPU has it (and
+// AVX512_VBMI for .bed): GCC vectorized the conversions of the portable int8 loops 128 bits
+// at a time, and the .bed tables a byte at a time. Measured from L1 at n = 2,000, ns a
+// sample (portable -> AVX-512): int8 dot product 0.25 -> 0.124, with missing entries
+// imputed 0.32 -> 0.147, axpy 0.17 -> 0.15; .bed dot product 0.35 -> 0.20 (0.18 -> 0.155
+// for a column without missing entries); a float64 dot product takes 0.133. They keep the
+// portable versions' lanes and order of operations (16 partial sums, products then sums,
+// no fused multiply-add), so both give the same results, bit for bit.
 #include "fastreg/matrix/genotype.hpp"
 
 #include <algorithm>
