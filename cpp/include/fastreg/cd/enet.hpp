@@ -286,6 +286,8 @@ public:
         usable_ = usable;
         cache_working_set();
 
+        kkt_gap_ = std::numeric_limits<double>::infinity();
+        outside_age_ = 0;
         if (check(l1, l2, tol_s, false, info)) {
             keep_path_residual();
             return info;
@@ -296,6 +298,8 @@ public:
         bool inner = false;
         double ws_change = 0.0;  // the relative change of the last working-set sweep
         index_t steps = 0;       // coordinate steps since the residual was recomputed
+        index_t unchecked = 0;   // working-set sweeps since the last check
+        index_t inner_sweeps = 0;  // sweeps over the nonzeros since the last working-set sweep
         const index_t max_iter = opt_.max_iter;
         for (index_t iter = 1; iter <= max_iter; ++iter) {
             const std::vector<index_t>& set = inner ? active_ : ws_;
@@ -314,6 +318,7 @@ public:
             }
             info.n_iter = iter;
             ++epochs_;
+            ++outside_age_;
             fold_offset();
             if (anderson(set, l1, l2)) {
                 // the extrapolated point replaced w: measure the epoch's progress from it
@@ -335,18 +340,21 @@ public:
             if (inner && !last) {
                 // settled: moving ten times less than in the last working-set sweep, which
                 // keeps the inner sweeps from polishing a support that is still changing
-                inner = change > std::max(opt_.tol, 0.1 * ws_change);
+                inner = change > std::max(opt_.tol, 0.1 * ws_change) && ++inner_sweeps < MAX_INNER;
                 continue;
             }
             ws_change = change;
             const bool settled = change <= opt_.tol;
-            if (!(settled || last)) {
+            const bool due = ++unchecked >= CHECK_EVERY;
+            if (!(settled || last || due)) {
                 active_.clear();
                 for (const index_t j : ws_)
                     if (w_[j] != 0.0) active_.push_back(j);
                 inner = !active_.empty() && active_.size() < ws_.size();
+                inner_sweeps = 0;
                 continue;
             }
+            unchecked = 0;
             if (check(l1, l2, tol_s, last, info)) break;
             inner = false;
         }
@@ -367,6 +375,12 @@ public:
     // whose bound from the references (the last full passes' gradients, projected) is below
     // l1 pf_j; only the others are computed, or all of X when they are many. Violators join
     // the working set. Returns true when gap <= tol_s.
+    //
+    // The features outside are checked once the working set's problem is solved or, after
+    // CHECK_EVERY sweeps without, once its gap is below a fraction of the last whole gap
+    // (celer's rule): on strongly correlated columns (uncentered dosages without an
+    // intercept) a working set's problem can take thousands of sweeps, and growing the set
+    // only after each is solved stalls the path.
     bool check(double l1, double l2, double tol_s, bool last, FitInfo& info) {
         refresh();
         if (full_ws_) {
@@ -377,7 +391,9 @@ public:
         }
         gradients(ws_);
         const double gap_ws = gap_over(ws_, l1, l2);
-        if (gap_ws > tol_s && !last) {
+        const bool outside = last || gap_ws <= tol_s ||
+                             (outside_age_ >= CHECK_EVERY && gap_ws <= SUBPROBLEM_GAP * kkt_gap_);
+        if (!outside) {
             // the working set's own problem is not solved yet: screen it with its gap
             if (l1 > 0.0) screen(l1, l2, gap_ws);
             return false;
@@ -411,6 +427,8 @@ public:
                 },
                 l1, l2);
         }
+        kkt_gap_ = info.gap;
+        outside_age_ = 0;
         info.converged = info.gap <= tol_s;
         if (info.converged) return true;
         if (l1 > 0.0) screen(l1, l2, info.gap);
@@ -585,6 +603,14 @@ public:
     // ANDERSON_K + 1 iterates, and the extrapolated point is kept when it lowers the
     // objective. Costs one residual update over the working set per ANDERSON_K epochs.
     static constexpr int ANDERSON_K = 3;
+    // Sweeps over the nonzeros between two working-set sweeps, at most: they stop once
+    // settled, but on strongly correlated columns settling can take longer than moving on.
+    static constexpr index_t MAX_INNER = 10;
+    // Working-set sweeps between two checks, at most; after as many epochs without looking
+    // outside the working set, its gap need only fall below this fraction of the last
+    // whole gap.
+    static constexpr index_t CHECK_EVERY = 20;
+    static constexpr double SUBPROBLEM_GAP = 0.3;
 
     bool anderson(const std::vector<index_t>& set, double l1, double l2) {
         const index_t m = index_t(set.size());
@@ -694,19 +720,32 @@ public:
     // (the lasso path is piecewise linear in alpha: between kinks this lands on the next
     // solution), leaving at zero a coefficient that would cross zero. Call it before each
     // alpha after the first (factor 0 at the second: only remembers the solution).
+    //
+    // The move is made only while it pays: when the last prediction landed nearer the
+    // solution found than the solution before it did. On strongly correlated columns
+    // (uncentered dosages without an intercept) the solutions are inexact along slowly
+    // converging directions, and extrapolating them throws each start further along those.
     void extrapolate(double factor) {
         if (gram_) return;
         if (w_prev_.empty()) {
             w_prev_ = w_;
             return;
         }
+        double miss = 0.0, step = 0.0;  // |w - prediction|^2, |w - w_prev|^2
+        if (!predicted_.empty())
+            for (index_t j = 0; j < p_; ++j) {
+                miss += (w_[j] - predicted_[j]) * (w_[j] - predicted_[j]);
+                step += (w_[j] - w_prev_[j]) * (w_[j] - w_prev_[j]);
+            }
+        const bool pays = predicted_.empty() || miss < step;
+        predicted_.resize(p_);
         for (index_t j = 0; j < p_; ++j) {
             const double w = w_[j], wp = w_prev_[j];
             w_prev_[j] = w;
-            if (w == 0.0) continue;
-            double wn = w + factor * (w - wp);
+            double wn = w == 0.0 ? 0.0 : w + factor * (w - wp);
             if (wn * w <= 0.0) wn = 0.0;
-            if (wn != w) {
+            predicted_[j] = wn;
+            if (pays && wn != w) {
                 update(j, wn - w);
                 w_[j] = wn;
             }
@@ -951,6 +990,7 @@ private:
     double dual_scale_ = 1.0;  // the last gap's dual point is dual_scale_ * r
     double S_ = 0.0, Rn2_ = 0.0, Ry_ = 0.0;  // sum v r, sum v r^2, sum v r (y - ybar)
     std::vector<double> w_prev_;  // the previous solution on the path (extrapolate)
+    std::vector<double> predicted_;  // the last extrapolated start, made or not (extrapolate)
     std::vector<index_t> ws_, unc_, active_;  // working set, uncertain, its nonzeros
     std::vector<char> in_ws_;
     bool full_ws_ = false;
@@ -959,6 +999,8 @@ private:
     ColumnCache<T, M> cache_;     // working-set columns as plain int8 (genotypes only)
     std::vector<T> path_r_;       // the residual at the last solution on the path
     bool path_r_ready_ = false;
+    double kkt_gap_ = 0.0;        // the whole gap at the last check outside the working set
+    index_t outside_age_ = 0;     // epochs since that check
     std::vector<std::vector<double>> hist_;  // Anderson: recent iterates on hist_set_
     std::vector<index_t> hist_set_;
     std::vector<T> R_save_;
