@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import warnings
 
 import numpy as np
 import pytest
@@ -138,6 +139,21 @@ def test_estimators_fit_all_targets():
     est = fastreg.Lasso(alpha=0.05, tol=TOL, warm_start=True).fit(X, Y)
     est.fit(X, Y)
     assert max(est.n_iter_) <= 1
+
+
+def test_random_selection_fits_all_targets_at_once():
+    # target t draws its coordinates from random_state + t, as a single fit seeded so would;
+    # three epochs, far from converged, so that the result depends on the draws
+    X, Y = _problem(seed=10)
+    kw = dict(alpha=0.02, tol=0.0, max_iter=3, selection="random")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est = fastreg.Lasso(random_state=7, **kw).fit(X, Y)
+        for t in range(Y.shape[1]):
+            one = fastreg.Lasso(random_state=7 + t, **kw).fit(X, Y[:, t])
+            _close(est.coef_[t], one.coef_, 1e-12, f"coef_[{t}]")
+        other = fastreg.Lasso(random_state=7, **kw).fit(X, Y[:, 1])
+    assert np.abs(est.coef_[1] - other.coef_).max() > 1e-6  # another seed, another result
 
 
 def test_x_and_y_untouched_and_threads():

@@ -145,26 +145,21 @@ class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
         if previous is not None:
             previous = np.asarray(previous).reshape(-1, p) if np.size(previous) == k * p else None
 
-        if seed is None:  # all targets at once, sharing their passes over X
-            init = None if previous is None else np.ascontiguousarray(previous, dtype=X.dtype)
-            result = _solve_path(
-                X, Y if y.ndim == 2 else y, l1_ratio=l1_ratio, alphas=np.array([alpha]),
-                eps=1e-3, fit_intercept=fit_intercept, standardize=standardize,
-                positive=positive, tol=tol, max_iter=max_iter, sample_weight=sw,
-                penalty_factor=pf, coef_init=init if y.ndim == 2 or init is None else init[0],
-                n_threads=n_threads, gram=gram)
-            _warn_not_converged(result, stacklevel=3)
-            coef = result["coefs"][..., 0].reshape(k, p)
-            intercept = result["intercepts"][..., 0].reshape(k)
-            gaps = result["dual_gaps"][..., 0].reshape(k)
-            n_iter = [int(i) for i in np.ravel(result["n_iter"][..., 0])]
-            passes = [int(i) for i in np.ravel(result["full_passes"])]
-        else:  # random order: a seed per target, as one call each
-            coef, intercept, gaps, n_iter, passes = self._fit_targets(
-                X, Y, seed, previous, l1_ratio=l1_ratio, alpha=alpha,
-                fit_intercept=fit_intercept, standardize=standardize, positive=positive,
-                tol=tol, max_iter=max_iter, sample_weight=sw, penalty_factor=pf,
-                n_threads=n_threads, gram=gram)
+        # all targets at once, sharing their passes over X (random order: target t draws
+        # from seed + t, as a call of its own would)
+        init = None if previous is None else np.ascontiguousarray(previous, dtype=X.dtype)
+        result = _solve_path(
+            X, Y if y.ndim == 2 else y, l1_ratio=l1_ratio, alphas=np.array([alpha]),
+            eps=1e-3, fit_intercept=fit_intercept, standardize=standardize,
+            positive=positive, tol=tol, max_iter=max_iter, sample_weight=sw,
+            penalty_factor=pf, coef_init=init if y.ndim == 2 or init is None else init[0],
+            n_threads=n_threads, gram=gram, seed=seed)
+        _warn_not_converged(result, stacklevel=3)
+        coef = result["coefs"][..., 0].reshape(k, p)
+        intercept = result["intercepts"][..., 0].reshape(k)
+        gaps = result["dual_gaps"][..., 0].reshape(k)
+        n_iter = [int(i) for i in np.ravel(result["n_iter"][..., 0])]
+        passes = [int(i) for i in np.ravel(result["full_passes"])]
         if y.ndim == 1:
             self.coef_ = coef[0]
             self.intercept_ = float(intercept[0]) if fit_intercept else 0.0
@@ -180,26 +175,6 @@ class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
         self.n_features_in_ = p
         self._set_feature_names(names)
         return self
-
-    @staticmethod
-    def _fit_targets(X, Y, seed, previous, *, alpha, **options):
-        """One core call per target (random coordinate order: target t's seed is seed + t)."""
-        k, p = Y.shape[1], X.shape[1]
-        coef = np.empty((k, p), dtype=X.dtype)
-        intercept = np.empty(k, dtype=X.dtype)
-        gaps = np.empty(k)
-        n_iter, passes = [], []
-        for t in range(k):
-            init = None if previous is None else np.ascontiguousarray(previous[t], dtype=X.dtype)
-            result = _solve_path(X, np.ascontiguousarray(Y[:, t]), alphas=np.array([alpha]),
-                                 eps=1e-3, coef_init=init, seed=(seed + t) % 2**64, **options)
-            _warn_not_converged(result, stacklevel=4)
-            coef[t] = result["coefs"][:, 0]
-            intercept[t] = result["intercepts"][0]
-            gaps[t] = result["dual_gaps"][0]
-            n_iter.append(int(result["n_iter"][0]))
-            passes.append(int(result["full_passes"]))
-        return coef, intercept, gaps, n_iter, passes
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

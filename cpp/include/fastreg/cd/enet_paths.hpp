@@ -84,8 +84,10 @@ std::int64_t enet_paths(const M& X, std::vector<PathTask<T>>& tasks, const EnetO
             try {
                 for (index_t i; (i = next++) < count;) {
                     const PathTask<T>& t = tasks[i];
+                    EnetOptions path_opt = fit_opt;
+                    path_opt.seed += std::uint64_t(i);  // random order: path i's own draws
                     enet_path<T, M>(X, t.y, t.sw, t.pf, t.coef_init, t.alphas, t.k, t.generate,
-                                    t.eps, fit_opt, *t.out, &shared);
+                                    t.eps, path_opt, *t.out, &shared);
                 }
             } catch (...) {
                 errors[w] = std::current_exception();
