@@ -277,7 +277,7 @@ public:
         // the strong set joins the working set, but not more than about as many features
         // as it already has (a far jump down the path, or a single small alpha, would
         // otherwise bring in most of X): the best scored ones, the rest through KKT checks
-        keep_best(strong, grow_limit());
+        keep_best(strong, ws_.empty() ? std::max(grow_limit(), std::min(n_, p_)) : grow_limit());
         std::vector<index_t> merged;
         merged.reserve(ws_.size() + strong.size());
         std::merge(ws_.begin(), ws_.end(), strong.begin(), strong.end(), std::back_inserter(merged));
@@ -609,7 +609,7 @@ public:
     // Working-set sweeps between two checks, at most; after as many epochs without looking
     // outside the working set, its gap need only fall below this fraction of the last
     // whole gap.
-    static constexpr index_t CHECK_EVERY = 20;
+    static constexpr index_t CHECK_EVERY = 10;
     static constexpr double SUBPROBLEM_GAP = 0.3;
 
     bool anderson(const std::vector<index_t>& set, double l1, double l2) {
