@@ -275,9 +275,12 @@ public:
                 strong.push_back(j);
         }
         // the strong set joins the working set, but not more than about as many features
-        // as it already has (a far jump down the path, or a single small alpha, would
-        // otherwise bring in most of X): the best scored ones, the rest through KKT checks
-        keep_best(strong, ws_.empty() ? std::max(grow_limit(), std::min(n_, p_)) : grow_limit());
+        // as it already has (a far jump down the path would otherwise bring in most of X):
+        // the best scored ones, the rest through KKT checks. A cold start (no coefficients:
+        // a single small alpha) takes up to min(n, p), the most nonzeros a lasso solution
+        // has; growing from 64 by doubling spent its epochs on too small working sets.
+        const index_t limit = ws_.empty() ? std::max(grow_limit(), std::min(n_, p_)) : grow_limit();
+        keep_best(strong, limit);
         std::vector<index_t> merged;
         merged.reserve(ws_.size() + strong.size());
         std::merge(ws_.begin(), ws_.end(), strong.begin(), strong.end(), std::back_inserter(merged));
