@@ -16,9 +16,11 @@ using index_t = std::int64_t;
 #if defined(__GNUC__)
 #define FASTREG_INLINE inline __attribute__((always_inline))
 #define FASTREG_RESTRICT __restrict__
+#define FASTREG_PREFETCH(address) __builtin_prefetch(address)
 #else
 #define FASTREG_INLINE inline
 #define FASTREG_RESTRICT
+#define FASTREG_PREFETCH(address) ((void)(address))
 #endif
 
 // Function multiversioning: the hot loops are compiled for AVX-512, AVX2 and baseline

@@ -69,6 +69,7 @@ public:
     void sync(const M&, const std::vector<index_t>&, int) {}
     FASTREG_INLINE bool dot(index_t, const T*, const T*, T&) const { return false; }
     FASTREG_INLINE bool axpy(index_t, T, T, T*) const { return false; }
+    FASTREG_INLINE void prefetch(index_t) const {}
 };
 
 template <class T, class M>
@@ -94,6 +95,10 @@ public:
         const T am1 = a * (fill_[std::size_t(s)] + T(1));
         for (const std::int32_t i : missing_[std::size_t(s)]) r[i] += am1;
         return true;
+    }
+
+    FASTREG_INLINE void prefetch(index_t j) const {
+        if (!slot_.empty()) FASTREG_PREFETCH(&slot_[std::size_t(j)]);
     }
 
     // x_j^T v r from the design's raw kernel (a missing entry read as raw_value), corrected

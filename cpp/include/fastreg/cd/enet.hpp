@@ -548,6 +548,18 @@ public:
         return a > 0.0 ? std::copysign(a, tmp) / (nrm_[j] + l2 * pf_[j]) : 0.0;
     }
 
+    // The epochs visit the working set in index order, a few hundred bytes apart in each
+    // per-feature array: without a hint each visit waits on several cache misses.
+    static constexpr index_t PREFETCH = 8;
+    FASTREG_INLINE void prefetch(index_t j) const {
+        FASTREG_PREFETCH(&w_[j]);
+        FASTREG_PREFETCH(&nrm_[j]);
+        FASTREG_PREFETCH(&mu_[j]);
+        FASTREG_PREFETCH(&s_[j]);
+        FASTREG_PREFETCH(&pf_[j]);
+        cache_.prefetch(j);
+    }
+
     // How close feature j is to entering the model, in units of its penalty:
     // |g_j| / pf_j (g_j / pf_j when positive).
     double score(index_t j) const {
