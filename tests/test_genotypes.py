@@ -548,6 +548,26 @@ def test_int8_kernels_avx512_equal_portable(n, weighted):
     np.testing.assert_allclose(fast0[3], r + a * raw, rtol=1e-14, atol=1e-14)
 
 
+@pytest.mark.parametrize("n", [0, 1, 63, 64, 65, 200, 2003])
+def test_int8_missing_samples_and_counts(n):
+    # the missing samples of an int8 column (anything outside 0..2) and its counts of
+    # dosages, AVX-512 where the CPU has it and portable, against numpy
+    from fastreg import _core
+
+    rng = np.random.default_rng(n + 11)
+    x = rng.integers(0, 3, n).astype(np.int8)
+    odd = rng.random(n) < 0.1
+    x[odd] = rng.choice(np.array([-128, -1, 3, 127], dtype=np.int8), int(odd.sum()))
+    if n >= 64:
+        x[:64] = -1  # a whole block missing
+    expected = np.flatnonzero((x < 0) | (x > 2))
+    for portable in (False, True):
+        got, counts = _core.genotype_i8_scan(x, portable)
+        assert got.dtype == np.int32
+        np.testing.assert_array_equal(got, expected)
+        assert counts == tuple(int((x == d).sum()) for d in (0, 1, 2))
+
+
 @pytest.mark.parametrize("n", [1, 5, 63, 64, 65, 256, 2000, 2003])
 @pytest.mark.parametrize("weighted", [False, True])
 def test_bed_kernel_avx512_equals_portable(n, weighted):

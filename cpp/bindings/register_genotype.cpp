@@ -365,6 +365,21 @@ void register_genotype(py::module_& m) {
         "The int8 kernels of double on one column, for tests: (i8_dot, i8raw_dot, r after "
         "i8_axpby, r after i8raw_axpby); portable=True forces the portable kernels.");
     m.def(
+        "genotype_i8_scan",
+        [](arr<std::int8_t> x, bool portable) {
+            if (x.ndim() != 1) throw py::value_error("x: expected a 1-d array");
+            std::vector<std::int32_t> out;
+            matrix::geno::i8_missing(x.data(), x.size(), out, portable);
+            py::array_t<std::int32_t> a(py::ssize_t(out.size()));
+            std::copy(out.begin(), out.end(), a.mutable_data());
+            std::int64_t c[3];
+            matrix::geno::i8_counts(x.data(), x.size(), c, portable);
+            return py::make_tuple(a, py::make_tuple(c[0], c[1], c[2]));
+        },
+        py::arg("x"), py::arg("portable"),
+        "The missing samples (outside 0..2) of one int8 column and its counts of dosages 0, "
+        "1, 2, for tests: (samples, (n0, n1, n2)); portable=True forces the portable kernels.");
+    m.def(
         "genotype_bed_dot",
         [](arr<std::uint8_t> x, double m, bool missing, std::optional<arr<double>> v,
            arr<double> r, bool portable) {

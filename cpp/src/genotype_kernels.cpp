@@ -353,7 +353,71 @@ FASTREG_AVX512_VBMI double bed_dot_avx512(
     const double s = reduce(acc);
     return Missing ? s + m * reduce(accm) : s;
 }
+// Missing entries (above 2 as unsigned) of 64 samples at a time, as a mask
+FASTREG_AVX512 void i8_missing_avx512(const std::int8_t* x, index_t n, std::vector<std::int32_t>& out) {
+    const __m512i two = _mm512_set1_epi8(2);
+    index_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        std::uint64_t m = _mm512_cmpgt_epu8_mask(_mm512_loadu_si512(x + i), two);
+        for (; m; m &= m - 1) out.push_back(std::int32_t(i + __builtin_ctzll(m)));
+    }
+    for (; i < n; ++i)
+        if (std::uint8_t(x[i]) > 2u) out.push_back(std::int32_t(i));
+}
+
+// Dosages 0, 1, 2 among 64 samples at a time: compares to masks, then their popcounts
+FASTREG_AVX512 void i8_counts_avx512(const std::int8_t* x, index_t n, std::int64_t out[3]) {
+    const __m512i zero = _mm512_setzero_si512(), one = _mm512_set1_epi8(1), two = _mm512_set1_epi8(2);
+    std::int64_t c0 = 0, c1 = 0, c2 = 0;
+    index_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        const __m512i v = _mm512_loadu_si512(x + i);
+        c0 += __builtin_popcountll(_mm512_cmpeq_epi8_mask(v, zero));
+        c1 += __builtin_popcountll(_mm512_cmpeq_epi8_mask(v, one));
+        c2 += __builtin_popcountll(_mm512_cmpeq_epi8_mask(v, two));
+    }
+    for (; i < n; ++i) {
+        c0 += x[i] == 0;
+        c1 += x[i] == 1;
+        c2 += x[i] == 2;
+    }
+    out[0] = c0;
+    out[1] = c1;
+    out[2] = c2;
+}
 #endif  // FASTREG_X86_SIMD
+
+// The same, portably: 32-bit counters (a compare-and-add the compiler vectorizes four times
+// wider than into 64-bit ones), summed per block of 2^30 samples.
+FASTREG_CLONES void i8_counts_portable(const std::int8_t* x, index_t n, std::int64_t out[3]) {
+    std::int64_t c[3] = {0, 0, 0};
+    constexpr index_t BLOCK = index_t(1) << 30;
+    for (index_t i0 = 0; i0 < n; i0 += BLOCK) {
+        const index_t e = std::min(n, i0 + BLOCK);
+        std::uint32_t c0 = 0, c1 = 0, c2 = 0;
+        for (index_t i = i0; i < e; ++i) {
+            c0 += x[i] == 0;
+            c1 += x[i] == 1;
+            c2 += x[i] == 2;
+        }
+        c[0] += c0;
+        c[1] += c1;
+        c[2] += c2;
+    }
+    for (int k = 0; k < 3; ++k) out[k] = c[k];
+}
+
+// The same, portably: a block's mask built without branches, then its set bits.
+FASTREG_CLONES void i8_missing_portable(const std::int8_t* x, index_t n, std::vector<std::int32_t>& out) {
+    index_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        std::uint64_t m = 0;
+        for (index_t k = 0; k < 64; ++k) m |= std::uint64_t(std::uint8_t(x[i + k]) > 2u) << k;
+        for (; m; m &= m - 1) out.push_back(std::int32_t(i + __builtin_ctzll(m)));
+    }
+    for (; i < n; ++i)
+        if (std::uint8_t(x[i]) > 2u) out.push_back(std::int32_t(i));
+}
 
 // The portable int8 kernels, compiled per instruction set.
 #define FASTREG_I8_PORTABLE(T)                                                                   \
@@ -443,6 +507,22 @@ void i8raw_axpby(const std::int8_t* x, double a, double b, double* r, index_t n,
 #endif
     (void)portable;
     i8raw_axpby_portable(x, a, b, r, n);
+}
+
+void i8_missing(const std::int8_t* x, index_t n, std::vector<std::int32_t>& out, bool portable) {
+#if FASTREG_X86_SIMD
+    if (!portable && i8_avx512()) return i8_missing_avx512(x, n, out);
+#endif
+    (void)portable;
+    i8_missing_portable(x, n, out);
+}
+
+void i8_counts(const std::int8_t* x, index_t n, std::int64_t out[3], bool portable) {
+#if FASTREG_X86_SIMD
+    if (!portable && i8_avx512()) return i8_counts_avx512(x, n, out);
+#endif
+    (void)portable;
+    i8_counts_portable(x, n, out);
 }
 
 bool bed_avx512() {

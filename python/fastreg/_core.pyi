@@ -1,7 +1,7 @@
 """Type stubs for fastreg._core, the C++ core. Use the fastreg package's functions: they
 validate input, which these do only as far as memory safety requires."""
 
-from typing import Optional
+from typing import Optional, Tuple
 
 import numpy as np
 import numpy.typing as npt
@@ -106,6 +106,7 @@ _Impute = Optional[npt.NDArray[np.float64]]
 def genotype_int8_values(X: _Int8) -> npt.NDArray[np.int64]: ...
 # The int8 kernels of double on one column (tests): (i8_dot, i8raw_dot, r after i8_axpby,
 # r after i8raw_axpby); portable forces the portable kernels over the AVX-512 ones.
+def genotype_i8_scan(x: _Int8, portable: bool) -> Tuple[npt.NDArray[np.int32], Tuple[int, int, int]]: ...
 def genotype_i8_kernels(x: _Int8, m: float, v: Optional[npt.NDArray[np.float64]],
                         r: npt.NDArray[np.float64], a: float, b: float,
                         portable: bool) -> tuple: ...

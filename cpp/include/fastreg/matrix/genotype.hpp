@@ -69,6 +69,15 @@ void i8raw_axpby(const std::int8_t* x, float a, float b, float* r, index_t n);
 void i8raw_axpby(const std::int8_t* x, double a, double b, double* r, index_t n,
                  bool portable = false);
 
+// Appends to out the samples i < n of contiguous int8 column x that are missing (outside
+// 0..2), in increasing order. (A sample loop that branches per block of 64 took 0.24 s over
+// 2,000 x 200,000 dosages with 1 % missing: half the blocks hold one.)
+void i8_missing(const std::int8_t* x, index_t n, std::vector<std::int32_t>& out,
+                bool portable = false);
+
+// out[0..2] = the samples of contiguous int8 column x with dosage 0, 1, 2.
+void i8_counts(const std::int8_t* x, index_t n, std::int64_t out[3], bool portable = false);
+
 // .bed code (2 bits) -> dosage of A1, with 3 standing for missing
 constexpr std::uint8_t BED_CODE[4] = {2, 3, 1, 0};
 
@@ -230,16 +239,7 @@ struct Int8Genotypes : GenotypeBase<T, Int8Genotypes<T>> {
     }
     FASTREG_INLINE T raw_value(index_t j, index_t i) const { return T(column(j)[i]); }
     void missing_samples(index_t j, std::vector<std::int32_t>& out) const {
-        const std::int8_t* x = column(j);
-        constexpr index_t B = 64;  // blocks without a missing entry: one vectorized test
-        for (index_t i0 = 0; i0 < n; i0 += B) {
-            const index_t e = std::min(n, i0 + B);
-            unsigned any = 0;
-            for (index_t i = i0; i < e; ++i) any |= unsigned(std::uint8_t(x[i]) > 2u);
-            if (!any) continue;
-            for (index_t i = i0; i < e; ++i)
-                if (std::uint8_t(x[i]) > 2u) out.push_back(std::int32_t(i));
-        }
+        geno::i8_missing(column(j), n, out);
     }
 };
 
@@ -358,17 +358,8 @@ void count_codes(const Int8Genotypes<T>& X, index_t j, std::int64_t out[4]) {
         count_codes<GenotypeBase<T, Int8Genotypes<T>>>(X, j, out);
         return;
     }
-    const std::int8_t* x = X.column(j);
-    std::int64_t c0 = 0, c1 = 0, c2 = 0;  // compares the compiler vectorizes
-    for (index_t i = 0; i < X.n; ++i) {
-        c0 += x[i] == 0;
-        c1 += x[i] == 1;
-        c2 += x[i] == 2;
-    }
-    out[0] = c0;
-    out[1] = c1;
-    out[2] = c2;
-    out[3] = X.n - c0 - c1 - c2;
+    geno::i8_counts(X.column(j), X.n, out);
+    out[3] = X.n - out[0] - out[1] - out[2];
 }
 
 template <class T>
