@@ -216,7 +216,11 @@ def test_early_stopping_with_large_patience_changes_nothing():
     np.testing.assert_array_equal(es.alphas_, full.alphas_)
     np.testing.assert_array_equal(es.fold_stop_index_, full.fold_stop_index_)
     assert es.alpha_ == full.alpha_ and es.alpha_1se_ == full.alpha_1se_
-    np.testing.assert_array_equal(es.coef_, full.coef_)
+    # the path on all the data runs beside the folds, sharing their passes, without early
+    # stopping, and alone after them with it: its KKT bounds then come from other
+    # references, its working sets can differ, and the two solutions agree to the
+    # tolerance, not bit for bit (1.7e-14 here)
+    np.testing.assert_allclose(es.coef_, full.coef_, rtol=0, atol=1e-10 * np.abs(full.coef_).max())
 
 
 @pytest.mark.parametrize("patience", [1, 3, 8])

@@ -70,6 +70,7 @@ public:
     FASTREG_INLINE bool dot(index_t, const T*, const T*, T&) const { return false; }
     FASTREG_INLINE bool axpy(index_t, T, T, T*) const { return false; }
     FASTREG_INLINE void prefetch(index_t) const {}
+    FASTREG_INLINE void prefetch_column(index_t) const {}
 };
 
 template <class T, class M>
@@ -99,6 +100,14 @@ public:
 
     FASTREG_INLINE void prefetch(index_t j) const {
         if (!slot_.empty()) FASTREG_PREFETCH(&slot_[std::size_t(j)]);
+    }
+    // the resident column j's dosages, whole (a working set's columns outgrow the L2 cache,
+    // and each column is only a few cache lines, too few for the hardware to ramp up)
+    FASTREG_INLINE void prefetch_column(index_t j) const {
+        const std::int32_t s = slot(j);
+        if (s < 0) return;
+        const std::int8_t* x = column(s);
+        for (index_t i = 0; i < n_; i += 64) FASTREG_PREFETCH(x + i);
     }
 
     // x_j^T v r from the design's raw kernel (a missing entry read as raw_value), corrected

@@ -193,15 +193,25 @@ public:
         refresh();
         const index_t p = p_;
         const int nt = threads(X_.total_nnz());
-        // (A pass also gave the gradient at the previous alpha's solution once, for bounds
-        // exact along the path's direction: it cost a second dot product per column, and
-        // saved fewer passes and gradients than that cost: 41 against 25 passes' worth of
-        // dot products on genotypes at n = 2,000, p = 200,000.)
-        const int slot = refs_.open(R_.data());
+        // A shared pass also gives the gradient at the previous alpha's solution: two
+        // residuals on the path span its current direction (with a fixed active set the
+        // lasso residual is affine in alpha), which makes the bounds of the next alphas
+        // exact until the active set changes. There the second residual is one more column
+        // of a batched product. A pass of its own would pay a second dot product per
+        // column, more than the passes and gradients it saves (genotypes n = 2,000,
+        // p = 200,000: 41 against 25 passes' worth of dot products).
         if (shared_.passes) {
-            shared_gradient(slot);
+            const bool both = path_r_ready_ && !refs_.is_newest(path_r_.data());
+            double path_s = 0.0;
+            int path_slot = -1;
+            if (both) {
+                for (index_t i = 0; i < n_; ++i) path_s += weight(i) * double(path_r_[i]);
+                path_slot = refs_.open(path_r_.data());
+            }
+            shared_gradient(refs_.open(R_.data()), path_slot, path_s);
             return;
         }
+        const int slot = refs_.open(R_.data());
         parallel_for(p, nt, 64, [&](index_t j) {
             g_[j] = nrm_[j] > 0.0 ? colgrad(j) : 0.0;
             refs_.set(slot, j, g_[j]);
@@ -212,19 +222,28 @@ public:
 
     // full_gradient() through the shared passes: the raw products x_j^T (v r) of a batch
     // with the other fits, centered and scaled here as colgrad() does.
-    void shared_gradient(int slot) {
+    void shared_gradient(int slot, int path_slot, double path_s) {
         const double scale = v_ ? 1.0 : inv_n_;
-        const T* e = R_.data();
-        if (v_) {
-            ebuf_.resize(n_);
-            for (index_t i = 0; i < n_; ++i) ebuf_[i] = v_[i] * R_[i];
-            e = ebuf_.data();
-        }
+        auto weighted = [&](const T* r, std::vector<T>& buf) -> const T* {
+            if (!v_) return r;
+            buf.resize(n_);
+            for (index_t i = 0; i < n_; ++i) buf[i] = v_[i] * r[i];
+            return buf.data();
+        };
         raw_.resize(p_);
-        shared_.passes->gradients(e, raw_.data());
+        const T* e0 = weighted(R_.data(), ebuf_[0]);
+        const T* e1 = nullptr;
+        if (path_slot >= 0) {
+            raw_path_.resize(p_);
+            e1 = weighted(path_r_.data(), ebuf_[1]);
+        }
+        shared_.passes->gradients(e0, raw_.data(), e1, raw_path_.data());
         for (index_t j = 0; j < p_; ++j) {
-            g_[j] = nrm_[j] > 0.0 ? (raw_[j] * scale - mu_[j] * S_) / s_[j] : 0.0;
+            const bool usable = nrm_[j] > 0.0;
+            g_[j] = usable ? (raw_[j] * scale - mu_[j] * S_) / s_[j] : 0.0;
             refs_.set(slot, j, g_[j]);
+            if (path_slot >= 0)
+                refs_.set(path_slot, j, usable ? (raw_path_[j] * scale - mu_[j] * path_s) / s_[j] : 0.0);
         }
         ++passes_;
         grad_columns_ += p_;
@@ -273,7 +292,10 @@ public:
 
         kkt_gap_ = std::numeric_limits<double>::infinity();
         outside_age_ = 0;
-        if (check(l1, l2, tol_s, false, info)) return info;
+        if (check(l1, l2, tol_s, false, info)) {
+            keep_path_residual();
+            return info;
+        }
         // Epochs alternate as glmnet's do: a sweep over the working set, then sweeps over
         // its nonzero coefficients only until they settle, then the working set again. The
         // stopping rule is judged on the working-set sweeps.
@@ -288,6 +310,10 @@ public:
             double dw_max = 0.0, w_max = 0.0;
             const index_t m = index_t(set.size());
             for (index_t f = 0; f < m; ++f) {
+                if (!opt_.random) {
+                    if (f + PREFETCH < m) prefetch(set[f + PREFETCH]);
+                    if (f + 1 < m) cache_.prefetch_column(set[f + 1]);
+                }
                 const index_t j = opt_.random ? set[draw(m)] : set[f];
                 const double wj = w_[j];
                 const double wn = coordinate_minimizer(colgrad(j) + nrm_[j] * wj, j, l1, l2);
@@ -340,7 +366,16 @@ public:
             if (check(l1, l2, tol_s, last, info)) break;
             inner = false;
         }
+        keep_path_residual();
         return info;
+    }
+
+    // Keeps the residual of the solution just found, for full_gradient() (shared passes).
+    void keep_path_residual() {
+        if (!shared_.passes) return;
+        fold_offset();
+        path_r_ = R_;
+        path_r_ready_ = true;
     }
 
     // The stopping test. The gap of the problem restricted to the working set costs only
@@ -977,6 +1012,8 @@ private:
     index_t usable_ = 0;
     GradientReferences<T> refs_;  // the last full passes' residuals and gradients
     ColumnCache<T, M> cache_;     // working-set columns as plain int8 (genotypes only)
+    std::vector<T> path_r_;       // the residual at the last solution (shared passes)
+    bool path_r_ready_ = false;
     double kkt_gap_ = 0.0;        // the whole gap at the last check outside the working set
     index_t outside_age_ = 0;     // epochs since that check
     std::vector<std::vector<double>> hist_;  // Anderson: recent iterates on hist_set_
@@ -988,8 +1025,8 @@ private:
     std::uint64_t rng_ = 0;
     std::int64_t passes_ = 0, epochs_ = 0, grad_columns_ = 0;
     PathShared<T, M> shared_;              // passes and statistics shared with other fits
-    std::vector<double> raw_;  // shared_gradient(): the batch's raw products
-    std::vector<T> ebuf_;      // and the weighted residual it was given
+    std::vector<double> raw_, raw_path_;  // shared_gradient(): the batch's raw products
+    std::vector<T> ebuf_[2];              // and the weighted residuals it was given
 };
 
 // *counter += v, atomically where the compiler offers it (a reader on another thread sees

@@ -59,6 +59,15 @@ public:
     }
     FASTREG_INLINE void set(int s, index_t j, double g) { g_[std::size_t(j) * CAPACITY + s] = g; }
 
+    // Whether r is the residual of the newest reference.
+    bool is_newest(const T* r) const {
+        if (count_ == 0) return false;
+        const double* rs = slot(last_);
+        for (index_t i = 0; i < n_; ++i)
+            if (rs[i] != double(r[i])) return false;
+        return true;
+    }
+
     // Chooses c (the least-squares projection of r on the references, in the V norm) and
     // returns ||r - sum_a c_a r_a||_V for it.
     double project(const T* r) {

@@ -1,6 +1,6 @@
 // Passes over X shared by several path fits on the same design (many targets, or the folds
 // of a cross-validation): each fit runs on its own thread, and when it needs a full
-// gradient it hands its residual to a SharedPasses and waits. Once every running fit is
+// gradient it hands its residual(s) to a SharedPasses and waits. Once every running fit is
 // waiting, one pass over X computes x_j^T e for all their vectors at once: X is read once
 // for all of them (the cost of a pass is reading X: bandwidth, or decoding genotypes), and
 // the products become a small matrix product per column, computed from cache.
@@ -71,11 +71,12 @@ public:
         cv_.notify_all();
     }
 
-    // out[j] = x_j^T e for every column j, in double: blocks until the batch that includes
-    // this request has run.
-    void gradients(const T* e, double* out) {
+    // out0[j] = x_j^T e0 (and out1[j] = x_j^T e1 when e1 is set) for every column j, in
+    // double: blocks until the batch that includes this request has run.
+    void gradients(const T* e0, double* out0, const T* e1, double* out1) {
         std::unique_lock<std::mutex> lk(mu_);
-        pending_.push_back({e, out});
+        pending_.push_back({e0, out0});
+        if (e1) pending_.push_back({e1, out1});
         ++waiting_;
         ++tokens_;
         const std::uint64_t gen = generation_;
