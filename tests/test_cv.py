@@ -292,6 +292,24 @@ def test_parallel_equals_sequential_and_float32():
     assert f32.predict(X.astype(np.float32)).dtype == np.float32
 
 
+def test_n_jobs_sets_the_thread_count(monkeypatch):
+    from fastreg import _threads
+
+    monkeypatch.setattr(_threads, "_available_cpus", lambda: 6)
+    expect = {None: None, 1: 1, 3: 3, 9: 9, -1: 6, -2: 5, -6: 1, -50: 1}
+    for n_jobs, threads in expect.items():
+        assert fastreg.LassoCV(n_jobs=n_jobs)._check_params()["n_threads"] == threads, n_jobs
+    # n_threads, fastreg's own setting, wins
+    assert fastreg.LassoCV(n_jobs=-1, n_threads=2)._check_params()["n_threads"] == 2
+    # and the answers do not depend on the count
+    X, y, _ = _problem(seed=8)
+    kw = dict(cv=4, tol=1e-8, **TIGHT)
+    one = fastreg.LassoCV(n_jobs=1, **kw).fit(X, y)
+    every = fastreg.LassoCV(n_jobs=-1, **kw).fit(X, y)
+    np.testing.assert_array_equal(one.mse_path_, every.mse_path_)
+    np.testing.assert_array_equal(one.coef_, every.coef_)
+
+
 def test_standardize_and_random_selection_run():
     X, y, _ = _problem(seed=9)
     est = fastreg.ElasticNetCV(l1_ratio=[0.5, 1.0], standardize=True, selection="random",

@@ -37,3 +37,21 @@ def get_num_threads():
     int
     """
     return _core.get_num_threads()
+
+
+def threads_for_n_jobs(n_jobs):
+    """scikit-learn's (joblib's) ``n_jobs`` as a thread count: k > 0 is k threads, -1 every
+    CPU this process may run on, -2 all but one, and so on (at least 1). ``n_jobs`` is a
+    non-zero int, already validated."""
+    if n_jobs > 0:
+        return n_jobs
+    return max(1, _available_cpus() + 1 + n_jobs)
+
+
+def _available_cpus():
+    import os
+
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1

@@ -23,6 +23,7 @@ import numpy as np
 
 from .. import _core
 from .. import _validation as v
+from .._threads import threads_for_n_jobs
 from .._base import BaseEstimator, RegressorMixin
 from ..exceptions import (ConvergenceWarning, DataConversionWarning, GridEdgeWarning,
                           sklearn_compatible)
@@ -298,6 +299,8 @@ class _LinearModelCV(LinearModelMixin, RegressorMixin, BaseEstimator):
         p["patience"] = v.positive_int(self.patience, "patience")
         p["standardize"] = v.boolean(self.standardize, "standardize")
         p["n_threads"] = None if self.n_threads is None else v.positive_int(self.n_threads, "n_threads")
+        if p["n_threads"] is None and n_jobs is not None:
+            p["n_threads"] = threads_for_n_jobs(n_jobs)
         return p
 
     def fit(self, X, y, sample_weight=None, **split_params):
@@ -629,9 +632,12 @@ _COMMON_PARAMS = """\
     verbose : bool or int, default=False
         Print one line per fold path.
     n_jobs : int, optional
-        Accepted for compatibility with scikit-learn and validated; it does not change the
-        computation: all the fold paths (and the path on all the data) run at once in the
-        core, sharing their passes over X on ``n_threads`` threads.
+        The cores of the fit when ``n_threads`` is not given, as in scikit-learn: k > 0 for
+        k, -1 for every CPU the process may use, -2 for all but one, and so on; None
+        leaves the default (:func:`fastreg.get_num_threads`). All the fold paths (and the
+        path on all the data) run at once in the core, each on a thread of its own, at
+        most this many computing at a time, and share their passes over X, which run on
+        as many threads.
     positive : bool, default=False
         Constrain the coefficients to be non-negative.
     random_state : None, int, RandomState or Generator, default=None
@@ -658,7 +664,8 @@ _COMMON_PARAMS = """\
         Penalize the coefficients of columns scaled to unit variance (glmnet); ``coef_`` is
         in X's units.
     n_threads : int, optional
-        Threads in all (default: :func:`fastreg.get_num_threads`)."""
+        Threads in all; it takes precedence over ``n_jobs`` (default: ``n_jobs``'s
+        count when given, else :func:`fastreg.get_num_threads`)."""
 
 _COMMON_ATTRS = """\
     alpha_ : float

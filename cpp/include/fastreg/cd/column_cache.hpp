@@ -62,6 +62,12 @@ inline std::size_t column_cache_budget(index_t n, index_t p) {
     return std::size_t(std::min(std::max(quarter, double(16 << 20)), double(1 << 30)));
 }
 
+// Designs whose column j is X.column(j), X.column_bytes() contiguous bytes.
+template <class M, class = void>
+struct has_column_bytes : std::false_type {};
+template <class M>
+struct has_column_bytes<M, std::void_t<decltype(std::declval<const M&>().column_bytes())>> : std::true_type {};
+
 template <class T, class M, bool Enabled = decodes_i8<M>::value>
 class ColumnCache {
 public:
@@ -71,6 +77,7 @@ public:
     FASTREG_INLINE bool axpy(index_t, T, T, T*) const { return false; }
     FASTREG_INLINE void prefetch(index_t) const {}
     FASTREG_INLINE void prefetch_column(index_t) const {}
+    FASTREG_INLINE void prefetch_source(index_t) const {}
 };
 
 template <class T, class M>
@@ -108,8 +115,24 @@ public:
         if (s < 0) return;
         const std::int8_t* x = column(s);
         for (index_t i = 0; i < n_; i += 64) FASTREG_PREFETCH(x + i);
+        // and its list of missing samples, a heap block of its own
+        if (const auto& miss = missing_[std::size_t(s)]; !miss.empty()) FASTREG_PREFETCH(miss.data());
     }
 
+    // Column j's bytes, whole, ahead of its gradient: the resident copy, or the design's
+    // stored column when raw_dot will read it (designs with column(j) and column_bytes()).
+    // The KKT checks' gradients visit scattered columns, each too short for the hardware
+    // prefetcher to ramp up: with the next column prefetched they took 0.28 s against
+    // 0.33 s per path (int8, n = 2,000, p = 200,000), the working set's 0.19 against 0.23.
+    FASTREG_INLINE void prefetch_source(index_t j) const {
+        if (slot(j) >= 0) return prefetch_column(j);
+        if constexpr (has_column_bytes<M>::value) {
+            if (!lists_) return;
+            const auto* x = reinterpret_cast<const char*>(X_->column(j));
+            for (index_t i = 0, b = X_->column_bytes(); i < b; i += 64) FASTREG_PREFETCH(x + i);
+            FASTREG_PREFETCH(midx_.data() + mptr_[std::size_t(j)]);
+        }
+    }
     // x_j^T v r from the design's raw kernel (a missing entry read as raw_value), corrected
     // on the column's missing samples
     FASTREG_INLINE bool raw_dot(index_t j, const T* v, const T* r, T& out) const {

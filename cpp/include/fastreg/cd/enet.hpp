@@ -733,7 +733,10 @@ public:
         for (const index_t j : set) work += X_.nnz(j);
         // these calls are frequent: a thread team pays off later than for a full pass
         const int nt = threads(work, index_t(1) << 20);
-        parallel_for(m, nt, 16, [&](index_t k) { g_[set[k]] = colgrad(set[k]); });
+        parallel_for(m, nt, 16, [&](index_t k) {
+            if (k + 1 < m) cache_.prefetch_source(set[k + 1]);
+            g_[set[k]] = colgrad(set[k]);
+        });
         grad_columns_ += m;
     }
 
@@ -748,19 +751,31 @@ public:
     // converging directions, and extrapolating them throws each start further along those.
     void extrapolate(double factor) {
         if (gram_) return;
+        // Every term below is zero where w, w_prev and the last prediction all are: the
+        // loops run over the union of w's nonzeros and w_prev's (a prediction is nonzero
+        // only where its w, now w_prev, was), a few thousand of p = 10^5..10^6 features
+        // (genotypes, p = 200,000: 0.11 s a path, against 0.17 s over all p; what is left is
+        // mostly the residual's updates).
+        nz_.clear();
+        for (index_t j = 0; j < p_; ++j)
+            if (w_[j] != 0.0) nz_.push_back(j);
         if (w_prev_.empty()) {
             w_prev_ = w_;
+            prev_nz_.swap(nz_);
             return;
         }
+        support_.clear();
+        std::set_union(nz_.begin(), nz_.end(), prev_nz_.begin(), prev_nz_.end(),
+                       std::back_inserter(support_));
         double miss = 0.0, step = 0.0;  // |w - prediction|^2, |w - w_prev|^2
         if (!predicted_.empty())
-            for (index_t j = 0; j < p_; ++j) {
+            for (const index_t j : support_) {
                 miss += (w_[j] - predicted_[j]) * (w_[j] - predicted_[j]);
                 step += (w_[j] - w_prev_[j]) * (w_[j] - w_prev_[j]);
             }
         const bool pays = predicted_.empty() || miss < step;
         predicted_.resize(p_);
-        for (index_t j = 0; j < p_; ++j) {
+        for (const index_t j : support_) {
             const double w = w_[j], wp = w_prev_[j];
             w_prev_[j] = w;
             double wn = w == 0.0 ? 0.0 : w + factor * (w - wp);
@@ -771,6 +786,7 @@ public:
                 w_[j] = wn;
             }
         }
+        prev_nz_.swap(nz_);
         fold_offset();
     }
 
@@ -1006,6 +1022,7 @@ private:
     double S_ = 0.0, Rn2_ = 0.0, Ry_ = 0.0;  // sum v r, sum v r^2, sum v r (y - ybar)
     std::vector<double> w_prev_;  // the previous solution on the path (extrapolate)
     std::vector<double> predicted_;  // the last extrapolated start, made or not (extrapolate)
+    std::vector<index_t> nz_, prev_nz_, support_;  // extrapolate: w's nonzeros, w_prev's, union
     std::vector<index_t> ws_, unc_, active_;  // working set, uncertain, its nonzeros
     std::vector<char> in_ws_;
     bool full_ws_ = false;

@@ -238,6 +238,7 @@ struct Int8Genotypes : GenotypeBase<T, Int8Genotypes<T>> {
         return geno::i8raw_dot(column(j), v, r, n);
     }
     FASTREG_INLINE T raw_value(index_t j, index_t i) const { return T(column(j)[i]); }
+    FASTREG_INLINE index_t column_bytes() const { return n; }
     void missing_samples(index_t j, std::vector<std::int32_t>& out) const {
         geno::i8_missing(column(j), n, out);
     }
@@ -252,6 +253,7 @@ struct BedGenotypes : GenotypeBase<T, BedGenotypes<T>> {
     index_t stride = 0;                  // bytes per variant: ceil(stored samples / 4)
 
     FASTREG_INLINE const std::uint8_t* column(index_t j) const { return data + j * stride; }
+    FASTREG_INLINE index_t column_bytes() const { return stride; }
     FASTREG_INLINE unsigned code_at(index_t j, index_t row) const {
         return geno::BED_CODE[(column(j)[row >> 2] >> (2 * (row & 3))) & 3u];
     }
