@@ -152,6 +152,24 @@ def test_lasso_path_explicit_alphas_and_n_iter():
     assert a2.shape == (7,) and c2.shape == (X.shape[1], 7)
 
 
+def test_path_coefs_layout():
+    # C-ordered (n_features, n_alphas), as scikit-learn's: each feature's path is
+    # contiguous. The core writes only the nonzero coefficients, into zeroed memory of its
+    # own; the zeros must still read as zeros, one target or several
+    X, y, _ = _problem("wide", seed=4)
+    alphas, coefs, _ = fastreg.lasso_path(X, y, n_alphas=12, eps=0.05, tol=1e-12)
+    assert coefs.flags.c_contiguous and coefs.shape == (X.shape[1], 12)
+    assert np.all(coefs[:, 0] == 0.0) and 0 < np.count_nonzero(coefs[:, -1]) < X.shape[1]
+    _, ref, _ = sklm.lasso_path(X, y, alphas=alphas, tol=1e-12, max_iter=100_000)
+    _assert_close(coefs, ref, 1e-6, "coefs")
+    assert np.array_equal(coefs == 0.0, ref == 0.0)
+    Y = np.column_stack([y, -y])
+    _, cm, _ = fastreg.lasso_path(X, Y, n_alphas=12, eps=0.05, tol=1e-12)
+    assert cm.shape == (2, X.shape[1], 12) and cm.flags.c_contiguous
+    _assert_close(cm[0], coefs, 1e-6, "target 0")
+    _assert_close(cm[1], -coefs, 1e-6, "target 1")
+
+
 def test_path_intercept_and_weights_match_estimator():
     X, y, sw = _problem("wide", seed=3)
     alphas, coefs, _, intercepts = fastreg.enet_path(

@@ -548,6 +548,31 @@ def test_int8_kernels_avx512_equal_portable(n, weighted):
     np.testing.assert_allclose(fast0[3], r + a * raw, rtol=1e-14, atol=1e-14)
 
 
+@pytest.mark.parametrize("n", [1, 15, 16, 17, 255, 2000, 2003])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("b", [0.0, 0.25])
+def test_int8_fused_axpby_dot_equals_the_two_kernels(n, weighted, b):
+    # a coordinate's residual update fused with the next coordinate's dot product gives
+    # i8raw_axpby then i8raw_dot bit for bit (AVX-512 and portable alike), and numpy's
+    from fastreg import _core
+
+    rng = np.random.default_rng(n + 5)
+    x = rng.integers(-1, 3, n).astype(np.int8)
+    y = rng.integers(-1, 3, n).astype(np.int8)
+    r = rng.standard_normal(n)
+    v = rng.uniform(0.1, 2.0, n) if weighted else None
+    a = -0.61
+    for portable in (False, True):
+        d, r1 = _core.genotype_i8_axpby_dot(x, a, b, y, v, r, portable)
+        r2 = _core.genotype_i8_kernels(x, 0.0, v, r, a, b, portable)[3]
+        d2 = _core.genotype_i8_kernels(y, 0.0, v, r2, 0.0, 0.0, portable)[1]
+        np.testing.assert_array_equal(r1, r2)
+        assert d == d2
+        w = r1 if v is None else v * r1
+        np.testing.assert_allclose(r1, r + a * x + b, rtol=1e-14, atol=1e-14)
+        np.testing.assert_allclose(d, y.astype(np.float64) @ w, rtol=1e-12, atol=1e-12)
+
+
 @pytest.mark.parametrize("n", [0, 1, 63, 64, 65, 200, 2003])
 def test_int8_missing_samples_and_counts(n):
     # the missing samples of an int8 column (anything outside 0..2) and its counts of

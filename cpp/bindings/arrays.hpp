@@ -10,7 +10,11 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
+#include <cstdlib>
+#include <new>
 #include <string>
+#include <vector>
 
 namespace fastreg::bindings {
 
@@ -44,6 +48,20 @@ void add_absent(NdLayout<K>& layout, int k) {
 
 inline void require_writeable(const py::array& a, const char* name) {
     if (!a.writeable()) throw py::value_error(std::string(name) + ": array is read-only");
+}
+
+// A C-ordered array of zeros whose memory is backed only where it is written. calloc takes
+// a large block fresh from the OS, zero already, and leaves it untouched; numpy's zeros
+// asks for transparent huge pages there, each faulted in whole (2 MB) at its first write.
+// For a path's coefficients, mostly zeros that are never written (cd::PathOutput).
+template <class T>
+py::array_t<T> zeroed_array(const std::vector<py::ssize_t>& shape) {
+    std::size_t count = 1;
+    for (const py::ssize_t d : shape) count *= std::size_t(d);
+    void* data = std::calloc(std::max<std::size_t>(count, 1), sizeof(T));
+    if (!data) throw std::bad_alloc();
+    py::capsule owner(data, [](void* q) { std::free(q); });
+    return py::array_t<T>(shape, static_cast<T*>(data), owner);
 }
 
 }  // namespace fastreg::bindings

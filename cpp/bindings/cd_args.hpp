@@ -65,8 +65,8 @@ py::tuple run_path(const M& X, const T* y, const T* sw, const T* pf, const T* co
         const double* src = vector_of<double>(a.alphas, k, "alphas");
         std::copy(src, src + k, alphas.mutable_data());
     }
-    py::array_t<T, py::array::f_style> coefs;
-    if (!a.sparse_coefs) coefs = py::array_t<T, py::array::f_style>({p, k});
+    py::array_t<T> coefs;
+    if (!a.sparse_coefs) coefs = zeroed_array<T>({p, k});
     py::array_t<double> val_mse(val_weights ? k : 0);
     py::array_t<T> intercepts(k);
     py::array_t<double> gaps(k);
@@ -111,7 +111,7 @@ py::tuple run_path(const M& X, const T* y, const T* sw, const T* pf, const T* co
 // Y: n x targets, F-ordered (column t is target t, contiguous). coef_init: targets x p,
 // C-ordered, or null. Returns (alphas, coefs, intercepts, gaps, n_iter, converged, stats):
 // alphas (targets, k) when generated (each target's own grid) else (k,); coefs
-// (targets, k, p); the others (targets, k); stats["full_passes"] etc. per target and
+// (targets, p, k); the others (targets, k); stats["full_passes"] etc. per target and
 // stats["shared_passes"] the passes over X they shared.
 template <class T, class M>
 py::tuple run_paths(const M& X, const arr<T>& Y, const T* sw, const T* pf,
@@ -141,7 +141,7 @@ py::tuple run_paths(const M& X, const arr<T>& Y, const T* sw, const T* pf,
         const double* src = vector_of<double>(a.alphas, k, "alphas");
         for (index_t t = 0; t < targets; ++t) std::copy(src, src + k, alphas.mutable_data() + t * k);
     }
-    py::array_t<T> coefs(std::vector<py::ssize_t>{targets, k, p});
+    py::array_t<T> coefs = zeroed_array<T>({targets, p, k});
     py::array_t<T> intercepts(std::vector<py::ssize_t>{targets, k});
     py::array_t<double> gaps(std::vector<py::ssize_t>{targets, k});
     py::array_t<std::int64_t> n_iter(std::vector<py::ssize_t>{targets, k});
@@ -261,7 +261,7 @@ using task_arrays = std::vector<std::optional<arr<T>>>;
 //   pf: penalty factors of every task; a.patience / a.max_alphas / a.sparse_coefs apply to
 //      every task (patience only stops tasks with validation weights).
 // Returns (results, shared_passes): one dict per task with alphas, intercepts, gaps, n_iter,
-// converged, n_done, val_mse (None without validation), coefs ((p, k) F-ordered, or None
+// converged, n_done, val_mse (None without validation), coefs ((p, k), or None
 // with sparse_coefs) and coefs_csc ((data, indices, indptr) of the p x k matrix with
 // sparse_coefs), tol_scaled, full_passes, epochs, grad_columns; shared_passes counts the
 // passes over X the tasks shared.
@@ -305,7 +305,7 @@ py::tuple run_cv_paths(const M& X, const arr<T>& Y, const std::optional<arr<std:
     std::vector<cd::PathOutput<T>> outs(static_cast<std::size_t>(count));
     std::vector<cd::PathTask<T>> tasks(static_cast<std::size_t>(count));
     std::vector<py::array_t<double>> al(count), val_mse(count), gaps(count);
-    std::vector<py::array_t<T, py::array::f_style>> coefs(count);
+    std::vector<py::array_t<T>> coefs(count);
     std::vector<py::array_t<T>> intercepts(count);
     std::vector<py::array_t<std::int64_t>> n_iter(count);
     std::vector<py::array_t<std::uint8_t>> converged(count);
@@ -322,7 +322,7 @@ py::tuple run_cv_paths(const M& X, const arr<T>& Y, const std::optional<arr<std:
             std::copy(src, src + k, al[t].mutable_data());
         }
         const T* vw = vector_of<T>(vws[t], n, ("val_weights" + at).c_str());
-        if (!a.sparse_coefs) coefs[t] = py::array_t<T, py::array::f_style>({p, k});
+        if (!a.sparse_coefs) coefs[t] = zeroed_array<T>({p, k});
         val_mse[t] = py::array_t<double>(vw ? k : 0);
         intercepts[t] = py::array_t<T>(k);
         gaps[t] = py::array_t<double>(k);

@@ -365,6 +365,24 @@ void register_genotype(py::module_& m) {
         "The int8 kernels of double on one column, for tests: (i8_dot, i8raw_dot, r after "
         "i8_axpby, r after i8raw_axpby); portable=True forces the portable kernels.");
     m.def(
+        "genotype_i8_axpby_dot",
+        [](arr<std::int8_t> x, double a, double b, arr<std::int8_t> y, std::optional<arr<double>> v,
+           arr<double> r, bool portable) {
+            const index_t n = x.size();
+            if (x.ndim() != 1 || y.ndim() != 1 || r.ndim() != 1 || y.size() != n || r.size() != n)
+                throw py::value_error("x, y, r: expected 1-d arrays of one length");
+            const double* vp = vector_of<double>(v, n, "v");
+            py::array_t<double> out(n);
+            std::copy(r.data(), r.data() + n, out.mutable_data());
+            const double d = matrix::geno::i8raw_axpby_dot(x.data(), a, b, y.data(), vp,
+                                                           out.mutable_data(), n, portable);
+            return py::make_tuple(d, out);
+        },
+        py::arg("x"), py::arg("a"), py::arg("b"), py::arg("y"), py::arg("v"), py::arg("r"),
+        py::arg("portable"),
+        "The fused int8 kernel of double, for tests: (y^T v r', r') with r' = r + a x + b; "
+        "portable=True forces the portable kernel.");
+    m.def(
         "genotype_i8_scan",
         [](arr<std::int8_t> x, bool portable) {
             if (x.ndim() != 1) throw py::value_error("x: expected a 1-d array");

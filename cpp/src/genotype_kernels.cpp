@@ -217,6 +217,37 @@ FASTREG_INLINE void i8raw_axpby_impl(const std::int8_t* FASTREG_RESTRICT x, T a,
     }
 }
 
+// r_i += a x_i + b, then sum_i y_i v_i r_i over the updated r: i8raw_axpby then i8raw_dot
+// (another column y) in one pass over r, with their lanes and operations, bit for bit.
+template <class T, bool Shift, bool Weighted>
+FASTREG_INLINE T i8raw_axpby_dot_loop(const std::int8_t* FASTREG_RESTRICT x, T a, T b,
+                                      const std::int8_t* FASTREG_RESTRICT y,
+                                      const T* FASTREG_RESTRICT v, T* FASTREG_RESTRICT r,
+                                      index_t n) {
+    T acc[LANES] = {};
+    auto step = [&](index_t i, index_t l) {
+        const T xi = T(std::int32_t(x[i]));
+        const T ri = Shift ? r[i] + (a * xi + b) : r[i] + a * xi;
+        r[i] = ri;
+        acc[l] += Weighted ? T(std::int32_t(y[i])) * v[i] * ri : T(std::int32_t(y[i])) * ri;
+    };
+    index_t i = 0;
+    for (; i + LANES <= n; i += LANES)
+        for (index_t l = 0; l < LANES; ++l) step(i + l, l);
+    for (index_t l = 0; i < n; ++i, ++l) step(i, l);
+    return reduce(acc);
+}
+
+template <class T>
+FASTREG_INLINE T i8raw_axpby_dot_impl(const std::int8_t* x, T a, T b, const std::int8_t* y,
+                                      const T* v, T* r, index_t n) {
+    if (b == T(0))
+        return v ? i8raw_axpby_dot_loop<T, false, true>(x, a, b, y, v, r, n)
+                 : i8raw_axpby_dot_loop<T, false, false>(x, a, b, y, v, r, n);
+    return v ? i8raw_axpby_dot_loop<T, true, true>(x, a, b, y, v, r, n)
+             : i8raw_axpby_dot_loop<T, true, false>(x, a, b, y, v, r, n);
+}
+
 template <class T>
 FASTREG_INLINE T bed_dot_any(const std::uint8_t* x, T m, bool missing, const T* v, const T* r,
                              index_t n) {
@@ -293,6 +324,47 @@ FASTREG_AVX512 void i8_axpby_avx512(const std::int8_t* x, double m, double a, do
         const double xi = Imputed ? i8_value(x[i], m) : double(std::int32_t(x[i]));
         r[i] += shift ? a * xi + b : a * xi;
     }
+}
+
+template <bool Weighted>
+FASTREG_AVX512 double i8raw_axpby_dot_avx512(const std::int8_t* x, double a, double b,
+                                             const std::int8_t* y, const double* v, double* r,
+                                             index_t n) {
+    const __m512d mv = _mm512_setzero_pd(), av = _mm512_set1_pd(a), bv = _mm512_set1_pd(b);
+    const bool shift = b != 0.0;
+    __m512d a0 = _mm512_setzero_pd(), a1 = _mm512_setzero_pd();
+    index_t i = 0;
+    for (; i + LANES <= n; i += LANES) {
+        __m512d lo, hi, ylo, yhi;
+        load16<false>(x + i, mv, lo, hi);
+        load16<false>(y + i, mv, ylo, yhi);
+        lo = _mm512_mul_pd(av, lo);
+        hi = _mm512_mul_pd(av, hi);
+        if (shift) {
+            lo = _mm512_add_pd(lo, bv);
+            hi = _mm512_add_pd(hi, bv);
+        }
+        const __m512d r0 = _mm512_add_pd(_mm512_loadu_pd(r + i), lo);
+        const __m512d r1 = _mm512_add_pd(_mm512_loadu_pd(r + i + 8), hi);
+        _mm512_storeu_pd(r + i, r0);
+        _mm512_storeu_pd(r + i + 8, r1);
+        if (Weighted) {
+            ylo = _mm512_mul_pd(ylo, _mm512_loadu_pd(v + i));
+            yhi = _mm512_mul_pd(yhi, _mm512_loadu_pd(v + i + 8));
+        }
+        a0 = _mm512_add_pd(a0, _mm512_mul_pd(ylo, r0));
+        a1 = _mm512_add_pd(a1, _mm512_mul_pd(yhi, r1));
+    }
+    alignas(64) double acc[LANES];
+    _mm512_store_pd(acc, a0);
+    _mm512_store_pd(acc + 8, a1);
+    for (index_t l = 0; i < n; ++i, ++l) {
+        const double xi = double(std::int32_t(x[i])), yi = double(std::int32_t(y[i]));
+        const double ri = shift ? r[i] + (a * xi + b) : r[i] + a * xi;
+        r[i] = ri;
+        acc[l] += Weighted ? yi * v[i] * ri : yi * ri;
+    }
+    return reduce(acc);
 }
 
 // .bed, double (also needs AVX512_VBMI): 64 samples (16 bytes) a step, decoded in
@@ -433,6 +505,10 @@ FASTREG_CLONES void i8_missing_portable(const std::int8_t* x, index_t n, std::ve
     }                                                                                            \
     FASTREG_CLONES void i8raw_axpby_portable(const std::int8_t* x, T a, T b, T* r, index_t n) {  \
         i8raw_axpby_impl(x, a, b, r, n);                                                         \
+    }                                                                                            \
+    FASTREG_CLONES T i8raw_axpby_dot_portable(const std::int8_t* x, T a, T b, const std::int8_t* y, \
+                                              const T* v, T* r, index_t n) {                     \
+        return i8raw_axpby_dot_impl(x, a, b, y, v, r, n);                                        \
     }
 FASTREG_I8_PORTABLE(float)
 FASTREG_I8_PORTABLE(double)
@@ -507,6 +583,21 @@ void i8raw_axpby(const std::int8_t* x, double a, double b, double* r, index_t n,
 #endif
     (void)portable;
     i8raw_axpby_portable(x, a, b, r, n);
+}
+
+float i8raw_axpby_dot(const std::int8_t* x, float a, float b, const std::int8_t* y,
+                      const float* v, float* r, index_t n) {
+    return i8raw_axpby_dot_portable(x, a, b, y, v, r, n);
+}
+double i8raw_axpby_dot(const std::int8_t* x, double a, double b, const std::int8_t* y,
+                       const double* v, double* r, index_t n, bool portable) {
+#if FASTREG_X86_SIMD
+    if (!portable && i8_avx512())
+        return v ? i8raw_axpby_dot_avx512<true>(x, a, b, y, v, r, n)
+                 : i8raw_axpby_dot_avx512<false>(x, a, b, y, v, r, n);
+#endif
+    (void)portable;
+    return i8raw_axpby_dot_portable(x, a, b, y, v, r, n);
 }
 
 void i8_missing(const std::int8_t* x, index_t n, std::vector<std::int32_t>& out, bool portable) {

@@ -110,6 +110,10 @@ def genotype_i8_scan(x: _Int8, portable: bool) -> Tuple[npt.NDArray[np.int32], T
 def genotype_i8_kernels(x: _Int8, m: float, v: Optional[npt.NDArray[np.float64]],
                         r: npt.NDArray[np.float64], a: float, b: float,
                         portable: bool) -> tuple: ...
+# The fused kernel (tests): (y^T v r', r') with r' = r + a x + b.
+def genotype_i8_axpby_dot(x: _Int8, a: float, b: float, y: _Int8,
+                          v: Optional[npt.NDArray[np.float64]], r: npt.NDArray[np.float64],
+                          portable: bool) -> Tuple[float, npt.NDArray[np.float64]]: ...
 def genotype_i8_avx512() -> bool: ...
 # bed_dot of double on one .bed column (tests); portable forces the portable kernel.
 def genotype_bed_dot(x: npt.NDArray[np.uint8], m: float, missing: bool,

@@ -66,8 +66,6 @@ def _solve_path(X, y, *, l1_ratio, alphas, eps, fit_intercept, standardize, posi
     else:
         out = _core.enet_path_dense(X, y, sample_weight, penalty_factor, coef_init, **options)
     alphas, coefs, intercepts, gaps, n_iter, converged, stats = out
-    if y.ndim == 2:  # the core's (k, n_alphas, p): each target's path is F-ordered
-        coefs = coefs.transpose(0, 2, 1)
     return dict(alphas=alphas, coefs=coefs, intercepts=intercepts, dual_gaps=gaps,
                 n_iter=n_iter, converged=converged.astype(bool), **stats)
 

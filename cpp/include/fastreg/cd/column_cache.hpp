@@ -75,6 +75,7 @@ public:
     void sync(const M&, const std::vector<index_t>&, int) {}
     FASTREG_INLINE bool dot(index_t, const T*, const T*, T&) const { return false; }
     FASTREG_INLINE bool axpy(index_t, T, T, T*) const { return false; }
+    FASTREG_INLINE bool axpy_dot(index_t, T, T, index_t, const T*, T*, T&) const { return false; }
     FASTREG_INLINE void prefetch(index_t) const {}
     FASTREG_INLINE void prefetch_column(index_t) const {}
     FASTREG_INLINE void prefetch_source(index_t) const {}
@@ -105,8 +106,32 @@ public:
         return true;
     }
 
+    // axpy(jx, a, b, r), then out = the dot product of column jy (weights v) with the updated
+    // r, in one pass over r (i8raw_axpby_dot) when both columns are resident; false (nothing
+    // done) otherwise. r ends as axpy leaves it, bit for bit; the missing samples of jx are
+    // corrected after the pass, so the dot product's rounding differs from dot()'s.
+    FASTREG_INLINE bool axpy_dot(index_t jx, T a, T b, index_t jy, const T* v, T* r, T& out) const {
+        const std::int32_t sx = slot(jx), sy = slot(jy);
+        if (sx < 0 || sy < 0) return false;
+        const std::int8_t* y = column(sy);
+        T d = matrix::geno::i8raw_axpby_dot(column(sx), a, b, y, v, r, n_);
+        const T am1 = a * (fill_[std::size_t(sx)] + T(1));
+        for (const std::int32_t i : missing_[std::size_t(sx)]) {
+            r[i] += am1;
+            const T yi = T(std::int32_t(y[i]));
+            d += v ? yi * v[i] * am1 : yi * am1;
+        }
+        const T m1 = fill_[std::size_t(sy)] + T(1);
+        T c = T(0);
+        for (const std::int32_t i : missing_[std::size_t(sy)]) c += v ? v[i] * r[i] : r[i];
+        out = d + m1 * c;
+        return true;
+    }
+
+    // where column j's slot and its list of missing samples are found
     FASTREG_INLINE void prefetch(index_t j) const {
         if (!slot_.empty()) FASTREG_PREFETCH(&slot_[std::size_t(j)]);
+        if (lists_) FASTREG_PREFETCH(&mptr_[std::size_t(j)]);
     }
     // the resident column j's dosages, whole (a working set's columns outgrow the L2 cache,
     // and each column is only a few cache lines, too few for the hardware to ramp up)

@@ -68,6 +68,12 @@ double i8raw_dot(const std::int8_t* x, const double* v, const double* r, index_t
 void i8raw_axpby(const std::int8_t* x, float a, float b, float* r, index_t n);
 void i8raw_axpby(const std::int8_t* x, double a, double b, double* r, index_t n,
                  bool portable = false);
+// i8raw_axpby(x, a, b, r) then i8raw_dot(y, v, r), in one pass over r (a coordinate's
+// residual update and the next coordinate's dot product), with the same result bit for bit.
+float i8raw_axpby_dot(const std::int8_t* x, float a, float b, const std::int8_t* y,
+                      const float* v, float* r, index_t n);
+double i8raw_axpby_dot(const std::int8_t* x, double a, double b, const std::int8_t* y,
+                       const double* v, double* r, index_t n, bool portable = false);
 
 // Appends to out the samples i < n of contiguous int8 column x that are missing (outside
 // 0..2), in increasing order. (A sample loop that branches per block of 64 took 0.24 s over
