@@ -424,10 +424,11 @@ public:
         unc_.clear();
         index_t unc_nnz = 0;
         for (index_t j = 0; j < p_; ++j) {
-            if (in_ws_[j] || nrm_[j] <= 0.0) continue;
+            const double root = root_nrm_[j];
+            if (in_ws_[j] || root <= 0.0) continue;
             const double gp = refs_.predict(j);
             const double g = opt_.positive ? gp : std::fabs(gp);
-            if (g + std::sqrt(nrm_[j]) * dr > l1 * pf_[j]) {
+            if (g + root * dr > l1 * pf_[j]) {
                 unc_.push_back(j);
                 unc_nnz += X_.nnz(j);
             }
@@ -879,6 +880,9 @@ private:
             }
         };
         parallel_for(p_, nt, 64, one);
+        // ||x~_j||, which every KKT check's bounds multiply (p square roots a check, else)
+        root_nrm_.resize(p_);
+        for (index_t j = 0; j < p_; ++j) root_nrm_[j] = std::sqrt(nrm_[j]);
         ++passes_;
     }
 
@@ -1066,7 +1070,7 @@ private:
     std::vector<T> vbuf_;
     const T* v_ = nullptr;
     double ybar_ = 0.0, ynorm2_ = 0.0;
-    std::vector<double> pf_, mean_, mu_, s_, nrm_;
+    std::vector<double> pf_, mean_, mu_, s_, nrm_, root_nrm_;
     std::vector<double> w_, g_;
     std::vector<T> R_;
     double rho_ = 0.0;                      // lazy offset of every residual (sparse X)
