@@ -91,9 +91,8 @@ public:
         if (s < 0) return lists_ && X_->cacheable(j) && raw_dot(j, v, r, out);
         T d = matrix::geno::i8raw_dot(column(s), v, r, n_);
         const T m1 = fill_[std::size_t(s)] + T(1);
-        T c = T(0);
-        for (const std::int32_t i : missing_[std::size_t(s)]) c += v ? v[i] * r[i] : r[i];
-        out = d + m1 * c;
+        const auto& miss = missing_[std::size_t(s)];
+        out = d + m1 * sum_over(miss.data(), miss.size(), [&](std::int32_t i) { return v ? v[i] * r[i] : r[i]; });
         return true;
     }
     // r_i += a x_ij + b when column j is resident
@@ -116,15 +115,15 @@ public:
         const std::int8_t* y = column(sy);
         T d = matrix::geno::i8raw_axpby_dot(column(sx), a, b, y, v, r, n_);
         const T am1 = a * (fill_[std::size_t(sx)] + T(1));
-        for (const std::int32_t i : missing_[std::size_t(sx)]) {
-            r[i] += am1;
+        const auto& mx = missing_[std::size_t(sx)];
+        for (const std::int32_t i : mx) r[i] += am1;
+        d += am1 * sum_over(mx.data(), mx.size(), [&](std::int32_t i) {
             const T yi = T(std::int32_t(y[i]));
-            d += v ? yi * v[i] * am1 : yi * am1;
-        }
+            return v ? yi * v[i] : yi;
+        });
         const T m1 = fill_[std::size_t(sy)] + T(1);
-        T c = T(0);
-        for (const std::int32_t i : missing_[std::size_t(sy)]) c += v ? v[i] * r[i] : r[i];
-        out = d + m1 * c;
+        const auto& miss = missing_[std::size_t(sy)];
+        out = d + m1 * sum_over(miss.data(), miss.size(), [&](std::int32_t i) { return v ? v[i] * r[i] : r[i]; });
         return true;
     }
 
@@ -165,12 +164,9 @@ public:
         const std::int64_t b = mptr_[std::size_t(j)], e = mptr_[std::size_t(j) + 1];
         if (b < e) {
             const T m = X_->fill(j);
-            T c = T(0);
-            for (std::int64_t k = b; k < e; ++k) {
-                const std::int32_t i = midx_[std::size_t(k)];
-                c += (m - X_->raw_value(j, i)) * (v ? v[i] * r[i] : r[i]);
-            }
-            d += c;
+            d += sum_over(midx_.data() + b, std::size_t(e - b), [&](std::int32_t i) {
+                return (m - X_->raw_value(j, i)) * (v ? v[i] * r[i] : r[i]);
+            });
         }
         out = d;
         return true;
@@ -227,6 +223,19 @@ public:
     }
 
 private:
+    // sum of term(i) over the samples idx[0 .. count), in four partial sums: a column's
+    // missing-sample corrections (about 20 at 1 % missing, n = 2,000) would otherwise be
+    // one chain of dependent additions beside every dot product
+    template <class F>
+    FASTREG_INLINE static T sum_over(const std::int32_t* idx, std::size_t count, F&& term) {
+        T c[4] = {T(0), T(0), T(0), T(0)};
+        std::size_t k = 0;
+        for (; k + 4 <= count; k += 4)
+            for (std::size_t u = 0; u < 4; ++u) c[u] += term(idx[k + u]);
+        for (; k < count; ++k) c[0] += term(idx[k]);
+        return (c[0] + c[1]) + (c[2] + c[3]);
+    }
+
     FASTREG_INLINE std::int32_t slot(index_t j) const {
         return slot_.empty() ? -1 : slot_[std::size_t(j)];
     }
