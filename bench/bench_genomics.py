@@ -327,8 +327,9 @@ def case_scale(args):
               f"{peak_rss() / 2**30:.2f} GiB (before the fit {rss0 / 2**30:.2f} GiB; RSS "
               f"counts the pages of the memory-mapped .bed read so far, up to its "
               f"{size / 2**30:.2f} GiB), of which not file-backed now: "
-              f"{anon_rss() / 2**30:.2f} GiB, the returned (p, {args.n_alphas}) coefficients "
-              f"{c.nbytes / 2**30:.2f} GiB of it")
+              f"{anon_rss() / 2**30:.2f} GiB; the returned (p, {args.n_alphas}) coefficients span "
+              f"{c.nbytes / 2**30:.2f} GiB, resident only where written (rows of features "
+              f"ever nonzero)")
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
