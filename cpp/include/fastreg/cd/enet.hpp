@@ -420,19 +420,7 @@ public:
 
         in_ws_.assign(p_, 0);
         for (const index_t j : ws_) in_ws_[j] = 1;
-        const double dr = refs_.project(R_.data());
-        unc_.clear();
-        index_t unc_nnz = 0;
-        for (index_t j = 0; j < p_; ++j) {
-            const double root = root_nrm_[j];
-            if (in_ws_[j] || root <= 0.0) continue;
-            const double gp = refs_.predict(j);
-            const double g = opt_.positive ? gp : std::fabs(gp);
-            if (g + root * dr > l1 * pf_[j]) {
-                unc_.push_back(j);
-                unc_nnz += X_.nnz(j);
-            }
-        }
+        const index_t unc_nnz = find_uncertain(l1, refs_.project(R_.data()));
         bool full = false;
         if (UNCERTAIN_FULL * unc_nnz > X_.total_nnz()) {
             full_gradient();
@@ -474,6 +462,39 @@ public:
             cache_working_set();
         }
         return false;
+    }
+
+    // unc_ = the features outside the working set whose bound (the references' projected
+    // gradient plus ||x~_j|| times dr, the residual's distance from the references' span)
+    // does not settle their KKT condition, in index order; returns their stored entries.
+    // Blocks of features in parallel: the bounds of all p features are read at every check.
+    index_t find_uncertain(double l1, double dr) {
+        constexpr index_t BLOCK = 8192;
+        const index_t blocks = (p_ + BLOCK - 1) / BLOCK;
+        if (index_t(unc_parts_.size()) < blocks) unc_parts_.resize(std::size_t(blocks));
+        std::vector<index_t> nnz(std::size_t(blocks), 0);
+        parallel_for(blocks, threads(p_), 1, [&](index_t b) {
+            std::vector<index_t>& out = unc_parts_[std::size_t(b)];
+            out.clear();
+            for (index_t j = b * BLOCK, e = std::min(p_, j + BLOCK); j < e; ++j) {
+                const double root = root_nrm_[j];
+                if (in_ws_[j] || root <= 0.0) continue;
+                const double gp = refs_.predict(j);
+                const double g = opt_.positive ? gp : std::fabs(gp);
+                if (g + root * dr > l1 * pf_[j]) {
+                    out.push_back(j);
+                    nnz[std::size_t(b)] += X_.nnz(j);
+                }
+            }
+        });
+        unc_.clear();
+        index_t total = 0;
+        for (index_t b = 0; b < blocks; ++b) {
+            const auto& part = unc_parts_[std::size_t(b)];
+            unc_.insert(unc_.end(), part.begin(), part.end());
+            total += nnz[std::size_t(b)];
+        }
+        return total;
     }
 
     // Gap-safe screening of the working set (Fercoq, Gramfort & Salmon 2015): the dual is
@@ -1080,6 +1101,7 @@ private:
     std::vector<double> predicted_;  // the last extrapolated start, made or not (extrapolate)
     std::vector<index_t> nz_, prev_nz_, support_;  // extrapolate: w's nonzeros, w_prev's, union
     std::vector<index_t> ws_, unc_, active_;  // working set, uncertain, its nonzeros
+    std::vector<std::vector<index_t>> unc_parts_;  // find_uncertain()'s, per block
     std::vector<char> in_ws_;
     bool full_ws_ = false;
     index_t usable_ = 0;
