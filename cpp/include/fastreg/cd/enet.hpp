@@ -1146,7 +1146,6 @@ void enet_path(const M& X, const T* y, const T* sw, const T* pf, const T* coef_i
                double* alphas, index_t k, bool generate, double eps, const EnetOptions& opt,
                PathOutput<T>& out, const PathShared<T, M>* shared = nullptr) {
     EnetSolver<T, M> solver(X, y, sw, pf, opt, shared);
-    const index_t p = X.p;
     if (generate && solver.has_unpenalized()) {
         // alpha_max is where the penalized coefficients leave zero, with the unpenalized
         // ones fitted first (as glmnet does); that fit is also the path's starting point
