@@ -830,8 +830,7 @@ public:
         fold_offset();
     }
 
-    // Current coefficients in X's units and the intercept.
-    // The nonzero coefficients (feature, value in X's units), in feature order.
+    // The nonzero coefficients (feature, value in X's units), in feature order; the intercept.
     void nonzero_coef(std::vector<std::pair<index_t, T>>& out) const {
         out.clear();
         for (index_t j = 0; j < p_; ++j)
@@ -921,9 +920,6 @@ private:
         full_gradient();
     }
 
-    // r -= delta * x~_j
-    // (the shift is computed from the rounded step, so that it cancels the step's effect
-    // on sum_i v_i r_i exactly when X is centered: in float32 a mismatch would accumulate)
     // Genotype epochs fuse a coordinate's residual update with the next coordinate's dot
     // product, one pass over r for both where both columns are resident (ColumnCache::
     // axpy_dot): the update waits, as a Deferred, until that dot product is needed.
@@ -951,6 +947,9 @@ private:
         return scaled_grad(j, v_ ? double(c) : double(c) * inv_n_);
     }
 
+    // r -= delta * x~_j
+    // (the shift is computed from the rounded step, so that it cancels the step's effect
+    // on sum_i v_i r_i exactly when X is centered: in float32 a mismatch would accumulate)
     FASTREG_INLINE void update(index_t j, double delta) {
         const T a = T(-delta / s_[j]);
         const double shift = -double(a) * mu_[j];
