@@ -212,6 +212,32 @@ def test_path_equals_imputed_float64(tmp_path, fit_intercept, standardize, weigh
             assert np.all(got[1][1] == 0)
 
 
+@pytest.mark.parametrize("weights", [None, "positive", "some zero"])
+def test_quantized_full_passes_equal_float64(tmp_path, weights):
+    # Wide enough that the KKT checks make full passes outside the working set, through
+    # the integer kernels on genotypes (the residual in int8 parts, the gradients exact
+    # for a residual within 1e-12 of it, those near their threshold recomputed in
+    # double): the path equals float64's on the imputed matrix, with sample weights too,
+    # zero weights included (a sample of weight 0 is in no product).
+    n, p = 150, 3000
+    G = _dosages(n, p, seed=23)
+    X = _imputed(G)
+    y = _target(X, seed=4)
+    sw = None
+    if weights is not None:
+        sw = np.random.default_rng(5).uniform(0.2, 2.0, n)
+        if weights == "some zero":
+            sw[::9] = 0.0
+    kw = dict(alphas=30, eps=1e-2, tol=FIT_TOL, max_iter=100_000, fit_intercept=True,
+              sample_weight=sw)
+    ref = fastreg.lasso_path(X, y, **kw)
+    assert np.count_nonzero(ref[1][:, -1]) > 20
+    for kind, g in _designs(G, tmp_path).items():
+        got = fastreg.lasso_path(g, y, **kw)
+        _close(got[0], ref[0], 1e-12, f"{kind} alphas")
+        _close(got[1], ref[1], RTOL, f"{kind} coefs")
+
+
 def test_float32(tmp_path):
     G = _dosages(80, 30, seed=2)
     X = _imputed(G)
@@ -591,6 +617,38 @@ def test_int8_missing_samples_and_counts(n):
         assert got.dtype == np.int32
         np.testing.assert_array_equal(got, expected)
         assert counts == tuple(int((x == d).sum()) for d in (0, 1, 2))
+
+
+@pytest.mark.parametrize("n", [0, 1, 5, 63, 64, 65, 127, 128, 255, 256, 257, 2003, (1 << 19) + 301])
+@pytest.mark.parametrize("bed", [False, True])
+def test_quantized_kernels(n, bed):
+    # The integer kernels of the full passes: x^T e with e in int8 parts. The sum is exact
+    # for the represented vector (q's values), so AVX-512 VNNI and portable agree bit for
+    # bit, and it is within (sum of x) * error of x^T e, error at most max|e| / (2 127 254^4).
+    # n past 2^19 crosses the kernels' int32 flush.
+    from fastreg import _core
+
+    rng = np.random.default_rng(n + 3 * bed)
+    e = rng.standard_normal(n) * 10.0 ** rng.integers(-3, 4, n)  # magnitudes 1e-3 .. 1e3
+    if bed:
+        x = rng.integers(0, 256, (n + 3) // 4).astype(np.uint8)
+        codes = ((x[:, None] >> (2 * np.arange(4))) & 3).ravel()[:n]
+        raw = np.array([2.0, 0.0, 1.0, 0.0])[codes]  # missing (01) read as 0
+    else:
+        x = rng.integers(0, 3, n).astype(np.int8)
+        odd = rng.random(n) < 0.05
+        x[odd] = rng.choice(np.array([-128, -9, -1, 3, 127], dtype=np.int8), int(odd.sum()))
+        raw = x.view(np.uint8).astype(np.float64)  # bytes read as unsigned
+    d, value, error = _core.genotype_quantized_dot(x, e, bed, False)
+    d2, value2, error2 = _core.genotype_quantized_dot(x, e, bed, True)
+    assert d == d2 and error == error2
+    np.testing.assert_array_equal(value, value2)
+    top = np.abs(e).max(initial=0.0)
+    assert error <= top / (2 * 127 * 254.0**4) * (1 + 1e-9)
+    assert np.abs(value - e).max(initial=0.0) == error
+    # the exact product of x with q's values, up to double rounding
+    np.testing.assert_allclose(d, raw @ value, rtol=1e-13, atol=1e-13 * (raw @ np.abs(value)))
+    assert abs(d - raw @ e) <= raw.sum() * error * (1 + 1e-9) + 1e-13 * (raw @ np.abs(e))
 
 
 @pytest.mark.parametrize("n", [1, 5, 63, 64, 65, 256, 2000, 2003])

@@ -411,6 +411,35 @@ void register_genotype(py::module_& m) {
         py::arg("portable"),
         "bed_dot of double on one .bed column, for tests; portable=True forces the portable "
         "kernel.");
+    m.def(
+        "genotype_quantized_dot",
+        [](py::array x, arr<double> e, bool bed, bool portable) {
+            const index_t n = e.size();
+            if (e.ndim() != 1 || x.ndim() != 1)
+                throw py::value_error("x, e: expected 1-d arrays");
+            matrix::Quantized q;
+            q.assign(e.data(), n, bed);
+            double d;
+            if (bed) {
+                auto b = py::array_t<std::uint8_t, py::array::c_style>::ensure(x);
+                if (!b || b.size() != (n + 3) / 4)
+                    throw py::value_error("x: expected ceil(len(e) / 4) bytes (uint8)");
+                d = matrix::geno::bedq_dot(b.data(), q, portable);
+            } else {
+                auto b = py::array_t<std::int8_t, py::array::c_style>::ensure(x);
+                if (!b || b.size() != n) throw py::value_error("x: expected len(e) int8 values");
+                d = matrix::geno::i8q_dot(b.data(), q, portable);
+            }
+            py::array_t<double> value(n);
+            std::copy(q.value.begin(), q.value.end(), value.mutable_data());
+            return py::make_tuple(d, value, q.error);
+        },
+        py::arg("x"), py::arg("e"), py::arg("bed"), py::arg("portable"),
+        "The integer kernels on one column, for tests: (x^T q, q's values, max |e - q|), x "
+        "an int8 column (read as unsigned bytes) or a .bed column (bed=True, missing as 0); "
+        "portable=True forces the portable kernel.");
+    m.def("genotype_quantized_vnni", [] { return matrix::geno::quantized_vnni(); },
+          "Whether the integer kernels run in AVX-512 VNNI here.");
     m.def("genotype_i8_avx512", [] { return matrix::geno::i8_avx512(); },
           "Whether the int8 kernels of double run in AVX-512 here.");
     m.def("genotype_bed_avx512", [] { return matrix::geno::bed_avx512(); },

@@ -1,7 +1,7 @@
 """Type stubs for fastreg._core, the C++ core. Use the fastreg package's functions: they
 validate input, which these do only as far as memory safety requires."""
 
-from typing import Optional, Tuple
+from typing import Optional, Tuple, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -120,6 +120,11 @@ def genotype_bed_dot(x: npt.NDArray[np.uint8], m: float, missing: bool,
                      v: Optional[npt.NDArray[np.float64]], r: npt.NDArray[np.float64],
                      portable: bool) -> float: ...
 def genotype_bed_avx512() -> bool: ...
+# The integer kernels on one column (tests): (x^T q, q's values, max |e - q|) for the
+# Quantized form q of e; x int8 (as unsigned bytes) or, with bed, .bed bytes.
+def genotype_quantized_dot(x: Union[_Int8, _Bytes], e: npt.NDArray[np.float64], bed: bool,
+                           portable: bool) -> Tuple[float, npt.NDArray[np.float64], float]: ...
+def genotype_quantized_vnni() -> bool: ...
 def genotype_counts_int8(X: _Int8, rows: _Rows) -> npt.NDArray[np.int64]: ...
 def genotype_counts_bed(data: _Bytes, n_stored: int, p: int, rows: _Rows) -> npt.NDArray[np.int64]: ...
 def genotype_matmul_int8(X: _Int8, rows: _Rows, impute: _Impute, missing: Optional[_Bytes],

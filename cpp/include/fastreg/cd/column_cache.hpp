@@ -31,6 +31,7 @@
 
 #include "fastreg/common.hpp"
 #include "fastreg/matrix/genotype.hpp"
+#include "fastreg/matrix/quantized.hpp"
 #include "fastreg/parallel.hpp"
 
 #include <algorithm>
@@ -172,6 +173,47 @@ public:
         return true;
     }
 
+    // Integer products (fastreg/matrix/quantized.hpp): quantize(e) once, then
+    // quantized_dot(j, out) = x_j^T e for any resident column (its int8 copy, a missing
+    // entry -1 read as 255) and, when the missing samples are listed, any other genotype
+    // column (the design's raw kernel); each missing sample's term then replaced by
+    // m_j e_i. False (nothing done) for the others: covariates, or a subset's columns not
+    // resident. e (the caller's weighted residual) must outlive the products.
+    void quantize(const T* e) {
+        e_ = e;
+        natural_.assign(e, n_, false);
+        if constexpr (M::bed_order) stored_.assign(e, n_, true);
+    }
+    // e^, the vector the products are exact for (within 1e-12 max|e| of e)
+    const std::vector<double>& quantized_values() const { return natural_.value; }
+    FASTREG_INLINE bool quantized_dot(index_t j, double& out) const {
+        const std::int32_t s = slot(j);
+        if (s >= 0) {
+            double d = matrix::geno::i8q_dot(column(s), natural_);
+            const auto& miss = missing_[std::size_t(s)];
+            if (!miss.empty()) {
+                const double m = double(fill_[std::size_t(s)]);
+                d += sum_over(miss.data(), miss.size(), [&](std::int32_t i) {
+                    return m * double(e_[i]) - 255.0 * natural_.value[std::size_t(i)];
+                });
+            }
+            out = d;
+            return true;
+        }
+        if (!lists_ || !X_->cacheable(j)) return false;
+        const matrix::Quantized& q = M::bed_order ? stored_ : natural_;
+        double d = X_->quantized_dot(j, q);
+        const std::int64_t b = mptr_[std::size_t(j)], end = mptr_[std::size_t(j) + 1];
+        if (b < end) {
+            const double m = double(X_->fill(j));
+            d += sum_over(midx_.data() + b, std::size_t(end - b), [&](std::int32_t i) {
+                return m * double(e_[i]) - X_->quantized_value(j, i) * q.value[std::size_t(i)];
+            });
+        }
+        out = d;
+        return true;
+    }
+
     // Makes the columns of `set` resident, as many as the budget allows: resident columns
     // stay, those outside the set are evicted only when room is needed (a column screened
     // out at one alpha often returns at the next), and the new ones are decoded on nt
@@ -227,8 +269,9 @@ private:
     // missing-sample corrections (about 20 at 1 % missing, n = 2,000) would otherwise be
     // one chain of dependent additions beside every dot product
     template <class F>
-    FASTREG_INLINE static T sum_over(const std::int32_t* idx, std::size_t count, F&& term) {
-        T c[4] = {T(0), T(0), T(0), T(0)};
+    FASTREG_INLINE static auto sum_over(const std::int32_t* idx, std::size_t count, F&& term) {
+        using R = decltype(term(std::int32_t(0)));
+        R c[4] = {R(0), R(0), R(0), R(0)};
         std::size_t k = 0;
         for (; k + 4 <= count; k += 4)
             for (std::size_t u = 0; u < 4; ++u) c[u] += term(idx[k + u]);
@@ -320,6 +363,8 @@ private:
     std::vector<T> fill_;                         // per slot: the column's imputed value
     std::vector<std::vector<std::int32_t>> missing_;  // per slot: its missing samples
     std::vector<std::int8_t> data_;               // slot s: n dosages at data_ + s * n
+    const T* e_ = nullptr;                        // quantize(): the vector, and its parts in
+    matrix::Quantized natural_, stored_;          // sample order and in the design's (.bed)
 };
 
 }  // namespace fastreg::cd

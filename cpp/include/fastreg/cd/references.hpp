@@ -43,7 +43,8 @@ public:
     // Starts a reference for residual r, replacing the oldest when all slots are taken;
     // its gradient is then filled in with set(slot, j, g_j(r)) for every j. The gradient
     // storage is allocated at the first call (p * CAPACITY doubles).
-    int open(const T* r) {
+    template <class R>
+    int open(const R* r) {
         if (g_.empty()) {
             g_.assign(std::size_t(p_) * CAPACITY, 0.0);
             r_.assign(std::size_t(n_) * CAPACITY, 0.0);

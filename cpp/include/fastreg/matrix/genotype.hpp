@@ -25,6 +25,7 @@
 
 #include "fastreg/common.hpp"
 #include "fastreg/matrix/design.hpp"
+#include "fastreg/matrix/quantized.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -83,6 +84,14 @@ void i8_missing(const std::int8_t* x, index_t n, std::vector<std::int32_t>& out,
 
 // out[0..2] = the samples of contiguous int8 column x with dosage 0, 1, 2.
 void i8_counts(const std::int8_t* x, index_t n, std::int64_t out[3], bool portable = false);
+
+// x^T q for a contiguous column and a Quantized vector (fastreg/matrix/quantized.hpp), the
+// column read raw: int8 bytes as unsigned, a .bed missing entry as 0 (q in bed_order).
+// Integer sums, the same on every CPU; in AVX-512 VNNI where the CPU has it
+// (quantized_vnni()), `portable` forces the portable kernel.
+bool quantized_vnni();
+double i8q_dot(const std::int8_t* x, const Quantized& q, bool portable = false);
+double bedq_dot(const std::uint8_t* x, const Quantized& q, bool portable = false);
 
 // .bed code (2 bits) -> dosage of A1, with 3 standing for missing
 constexpr std::uint8_t BED_CODE[4] = {2, 3, 1, 0};
@@ -244,6 +253,14 @@ struct Int8Genotypes : GenotypeBase<T, Int8Genotypes<T>> {
         return geno::i8raw_dot(column(j), v, r, n);
     }
     FASTREG_INLINE T raw_value(index_t j, index_t i) const { return T(column(j)[i]); }
+    // the same through a Quantized vector, a missing entry read as its byte, unsigned
+    static constexpr bool bed_order = false;
+    FASTREG_INLINE double quantized_dot(index_t j, const Quantized& q) const {
+        return geno::i8q_dot(column(j), q);
+    }
+    FASTREG_INLINE double quantized_value(index_t j, index_t i) const {
+        return double(std::uint8_t(column(j)[i]));
+    }
     FASTREG_INLINE index_t column_bytes() const { return n; }
     void missing_samples(index_t j, std::vector<std::int32_t>& out) const {
         geno::i8_missing(column(j), n, out);
@@ -285,6 +302,11 @@ struct BedGenotypes : GenotypeBase<T, BedGenotypes<T>> {
         return geno::bed_dot(column(j), T(0), false, v, r, n);
     }
     FASTREG_INLINE T raw_value(index_t, index_t) const { return T(0); }
+    static constexpr bool bed_order = true;
+    FASTREG_INLINE double quantized_dot(index_t j, const Quantized& q) const {
+        return geno::bedq_dot(column(j), q);
+    }
+    FASTREG_INLINE double quantized_value(index_t, index_t) const { return 0.0; }
     void missing_samples(index_t j, std::vector<std::int32_t>& out) const {
         const std::uint8_t* x = column(j);
         const index_t bytes = (n + 3) / 4;
@@ -345,6 +367,13 @@ struct WithCovariates {
     void decode_i8(index_t j, std::int8_t* out) const { g.decode_i8(j, out); }
     FASTREG_INLINE T raw_dot(index_t j, const T* v, const T* r) const { return g.raw_dot(j, v, r); }
     FASTREG_INLINE T raw_value(index_t j, index_t i) const { return g.raw_value(j, i); }
+    static constexpr bool bed_order = G::bed_order;
+    FASTREG_INLINE double quantized_dot(index_t j, const Quantized& q) const {
+        return g.quantized_dot(j, q);
+    }
+    FASTREG_INLINE double quantized_value(index_t j, index_t i) const {
+        return g.quantized_value(j, i);
+    }
     void missing_samples(index_t j, std::vector<std::int32_t>& out) const {
         g.missing_samples(j, out);
     }
