@@ -620,35 +620,42 @@ def test_int8_missing_samples_and_counts(n):
 
 
 @pytest.mark.parametrize("n", [0, 1, 5, 63, 64, 65, 127, 128, 255, 256, 257, 2003, (1 << 19) + 301])
-@pytest.mark.parametrize("bed", [False, True])
-def test_quantized_kernels(n, bed):
+@pytest.mark.parametrize("kind", ["int8", "int8 complete", "bed"])
+def test_quantized_kernels(n, kind):
     # The integer kernels of the full passes: x^T e with e in int8 parts. The sum is exact
     # for the represented vector (q's values), so AVX-512 VNNI and portable agree bit for
-    # bit, and it is within (sum of x) * error of x^T e, error at most max|e| / (2 127 254^4).
-    # n past 2^19 crosses the kernels' int32 flush.
+    # bit, and it is within (sum of x) * error of x^T e, error at most max|e| / (2 127 254^4)
+    # (and the remainders' rounding).
+    # int8 columns are read imputed (a byte outside 0..2 as m), or as they are when said to
+    # have no missing entries; .bed ones raw (missing as 0). n past 2^19 crosses the
+    # kernels' int32 flush.
     from fastreg import _core
 
-    rng = np.random.default_rng(n + 3 * bed)
+    rng = np.random.default_rng(n + len(kind))
     e = rng.standard_normal(n) * 10.0 ** rng.integers(-3, 4, n)  # magnitudes 1e-3 .. 1e3
-    if bed:
+    m, missing = 0.73, kind == "int8"
+    if kind == "bed":
         x = rng.integers(0, 256, (n + 3) // 4).astype(np.uint8)
         codes = ((x[:, None] >> (2 * np.arange(4))) & 3).ravel()[:n]
-        raw = np.array([2.0, 0.0, 1.0, 0.0])[codes]  # missing (01) read as 0
+        xt = np.array([2.0, 0.0, 1.0, 0.0])[codes]  # missing (01) read as 0
     else:
         x = rng.integers(0, 3, n).astype(np.int8)
-        odd = rng.random(n) < 0.05
-        x[odd] = rng.choice(np.array([-128, -9, -1, 3, 127], dtype=np.int8), int(odd.sum()))
-        raw = x.view(np.uint8).astype(np.float64)  # bytes read as unsigned
-    d, value, error = _core.genotype_quantized_dot(x, e, bed, False)
-    d2, value2, error2 = _core.genotype_quantized_dot(x, e, bed, True)
+        xt = x.astype(np.float64)
+        if missing:
+            odd = rng.random(n) < 0.05
+            x[odd] = rng.choice(np.array([-128, -9, -1, 3, 127], dtype=np.int8), int(odd.sum()))
+            xt[odd] = m
+    bed = kind == "bed"
+    d, value, error = _core.genotype_quantized_dot(x, e, bed, m, missing, False)
+    d2, value2, error2 = _core.genotype_quantized_dot(x, e, bed, m, missing, True)
     assert d == d2 and error == error2
     np.testing.assert_array_equal(value, value2)
     top = np.abs(e).max(initial=0.0)
-    assert error <= top / (2 * 127 * 254.0**4) * (1 + 1e-9)
+    assert error <= top / (2 * 127 * 254.0**4) + 4 * np.finfo(np.float64).eps * top  # + rounding
     assert np.abs(value - e).max(initial=0.0) == error
     # the exact product of x with q's values, up to double rounding
-    np.testing.assert_allclose(d, raw @ value, rtol=1e-13, atol=1e-13 * (raw @ np.abs(value)))
-    assert abs(d - raw @ e) <= raw.sum() * error * (1 + 1e-9) + 1e-13 * (raw @ np.abs(e))
+    np.testing.assert_allclose(d, xt @ value, rtol=1e-13, atol=1e-13 * (xt @ np.abs(value)))
+    assert abs(d - xt @ e) <= xt.sum() * error * (1 + 1e-9) + 1e-13 * (xt @ np.abs(e))
 
 
 @pytest.mark.parametrize("n", [1, 5, 63, 64, 65, 256, 2000, 2003])

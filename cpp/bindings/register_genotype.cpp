@@ -413,7 +413,7 @@ void register_genotype(py::module_& m) {
         "kernel.");
     m.def(
         "genotype_quantized_dot",
-        [](py::array x, arr<double> e, bool bed, bool portable) {
+        [](py::array x, arr<double> e, bool bed, double m, bool missing, bool portable) {
             const index_t n = e.size();
             if (e.ndim() != 1 || x.ndim() != 1)
                 throw py::value_error("x, e: expected 1-d arrays");
@@ -428,16 +428,17 @@ void register_genotype(py::module_& m) {
             } else {
                 auto b = py::array_t<std::int8_t, py::array::c_style>::ensure(x);
                 if (!b || b.size() != n) throw py::value_error("x: expected len(e) int8 values");
-                d = matrix::geno::i8q_dot(b.data(), q, portable);
+                d = matrix::geno::i8q_dot(b.data(), m, missing, q, portable);
             }
             py::array_t<double> value(n);
             std::copy(q.value.begin(), q.value.end(), value.mutable_data());
             return py::make_tuple(d, value, q.error);
         },
-        py::arg("x"), py::arg("e"), py::arg("bed"), py::arg("portable"),
+        py::arg("x"), py::arg("e"), py::arg("bed"), py::arg("m"), py::arg("missing"),
+        py::arg("portable"),
         "The integer kernels on one column, for tests: (x^T q, q's values, max |e - q|), x "
-        "an int8 column (read as unsigned bytes) or a .bed column (bed=True, missing as 0); "
-        "portable=True forces the portable kernel.");
+        "an int8 column (with `missing`, bytes outside 0..2 read as m) or a .bed column "
+        "(bed=True, missing as 0); portable=True forces the portable kernel.");
     m.def("genotype_quantized_vnni", [] { return matrix::geno::quantized_vnni(); },
           "Whether the integer kernels run in AVX-512 VNNI here.");
     m.def("genotype_i8_avx512", [] { return matrix::geno::i8_avx512(); },

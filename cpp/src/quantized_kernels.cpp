@@ -1,9 +1,10 @@
 // Products of contiguous genotype columns with a Quantized vector (fastreg/matrix/
 // quantized.hpp): S_k = sum_i x_i q_ki in integers, then sum_k scale_k S_k.
 //
-// The raw reading of a column, as the other raw kernels: int8 bytes as unsigned (a missing
-// entry, negative, reads as its byte plus 256; the caller corrects those), .bed codes
-// through the dosage table with missing as 0.
+// int8 columns are read imputed: a byte outside 0..2 is missing and reads as m (its
+// indicator's product with the parts is a second integer sum). .bed columns are read raw,
+// as the other raw kernels: codes through the dosage table with missing as 0 (the caller
+// corrects those).
 //
 // AVX-512 VNNI where the CPU has it: vpdpbusd multiplies 64 unsigned bytes by 64 signed
 // ones and adds each four products into an int32 lane. Elsewhere a portable loop. Sums of
@@ -36,19 +37,25 @@ constexpr index_t CHUNK = index_t(1) << 19;
 // .bed code -> dosage of A1, missing as 0 (BED_CODE with 3 read as 0)
 constexpr std::uint8_t RAW_DOSAGE[4] = {2, 0, 1, 0};
 
-FASTREG_CLONES double i8q_dot_portable(const std::int8_t* x, const Quantized& q) {
-    std::int64_t S[PARTS] = {};
+FASTREG_CLONES double i8q_dot_portable(const std::int8_t* x, double m, bool missing,
+                                       const Quantized& q) {
+    std::int64_t S[PARTS] = {}, M[PARTS] = {};
     for (int k = 0; k < PARTS; ++k) {
         const std::int8_t* qk = q.part(k);
         for (index_t i = 0; i < q.n; i += CHUNK) {
             const index_t end = std::min(q.n, i + CHUNK);
-            std::int32_t acc = 0;
-            for (index_t s = i; s < end; ++s)
-                acc += std::int32_t(std::uint8_t(x[s])) * std::int32_t(qk[s]);
+            std::int32_t acc = 0, accm = 0;
+            for (index_t s = i; s < end; ++s) {
+                const std::uint8_t u = std::uint8_t(x[s]);
+                const bool miss = missing && u > 2;
+                acc += std::int32_t(miss ? 0 : u) * std::int32_t(qk[s]);
+                accm += miss ? std::int32_t(qk[s]) : 0;
+            }
             S[k] += acc;
+            M[k] += accm;
         }
     }
-    return q.combine(S);
+    return missing ? q.combine(S) + m * q.combine(M) : q.combine(S);
 }
 
 FASTREG_CLONES double bedq_dot_portable(const std::uint8_t* x, const Quantized& q) {
@@ -76,34 +83,51 @@ FASTREG_VNNI FASTREG_INLINE std::int64_t lanes_sum(__m512i a) {
     return _mm512_reduce_add_epi64(_mm512_add_epi64(lo, hi));
 }
 
-FASTREG_VNNI double i8q_dot_vnni(const std::int8_t* x, const Quantized& q) {
+// Missing: the bytes above 2 (unsigned) are missing, summed apart (an indicator's product
+// with the parts) and read as m; otherwise every byte is a dosage.
+template <bool Missing>
+FASTREG_VNNI double i8q_dot_vnni(const std::int8_t* x, double m, const Quantized& q) {
     const index_t n = q.n;
     const std::int8_t* qp[PARTS];
     for (int k = 0; k < PARTS; ++k) qp[k] = q.part(k);
-    std::int64_t S[PARTS] = {};
+    const __m512i two = _mm512_set1_epi8(2), one = _mm512_set1_epi8(1);
+    std::int64_t S[PARTS] = {}, M[PARTS] = {};
     for (index_t i = 0; i < n;) {
         const index_t end = std::min(n, i + CHUNK);
-        // two sets of partial sums: one vpdpbusd waits for the one before it on its lane
+        // two sets of partial sums (dosages and missing ones, or two blocks): one vpdpbusd
+        // waits for the one before it on its lane
         __m512i a[PARTS], b[PARTS];
         for (int k = 0; k < PARTS; ++k) a[k] = b[k] = _mm512_setzero_si512();
-        for (; i + 128 <= end; i += 128) {
-            const __m512i x0 = _mm512_loadu_si512(x + i), x1 = _mm512_loadu_si512(x + i + 64);
-            for (int k = 0; k < PARTS; ++k) {
-                a[k] = _mm512_dpbusd_epi32(a[k], x0, _mm512_loadu_si512(qp[k] + i));
-                b[k] = _mm512_dpbusd_epi32(b[k], x1, _mm512_loadu_si512(qp[k] + i + 64));
-            }
-        }
         for (; i < end; i += 64) {  // the parts are zero past n, the bytes are not read
             const index_t left = end - i;
-            const __mmask64 m = left >= 64 ? ~__mmask64(0) : (~__mmask64(0) >> (64 - left));
-            const __m512i x0 = _mm512_maskz_loadu_epi8(m, x + i);
-            for (int k = 0; k < PARTS; ++k)
-                a[k] = _mm512_dpbusd_epi32(a[k], x0, _mm512_loadu_si512(qp[k] + i));
+            const __mmask64 in = left >= 64 ? ~__mmask64(0) : (~__mmask64(0) >> (64 - left));
+            __m512i xv = _mm512_maskz_loadu_epi8(in, x + i);
+            if (Missing) {
+                const __mmask64 miss = _mm512_cmpgt_epu8_mask(xv, two);
+                const __m512i ind = _mm512_maskz_mov_epi8(miss, one);
+                xv = _mm512_maskz_mov_epi8(~miss, xv);
+                for (int k = 0; k < PARTS; ++k) {
+                    const __m512i qv = _mm512_loadu_si512(qp[k] + i);
+                    a[k] = _mm512_dpbusd_epi32(a[k], xv, qv);
+                    b[k] = _mm512_dpbusd_epi32(b[k], ind, qv);
+                }
+            } else {
+                __m512i* acc = (i & 64) ? b : a;
+                for (int k = 0; k < PARTS; ++k)
+                    acc[k] = _mm512_dpbusd_epi32(acc[k], xv, _mm512_loadu_si512(qp[k] + i));
+            }
         }
         i = end;
-        for (int k = 0; k < PARTS; ++k) S[k] += lanes_sum(a[k]) + lanes_sum(b[k]);
+        for (int k = 0; k < PARTS; ++k) {
+            if (Missing) {
+                S[k] += lanes_sum(a[k]);
+                M[k] += lanes_sum(b[k]);
+            } else {
+                S[k] += lanes_sum(a[k]) + lanes_sum(b[k]);
+            }
+        }
     }
-    return q.combine(S);
+    return Missing ? q.combine(S) + m * q.combine(M) : q.combine(S);
 }
 
 // 64 bytes (256 samples) a step: register c takes the codes in bits 2c, 2c+1 of each byte
@@ -157,12 +181,13 @@ bool quantized_vnni() {
 #endif
 }
 
-double i8q_dot(const std::int8_t* x, const Quantized& q, bool portable) {
+double i8q_dot(const std::int8_t* x, double m, bool missing, const Quantized& q, bool portable) {
 #if FASTREG_X86_VNNI
-    if (!portable && quantized_vnni()) return i8q_dot_vnni(x, q);
+    if (!portable && quantized_vnni())
+        return missing ? i8q_dot_vnni<true>(x, m, q) : i8q_dot_vnni<false>(x, m, q);
 #endif
     (void)portable;
-    return i8q_dot_portable(x, q);
+    return i8q_dot_portable(x, m, missing, q);
 }
 
 double bedq_dot(const std::uint8_t* x, const Quantized& q, bool portable) {

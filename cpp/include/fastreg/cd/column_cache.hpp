@@ -174,44 +174,42 @@ public:
     }
 
     // Integer products (fastreg/matrix/quantized.hpp): quantize(e) once, then
-    // quantized_dot(j, out) = x_j^T e for any resident column (its int8 copy, a missing
-    // entry -1 read as 255) and, when the missing samples are listed, any other genotype
-    // column (the design's raw kernel); each missing sample's term then replaced by
-    // m_j e_i. False (nothing done) for the others: covariates, or a subset's columns not
-    // resident. e (the caller's weighted residual) must outlive the products.
+    // quantized_dot(j, out) = x_j^T e^ (e^ within 1e-12 max|e| of e) for any resident column
+    // (its int8 copy, imputed in the kernel) and any other genotype column the design's
+    // kernel reads in place: int8 ones imputed likewise, .bed ones raw, when the missing
+    // samples are listed (each missing sample's term then replaced by m_j e^_i). False
+    // (nothing done) for the others: covariates, a subset's columns not resident.
     void quantize(const T* e) {
-        e_ = e;
         natural_.assign(e, n_, false);
         if constexpr (M::bed_order) stored_.assign(e, n_, true);
     }
-    // e^, the vector the products are exact for (within 1e-12 max|e| of e)
+    // e^, the vector the products are exact for
     const std::vector<double>& quantized_values() const { return natural_.value; }
     FASTREG_INLINE bool quantized_dot(index_t j, double& out) const {
         const std::int32_t s = slot(j);
         if (s >= 0) {
-            double d = matrix::geno::i8q_dot(column(s), natural_);
-            const auto& miss = missing_[std::size_t(s)];
-            if (!miss.empty()) {
-                const double m = double(fill_[std::size_t(s)]);
-                d += sum_over(miss.data(), miss.size(), [&](std::int32_t i) {
-                    return m * double(e_[i]) - 255.0 * natural_.value[std::size_t(i)];
+            out = matrix::geno::i8q_dot(column(s), double(fill_[std::size_t(s)]),
+                                        !missing_[std::size_t(s)].empty(), natural_);
+            return true;
+        }
+        if (!started_ || !X_->cacheable(j)) return false;
+        if constexpr (M::quantized_imputes) {
+            if (!X_->contiguous()) return false;
+            out = X_->quantized_dot(j, natural_);
+            return true;
+        } else {
+            if (!lists_) return false;
+            double d = X_->quantized_dot(j, stored_);
+            const std::int64_t b = mptr_[std::size_t(j)], end = mptr_[std::size_t(j) + 1];
+            if (b < end) {
+                const double m = double(X_->fill(j));
+                d += sum_over(midx_.data() + b, std::size_t(end - b), [&](std::int32_t i) {
+                    return (m - X_->quantized_value(j, i)) * stored_.value[std::size_t(i)];
                 });
             }
             out = d;
             return true;
         }
-        if (!lists_ || !X_->cacheable(j)) return false;
-        const matrix::Quantized& q = M::bed_order ? stored_ : natural_;
-        double d = X_->quantized_dot(j, q);
-        const std::int64_t b = mptr_[std::size_t(j)], end = mptr_[std::size_t(j) + 1];
-        if (b < end) {
-            const double m = double(X_->fill(j));
-            d += sum_over(midx_.data() + b, std::size_t(end - b), [&](std::int32_t i) {
-                return m * double(e_[i]) - X_->quantized_value(j, i) * q.value[std::size_t(i)];
-            });
-        }
-        out = d;
-        return true;
     }
 
     // Makes the columns of `set` resident, as many as the budget allows: resident columns
@@ -363,8 +361,8 @@ private:
     std::vector<T> fill_;                         // per slot: the column's imputed value
     std::vector<std::vector<std::int32_t>> missing_;  // per slot: its missing samples
     std::vector<std::int8_t> data_;               // slot s: n dosages at data_ + s * n
-    const T* e_ = nullptr;                        // quantize(): the vector, and its parts in
-    matrix::Quantized natural_, stored_;          // sample order and in the design's (.bed)
+    matrix::Quantized natural_, stored_;          // quantize(): the parts in sample order
+                                                  // and in the design's (.bed)
 };
 
 }  // namespace fastreg::cd

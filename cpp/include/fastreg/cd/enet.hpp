@@ -796,7 +796,7 @@ public:
     // the weighted residual e = v r is written once as a sum of int8 vectors, e^
     // (fastreg/matrix/quantized.hpp), and each column's product with e^ is exact in
     // integers. (2,000 x 200,000 .bed: 20 against 38 ms a pass on two threads; int8, where
-    // reading the bytes is most of it, 32-34 against 36-38 ms.)
+    // reading the 400 MB is most of it, 26-28 against 33-35 ms.)
     //
     // These are the exact gradients at r^ = e^ / v, which becomes the reference (its bounds
     // stay exact), and r^ differs from r by q_radius_ = ||r - r^||_V, about 1e-12 ||r||:

@@ -85,12 +85,14 @@ void i8_missing(const std::int8_t* x, index_t n, std::vector<std::int32_t>& out,
 // out[0..2] = the samples of contiguous int8 column x with dosage 0, 1, 2.
 void i8_counts(const std::int8_t* x, index_t n, std::int64_t out[3], bool portable = false);
 
-// x^T q for a contiguous column and a Quantized vector (fastreg/matrix/quantized.hpp), the
-// column read raw: int8 bytes as unsigned, a .bed missing entry as 0 (q in bed_order).
-// Integer sums, the same on every CPU; in AVX-512 VNNI where the CPU has it
-// (quantized_vnni()), `portable` forces the portable kernel.
+// x^T q for a contiguous column and a Quantized vector (fastreg/matrix/quantized.hpp): an
+// int8 column imputed (with `missing`, a byte outside 0..2 reads as m; without, every byte
+// is a dosage), a .bed column raw (a missing entry as 0; q in bed_order). Integer sums, the
+// same on every CPU; in AVX-512 VNNI where the CPU has it (quantized_vnni()), `portable`
+// forces the portable kernel.
 bool quantized_vnni();
-double i8q_dot(const std::int8_t* x, const Quantized& q, bool portable = false);
+double i8q_dot(const std::int8_t* x, double m, bool missing, const Quantized& q,
+               bool portable = false);
 double bedq_dot(const std::uint8_t* x, const Quantized& q, bool portable = false);
 
 // .bed code (2 bits) -> dosage of A1, with 3 standing for missing
@@ -253,14 +255,12 @@ struct Int8Genotypes : GenotypeBase<T, Int8Genotypes<T>> {
         return geno::i8raw_dot(column(j), v, r, n);
     }
     FASTREG_INLINE T raw_value(index_t j, index_t i) const { return T(column(j)[i]); }
-    // the same through a Quantized vector, a missing entry read as its byte, unsigned
-    static constexpr bool bed_order = false;
+    // The product with a Quantized vector, imputed (no correction to make)
+    static constexpr bool bed_order = false, quantized_imputes = true;
     FASTREG_INLINE double quantized_dot(index_t j, const Quantized& q) const {
-        return geno::i8q_dot(column(j), q);
+        return geno::i8q_dot(column(j), double(this->fill(j)), this->has_missing(j), q);
     }
-    FASTREG_INLINE double quantized_value(index_t j, index_t i) const {
-        return double(std::uint8_t(column(j)[i]));
-    }
+    FASTREG_INLINE double quantized_value(index_t, index_t) const { return 0.0; }
     FASTREG_INLINE index_t column_bytes() const { return n; }
     void missing_samples(index_t j, std::vector<std::int32_t>& out) const {
         geno::i8_missing(column(j), n, out);
@@ -302,7 +302,8 @@ struct BedGenotypes : GenotypeBase<T, BedGenotypes<T>> {
         return geno::bed_dot(column(j), T(0), false, v, r, n);
     }
     FASTREG_INLINE T raw_value(index_t, index_t) const { return T(0); }
-    static constexpr bool bed_order = true;
+    // The product with a Quantized vector, raw (the caller corrects the missing entries)
+    static constexpr bool bed_order = true, quantized_imputes = false;
     FASTREG_INLINE double quantized_dot(index_t j, const Quantized& q) const {
         return geno::bedq_dot(column(j), q);
     }
@@ -367,7 +368,7 @@ struct WithCovariates {
     void decode_i8(index_t j, std::int8_t* out) const { g.decode_i8(j, out); }
     FASTREG_INLINE T raw_dot(index_t j, const T* v, const T* r) const { return g.raw_dot(j, v, r); }
     FASTREG_INLINE T raw_value(index_t j, index_t i) const { return g.raw_value(j, i); }
-    static constexpr bool bed_order = G::bed_order;
+    static constexpr bool bed_order = G::bed_order, quantized_imputes = G::quantized_imputes;
     FASTREG_INLINE double quantized_dot(index_t j, const Quantized& q) const {
         return g.quantized_dot(j, q);
     }
