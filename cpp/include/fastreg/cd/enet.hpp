@@ -46,6 +46,7 @@
 #include <cstdint>
 #include <iterator>
 #include <limits>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -219,7 +220,7 @@ public:
             shared_gradient(refs_.open(R_.data()), path_slot, path_s);
             return;
         }
-        if constexpr (decodes_i8<M>::value) {
+        if constexpr (quantizes) {
             if (quantized) {
                 quantized_pass();
                 return;
@@ -792,10 +793,10 @@ public:
         grad_columns_ += m;
     }
 
-    // A full pass of a genotype design through the integer kernels (ColumnCache::quantize):
-    // the weighted residual e = v r is written once as a sum of int8 vectors, e^
-    // (fastreg/matrix/quantized.hpp), and each column's product with e^ is exact in
-    // integers. (2,000 x 200,000 .bed: 20 against 38 ms a pass on two threads; int8, where
+    // A full pass of a genotype design (of double) through the integer kernels
+    // (ColumnCache::quantize): the weighted residual e = v r is written once as a sum of
+    // int8 vectors, e^ (fastreg/matrix/quantized.hpp), and each column's product with e^ is
+    // exact in integers. (2,000 x 200,000 .bed: 20 against 38 ms a pass on two threads; int8, where
     // reading the 400 MB is most of it, 26-28 against 33-35 ms.)
     //
     // These are the exact gradients at r^ = e^ / v, which becomes the reference (its bounds
@@ -803,8 +804,9 @@ public:
     // by Cauchy-Schwarz each gradient at r is within ||x~_j|| q_radius_ of its value here.
     // exact_near() recomputes in double those that this leaves near their KKT threshold, so
     // that the violators and the gap come out as from an exact pass.
+    static constexpr bool quantizes = decodes_i8<M>::value && std::is_same_v<T, double>;
     void quantized_pass() {
-        if constexpr (decodes_i8<M>::value) {
+        if constexpr (quantizes) {
             const T* e = R_.data();
             if (v_) {
                 ebuf_[0].resize(n_);
@@ -830,8 +832,9 @@ public:
                     g_[j] = 0.0;
                 else if (cache_.quantized_dot(j, d))
                     g_[j] = ((v_ ? d : d * inv_n_) - mu_[j] * s_hat) / s_[j];
-                else
-                    g_[j] = colgrad(j);  // a covariate, or a subset's column not resident
+                else  // a covariate, or a subset's column not resident: in double, at r^
+                    g_[j] = ((v_ ? X_.dot(j, v_, r_hat_.data()) : X_.dot(j, r_hat_.data()) * inv_n_) -
+                             mu_[j] * s_hat) / s_[j];
                 refs_.set(slot, j, g_[j]);
             });
             ++passes_;
