@@ -235,16 +235,18 @@ public:
         grad_columns_ += p;
     }
 
+    // v r (r itself when unweighted), in buf
+    const T* weighted(const T* r, std::vector<T>& buf) {
+        if (!v_) return r;
+        buf.resize(n_);
+        for (index_t i = 0; i < n_; ++i) buf[i] = v_[i] * r[i];
+        return buf.data();
+    }
+
     // full_gradient() through the shared passes: the raw products x_j^T (v r) of a batch
     // with the other fits, centered and scaled here as colgrad() does.
     void shared_gradient(int slot, int path_slot, double path_s) {
         const double scale = v_ ? 1.0 : inv_n_;
-        auto weighted = [&](const T* r, std::vector<T>& buf) -> const T* {
-            if (!v_) return r;
-            buf.resize(n_);
-            for (index_t i = 0; i < n_; ++i) buf[i] = v_[i] * r[i];
-            return buf.data();
-        };
         raw_.resize(p_);
         const T* e0 = weighted(R_.data(), ebuf_[0]);
         const T* e1 = nullptr;
@@ -793,6 +795,9 @@ public:
         grad_columns_ += m;
     }
 
+    // designs whose full passes may go through the integer kernels (quantized_pass())
+    static constexpr bool quantizes = decodes_i8<M>::value && std::is_same_v<T, double>;
+
     // A full pass of a genotype design (of double) through the integer kernels
     // (ColumnCache::quantize): the weighted residual e = v r is written once as a sum of
     // int8 vectors, e^ (fastreg/matrix/quantized.hpp), and each column's product with e^ is
@@ -804,16 +809,9 @@ public:
     // by Cauchy-Schwarz each gradient at r is within ||x~_j|| q_radius_ of its value here.
     // exact_near() recomputes in double those that this leaves near their KKT threshold, so
     // that the violators and the gap come out as from an exact pass.
-    static constexpr bool quantizes = decodes_i8<M>::value && std::is_same_v<T, double>;
     void quantized_pass() {
         if constexpr (quantizes) {
-            const T* e = R_.data();
-            if (v_) {
-                ebuf_[0].resize(n_);
-                for (index_t i = 0; i < n_; ++i) ebuf_[0][i] = v_[i] * R_[i];
-                e = ebuf_[0].data();
-            }
-            cache_.quantize(e);
+            cache_.quantize(weighted(R_.data(), ebuf_[0]));
             const std::vector<double>& ev = cache_.quantized_values();
             r_hat_.resize(n_);
             double s_hat = 0.0, d2 = 0.0;
