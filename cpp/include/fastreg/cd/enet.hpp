@@ -254,7 +254,7 @@ public:
             raw_path_.resize(p_);
             e1 = weighted(path_r_.data(), ebuf_[1]);
         }
-        shared_.passes->gradients(e0, raw_.data(), e1, raw_path_.data());
+        shared_.passes->gradients(shared_.slot, e0, raw_.data(), e1, raw_path_.data());
         for (index_t j = 0; j < p_; ++j) {
             const bool usable = nrm_[j] > 0.0;
             g_[j] = usable ? (raw_[j] * scale - mu_[j] * S_) / s_[j] : 0.0;

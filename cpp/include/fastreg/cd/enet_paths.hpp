@@ -80,14 +80,16 @@ std::int64_t enet_paths(const M& X, std::vector<PathTask<T>>& tasks, const EnetO
     pool.reserve(fit_threads);
     for (int w = 0; w < fit_threads; ++w)
         pool.emplace_back([&, w] {
-            passes.enter();
+            PathShared<T, M> mine = shared;
+            mine.slot = w;
+            passes.enter(w);
             try {
                 for (index_t i; (i = next++) < count;) {
                     const PathTask<T>& t = tasks[i];
                     EnetOptions path_opt = fit_opt;
                     path_opt.seed += std::uint64_t(i);  // random order: path i's own draws
                     enet_path<T, M>(X, t.y, t.sw, t.pf, t.coef_init, t.alphas, t.k, t.generate,
-                                    t.eps, path_opt, *t.out, &shared);
+                                    t.eps, path_opt, *t.out, &mine);
                 }
             } catch (...) {
                 errors[w] = std::current_exception();
