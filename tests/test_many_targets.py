@@ -109,6 +109,19 @@ def test_more_targets_than_run_at_once():
     _check_paths(X, Y, l1_ratio=1.0, eps=5e-2, n_alphas=8, fit_intercept=True)
 
 
+@pytest.mark.parametrize("k", [2, 7])
+def test_same_paths_on_any_number_of_threads(k):
+    # fewer or more cores than fits: passes start on the free cores while other fits
+    # compute, and fits help the pass under way; every schedule gives each path the same
+    # products, so the same coefficients
+    X, Y = _problem(n=80, p=300, k=k, seed=11)
+    kw = dict(tol=TOL, n_alphas=12, eps=1e-2, max_iter=100_000)
+    ref = fastreg.lasso_path(X, Y, n_threads=1, **kw)[1]
+    for threads in (2, 3, 5):
+        got = fastreg.lasso_path(X, Y, n_threads=threads, **kw)[1]
+        _close(got, ref, 1e-12, f"{threads} threads against 1")
+
+
 @pytest.mark.parametrize("kind", ["int8", "bed"])
 def test_genotypes_equal_single_fits_and_float64(tmp_path, kind):
     G = _dosages(150, 300, seed=6)
