@@ -41,7 +41,7 @@ namespace fastreg::cd {
 
 namespace kernels {
 
-// out[c * m + t] = sum_i cols[c][i] * E[i * ld + t] for c < nc (1..4) and t < m: nc
+// out[c * m + t] = sum_i cols[c][i] * E[i * ld + t] for c < nc (1..8) and t < m: nc
 // columns against m vectors stored sample-major (E is n x ld, ld a multiple of 16, zero
 // beyond m). Compiled per instruction set in cpp/src/multi_dot.cpp.
 void multi_dot(const float* const* cols, int nc, index_t n, const float* E, index_t ld,
@@ -188,7 +188,7 @@ private:
         s.go = false;
     }
 
-    static constexpr index_t NC = 4;  // columns per kernel call: E's rows read once for four
+    static constexpr index_t NC = 8;  // columns per kernel call: E's rows read once for eight
 
     // A participant's buffers: four decoded columns, and their products when the batch is
     // too large for the stack.
