@@ -392,11 +392,14 @@ void register_genotype(py::module_& m) {
             std::copy(out.begin(), out.end(), a.mutable_data());
             std::int64_t c[3];
             matrix::geno::i8_counts(x.data(), x.size(), c, portable);
-            return py::make_tuple(a, py::make_tuple(c[0], c[1], c[2]));
+            py::array_t<std::uint8_t> packed(py::ssize_t((x.size() + 3) / 4));
+            matrix::geno::i8_to_bed(x.data(), x.size(), packed.mutable_data(), portable);
+            return py::make_tuple(a, py::make_tuple(c[0], c[1], c[2]), packed);
         },
         py::arg("x"), py::arg("portable"),
-        "The missing samples (outside 0..2) of one int8 column and its counts of dosages 0, "
-        "1, 2, for tests: (samples, (n0, n1, n2)); portable=True forces the portable kernels.");
+        "The missing samples (outside 0..2) of one int8 column, its counts of dosages 0, 1, 2 "
+        "and its .bed codes, for tests: (samples, (n0, n1, n2), bytes); portable=True forces "
+        "the portable kernels.");
     m.def(
         "genotype_bed_dot",
         [](arr<std::uint8_t> x, double m, bool missing, std::optional<arr<double>> v,

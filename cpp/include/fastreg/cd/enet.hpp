@@ -1045,6 +1045,26 @@ private:
         rho_ = 0.0;
         for (index_t j = 0; j < p_; ++j)
             if (w_[j] != 0.0) update(j, w_[j]);
+        first_gradient();
+    }
+
+    // The gradient at the starting point: a genotype design's pass goes through the integer
+    // kernels as the checks' do (2,000 x 200,000: about 50 ms less a fit than in double),
+    // then the gradients that may set l1_max() (those within the pass's error of the
+    // largest) are made exact, so that alpha_max comes out as from an exact pass.
+    void first_gradient() {
+        if constexpr (quantizes) {
+            if (!shared_.passes) {
+                cache_working_set();  // starts the cache: its missing-sample lists serve the pass
+                full_gradient(true);
+                double top = 0.0;  // l1_max() is at least this
+                for (index_t j = 0; j < p_; ++j)
+                    if (pf_[j] > 0.0 && nrm_[j] > 0.0)
+                        top = std::max(top, score(j) - root_nrm_[j] * q_radius_ / pf_[j]);
+                exact_near(top, 0.0);
+                return;
+            }
+        }
         full_gradient();
     }
 
@@ -1067,10 +1087,11 @@ private:
         const T a = T(-d.delta / s_[d.j]);
         const double shift = -double(a) * mu_[d.j];
         T c;
-        if (!cache_.axpy_dot(d.j, a, T(shift), j, v_, R_.data(), c)) {
+        if (!cache_.axpy_dot(d.j, a, T(0), j, v_, R_.data(), c)) {
             apply(d);
             return colgrad(j);
         }
+        rho_ += shift;
         d.j = -1;
         return scaled_grad(j, v_ ? double(c) : double(c) * inv_n_);
     }
@@ -1081,7 +1102,10 @@ private:
     FASTREG_INLINE void update(index_t j, double delta) {
         const T a = T(-delta / s_[j]);
         const double shift = -double(a) * mu_[j];
-        if (cache_.axpy(j, a, T(shift), R_.data())) return;  // a cached copy (genotypes)
+        if (cache_.axpy(j, a, T(0), R_.data())) {  // a cached copy (genotypes)
+            rho_ += shift;
+            return;
+        }
         if constexpr (M::sparse) {
             X_.axpy(j, a, R_.data());
             rho_ += shift;
@@ -1101,7 +1125,7 @@ private:
     }
     // x~_j^T v r from x_j^T v r
     FASTREG_INLINE double scaled_grad(index_t j, double d) const {
-        if constexpr (M::sparse) d += rho_ * mean_[j];
+        if constexpr (lazy_offset) d += rho_ * mean_[j];
         d -= mu_[j] * S_;
         return d / s_[j];
     }
@@ -1122,8 +1146,15 @@ private:
         rho_ = 0.0;
     }
 
-    // Sparse X: the lazy offset goes into r after each epoch (O(n)), before r's entries
-    // drift far from their values and lose precision.
+    // The designs whose residual updates leave the centering shift, the same for every
+    // sample, in rho_ (the residual is R_ + rho_): sparse X, where adding it would fill
+    // in the column, and genotype columns read from the cache, where it is one vector
+    // addition out of the epochs' five a sample (coordinate steps 0.33 against 0.37 us at
+    // n = 2,000).
+    static constexpr bool lazy_offset = M::sparse || decodes_i8<M>::value;
+
+    // The lazy offset goes into r after each epoch (O(n)), before r's entries drift far
+    // from their values and lose precision.
     void fold_offset() {
         if (rho_ == 0.0) return;
         const T rho = T(rho_);
@@ -1226,7 +1257,7 @@ private:
     std::vector<double> g_drift_, drift_snap_;
     std::vector<index_t> subset_;  // working_set_gradients()'s
     std::vector<T> R_;
-    double rho_ = 0.0;                      // lazy offset of every residual (sparse X)
+    double rho_ = 0.0;                      // lazy offset of every residual (lazy_offset)
     double dual_scale_ = 1.0;  // the last gap's dual point is dual_scale_ * r
     double S_ = 0.0, Rn2_ = 0.0, Ry_ = 0.0;  // sum v r, sum v r^2, sum v r (y - ybar)
     std::vector<double> w_prev_;  // the previous solution on the path (extrapolate)
