@@ -86,11 +86,17 @@ public:
     FASTREG_INLINE void prefetch(index_t) const {}
     FASTREG_INLINE void prefetch_column(index_t) const {}
     FASTREG_INLINE void prefetch_source(index_t) const {}
+    void no_packed_copy() {}
 };
 
 template <class T, class M>
 class ColumnCache<T, M, true> {
 public:
+    // Without the packed copy of an int8 design: for a solver whose full passes are shared
+    // with other fits' (many targets), where it would serve only the checks' gradients and
+    // cost n p / 4 bytes per target. Call it before the first sync().
+    void no_packed_copy() { pack_ = false; }
+
     // out = sum_i x_ij v_i r_i (v null: 1) when column j is resident, or when the missing
     // samples of every column are known (then through the design's raw kernel)
     FASTREG_INLINE bool dot(index_t j, const T* v, const T* r, T& out) const {
@@ -313,7 +319,7 @@ private:
         // sample indices of the missing lists are 32-bit, slots too
         if (X.n > INT32_MAX) return;
         const std::size_t budget = column_cache_budget(X.n, X.p);
-        if (budget > 0 && X.contiguous()) list_missing(X, budget / 4, nt, packs(X));
+        if (budget > 0 && X.contiguous()) list_missing(X, budget / 4, nt, pack_ && packs(X));
         const std::size_t used = midx_.size() * sizeof(std::int32_t) + mptr_.size() * 8;
         const std::size_t cols = (budget > used ? budget - used : 0) / std::size_t(X.n);
         capacity_ = index_t(std::min<std::size_t>({cols, std::size_t(X.p), std::size_t(INT32_MAX)}));
@@ -399,6 +405,7 @@ private:
     bool lists_ = false;                          // mptr_/midx_ hold every column's missing
     std::vector<std::int64_t> mptr_;              // samples: column j's at midx_[mptr_[j]..
     std::vector<std::int32_t> midx_;              // mptr_[j + 1])
+    bool pack_ = true;                            // (no_packed_copy())
     std::vector<std::uint8_t> packed_;            // int8 designs: X in .bed codes, column j
     index_t stride_ = 0;                          // at packed_ + j * stride_ (or empty)
     index_t n_ = 0, capacity_ = 0;                // capacity in columns

@@ -118,6 +118,7 @@ public:
                const PathShared<T, M>* shared = nullptr)
         : X_(X), y_(y), opt_(opt), n_(X.n), p_(X.p) {
         if (shared) shared_ = *shared;
+        if (shared_.passes) cache_.no_packed_copy();
         inv_n_ = 1.0 / double(n_);
         rng_ = opt_.seed;
         if (sw) {
