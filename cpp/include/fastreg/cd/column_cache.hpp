@@ -79,7 +79,7 @@ template <class T, class M, bool Enabled = decodes_i8<M>::value>
 class ColumnCache {
 public:
     // disabled (dense and sparse designs): no state, the hooks fold away
-    void sync(const M&, const std::vector<index_t>&, int) {}
+    void sync(const M&, const std::vector<index_t>&, int, int) {}
     FASTREG_INLINE bool dot(index_t, const T*, const T*, T&) const { return false; }
     FASTREG_INLINE bool axpy(index_t, T, T, T*) const { return false; }
     FASTREG_INLINE bool axpy_dot(index_t, T, T, index_t, const T*, T*, T&) const { return false; }
@@ -240,9 +240,11 @@ public:
     // Makes the columns of `set` resident, as many as the budget allows: resident columns
     // stay, those outside the set are evicted only when room is needed (a column screened
     // out at one alpha often returns at the next), and the new ones are decoded on nt
-    // threads. Not thread-safe: call it between the parallel regions that read the cache.
-    void sync(const M& X, const std::vector<index_t>& set, int nt) {
-        if (!started_) start(X, nt);
+    // threads. The first call lists the missing samples of all of X (and packs it) on
+    // nt_start threads. Not thread-safe: call it between the parallel regions that read
+    // the cache.
+    void sync(const M& X, const std::vector<index_t>& set, int nt, int nt_start) {
+        if (!started_) start(X, nt_start);
         if (capacity_ == 0) return;
         std::vector<index_t> add;
         for (const index_t j : set)

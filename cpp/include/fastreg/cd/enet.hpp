@@ -1167,7 +1167,10 @@ private:
     // designs (cd/column_cache.hpp); called where the working set gains columns.
     void cache_working_set() {
         if constexpr (decodes_i8<M>::value)
-            cache_.sync(X_, ws_, threads(index_t(ws_.size()) * n_, BANDWIDTH_SERIAL_BELOW));
+            // (the first sync scans all of X: on the threads its size asks for, not the
+            // first working set's, which left it to one core, 38 ms more an int8 fit)
+            cache_.sync(X_, ws_, threads(index_t(ws_.size()) * n_, BANDWIDTH_SERIAL_BELOW),
+                        threads(X_.total_nnz(), BANDWIDTH_SERIAL_BELOW));
     }
 
     // Folds the lazy offset into r and recomputes the residual's sums.
