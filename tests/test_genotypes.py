@@ -625,6 +625,23 @@ def test_int8_missing_samples_and_counts(n):
         np.testing.assert_array_equal(bed, packed)
 
 
+@pytest.mark.parametrize("n", [0, 1, 3, 4, 63, 64, 65, 67, 255, 256, 257, 2003])
+def test_decode_column_kernels(n):
+    # a whole column decoded as double (the shared passes' input), int8 (a byte outside
+    # 0..2 reads as m) and .bed, against numpy
+    from fastreg import _core
+
+    rng = np.random.default_rng(n + 5)
+    x = rng.integers(0, 3, n).astype(np.int8)
+    odd = rng.random(n) < 0.1
+    x[odd] = rng.choice(np.array([-128, -1, 3, 127], dtype=np.int8), int(odd.sum()))
+    m = 0.61
+    expected = np.where((x >= 0) & (x <= 2), x, m).astype(np.float64)
+    np.testing.assert_array_equal(_core.genotype_decode_column(x, n, m, False), expected)
+    packed = _core.genotype_i8_scan(x, True)[2]  # .bed codes (checked in the test above)
+    np.testing.assert_array_equal(_core.genotype_decode_column(packed, n, m, True), expected)
+
+
 @pytest.mark.parametrize("n", [0, 1, 5, 63, 64, 65, 127, 128, 255, 256, 257, 2003, (1 << 19) + 301])
 @pytest.mark.parametrize("kind", ["int8", "int8 complete", "bed"])
 def test_quantized_kernels(n, kind):

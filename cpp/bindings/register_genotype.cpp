@@ -401,6 +401,26 @@ void register_genotype(py::module_& m) {
         "and its .bed codes, for tests: (samples, (n0, n1, n2), bytes); portable=True forces "
         "the portable kernels.");
     m.def(
+        "genotype_decode_column",
+        [](py::array x, index_t n, double m, bool bed) {
+            py::array_t<double> out(n);
+            namespace g = matrix::geno;
+            if (bed) {
+                const auto b = py::array_t<std::uint8_t>::ensure(x);
+                if (!b || b.ndim() != 1 || b.size() != (n + 3) / 4)
+                    throw py::value_error("x: expected ceil(n / 4) bytes");
+                g::bed_decode_column(b.data(), m, out.mutable_data(), n);
+            } else {
+                const auto c = py::array_t<std::int8_t>::ensure(x);
+                if (!c || c.ndim() != 1 || c.size() != n) throw py::value_error("x: expected n int8 values");
+                g::i8_decode_column(c.data(), m, out.mutable_data(), n);
+            }
+            return out;
+        },
+        py::arg("x"), py::arg("n"), py::arg("m"), py::arg("bed"),
+        "One contiguous int8 or .bed column decoded as double (a missing entry as m), for "
+        "tests.");
+    m.def(
         "genotype_bed_dot",
         [](arr<std::uint8_t> x, double m, bool missing, std::optional<arr<double>> v,
            arr<double> r, bool portable) {

@@ -62,6 +62,21 @@ struct Tables {
     static constexpr ByteTable<T> missing = make_table<T>(true);
 };
 
+// .bed: four samples a byte, from the byte tables (dosage plus m times missing)
+template <class T>
+FASTREG_INLINE void bed_decode_impl(const std::uint8_t* x, T m, T* out, index_t n) {
+    const auto& D = Tables<T>::dosage.v;
+    const auto& Mi = Tables<T>::missing.v;
+    const index_t whole = n / 4;
+    for (index_t b = 0; b < whole; ++b) {
+        const unsigned byte = x[b];
+        for (int k = 0; k < 4; ++k) out[4 * b + k] = D[byte][k] + m * Mi[byte][k];
+    }
+    for (index_t i = 4 * whole; i < n; ++i) {
+        const unsigned byte = x[i >> 2];
+        out[i] = D[byte][i & 3] + m * Mi[byte][i & 3];
+    }
+}
 template <class T>
 FASTREG_INLINE T reduce(const T* acc) {
     T s = 0;
@@ -550,6 +565,22 @@ FASTREG_I8_PORTABLE(float)
 FASTREG_I8_PORTABLE(double)
 #undef FASTREG_I8_PORTABLE
 
+// Columns decoded whole (the shared passes' input, cd/shared_passes.hpp), a select per
+// sample that the clones vectorize: the generic decode's 4-entry table read per sample did
+// not (11 % of a many-target int8 fit's time).
+FASTREG_CLONES void i8_decode_portable(const std::int8_t* x, float m, float* out, index_t n) {
+    i8_decode(x, m, out, n);
+}
+FASTREG_CLONES void i8_decode_portable(const std::int8_t* x, double m, double* out, index_t n) {
+    i8_decode(x, m, out, n);
+}
+FASTREG_CLONES void bed_decode_portable(const std::uint8_t* x, float m, float* out, index_t n) {
+    bed_decode_impl(x, m, out, n);
+}
+FASTREG_CLONES void bed_decode_portable(const std::uint8_t* x, double m, double* out, index_t n) {
+    bed_decode_impl(x, m, out, n);
+}
+
 FASTREG_CLONES float bed_dot_portable(const std::uint8_t* x, float m, bool missing, const float* v,
                                       const float* r, index_t n) {
     return bed_dot_any(x, m, missing, v, r, n);
@@ -715,5 +746,10 @@ double bed_dot(const std::uint8_t* x, double m, bool missing, const double* v, c
 FASTREG_GENO_KERNELS(float)
 FASTREG_GENO_KERNELS(double)
 #undef FASTREG_GENO_KERNELS
+
+void i8_decode_column(const std::int8_t* x, float m, float* out, index_t n) { i8_decode_portable(x, m, out, n); }
+void i8_decode_column(const std::int8_t* x, double m, double* out, index_t n) { i8_decode_portable(x, m, out, n); }
+void bed_decode_column(const std::uint8_t* x, float m, float* out, index_t n) { bed_decode_portable(x, m, out, n); }
+void bed_decode_column(const std::uint8_t* x, double m, double* out, index_t n) { bed_decode_portable(x, m, out, n); }
 
 }  // namespace fastreg::matrix::geno

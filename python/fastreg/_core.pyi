@@ -116,6 +116,9 @@ def genotype_i8_axpby_dot(x: _Int8, a: float, b: float, y: _Int8,
                           v: Optional[npt.NDArray[np.float64]], r: npt.NDArray[np.float64],
                           portable: bool) -> Tuple[float, npt.NDArray[np.float64]]: ...
 def genotype_i8_avx512() -> bool: ...
+# One contiguous int8 or .bed column decoded as double, a missing entry as m (tests).
+def genotype_decode_column(x: npt.NDArray[np.uint8] | npt.NDArray[np.int8], n: int, m: float,
+                           bed: bool) -> npt.NDArray[np.float64]: ...
 # bed_dot of double on one .bed column (tests); portable forces the portable kernel.
 def genotype_bed_dot(x: npt.NDArray[np.uint8], m: float, missing: bool,
                      v: Optional[npt.NDArray[np.float64]], r: npt.NDArray[np.float64],

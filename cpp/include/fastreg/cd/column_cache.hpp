@@ -19,9 +19,11 @@
 // pass that lists the missing samples, for the full passes and the KKT checks' gradients
 // (a quarter of the int8 data to read: an integer pass of 2,000 x 200,000 took 12 against
 // 22 ms, a gradient's raw kernel 0.16 against 0.23 ns a sample), when the lists are made
-// and the copy takes at most PACKED_MAX bytes.
+// and the copy takes at most MissingIndex::PACKED_MAX bytes.
 //
-// The copies are the solver's (the design is const and may be shared between threads).
+// The working-set copies are the solver's (the design is const and may be shared between
+// threads); the lists and the packed copy (cd/missing_index.hpp) are the solver's too, or
+// shared by a group of fits on one design (many targets).
 // Other columns (full passes, the KKT checks' gradients) are read from the compact data:
 // there, compact storage is the point (n p / 4 bytes of a .bed against 8 n p of float64).
 // When the design is contiguous (no sample subset) and the missing samples of all columns
@@ -30,11 +32,11 @@
 // dosage table alone, 0.16 against 0.26). The buffer holds at most
 // `budget` bytes, by default a quarter of an int8 copy of X (at least 16 MiB, at most
 // 1 GiB); columns that do not fit are read through the design as before, with the same
-// values. FASTREG_COLUMN_CACHE_BYTES in the environment overrides the budget (0: no cache),
-// read when a solver starts (a knob for tests and measurements).
+// values (column_cache_budget(), in cd/missing_index.hpp).
 #ifndef FASTREG_CD_COLUMN_CACHE_HPP
 #define FASTREG_CD_COLUMN_CACHE_HPP
 
+#include "fastreg/cd/missing_index.hpp"
 #include "fastreg/common.hpp"
 #include "fastreg/matrix/genotype.hpp"
 #include "fastreg/matrix/quantized.hpp"
@@ -44,7 +46,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
+#include <memory>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -58,16 +60,6 @@ struct decodes_i8 : std::false_type {};
 template <class M>
 struct decodes_i8<M, std::void_t<decltype(std::declval<const M&>().decode_i8(
                          index_t(0), std::declval<std::int8_t*>()))>> : std::true_type {};
-
-inline std::size_t column_cache_budget(index_t n, index_t p) {
-    if (const char* env = std::getenv("FASTREG_COLUMN_CACHE_BYTES")) {
-        char* end = nullptr;
-        const unsigned long long b = std::strtoull(env, &end, 10);
-        if (end != env) return std::size_t(b);
-    }
-    const double quarter = double(n) * double(p) / 4.0;
-    return std::size_t(std::min(std::max(quarter, double(16 << 20)), double(1 << 30)));
-}
 
 // Designs whose column j is X.column(j), X.column_bytes() contiguous bytes.
 template <class M, class = void>
@@ -87,6 +79,7 @@ public:
     FASTREG_INLINE void prefetch_column(index_t) const {}
     FASTREG_INLINE void prefetch_source(index_t) const {}
     void no_packed_copy() {}
+    void use_index(const MissingIndex*) {}
 };
 
 template <class T, class M>
@@ -96,6 +89,14 @@ public:
     // with other fits' (many targets), where it would serve only the checks' gradients and
     // cost n p / 4 bytes per target. Call it before the first sync().
     void no_packed_copy() { pack_ = false; }
+
+    // The missing samples' lists (and packed copy) of X made once for a group of fits
+    // (cd/missing_index.hpp), null for none; this cache then makes no index of its own. The
+    // index must outlive the cache. Call it before the first sync().
+    void use_index(const MissingIndex* index) {
+        given_ = true;
+        index_ = index;
+    }
 
     // out = sum_i x_ij v_i r_i (v null: 1) when column j is resident, or when the missing
     // samples of every column are known (then through the design's raw kernel)
@@ -163,29 +164,29 @@ public:
     // 0.33 s per path (int8, n = 2,000, p = 200,000), the working set's 0.19 against 0.23.
     FASTREG_INLINE void prefetch_source(index_t j) const {
         if (slot(j) >= 0) return prefetch_column(j);
-        if (!packed_.empty()) {
+        if (packed_) {
             const auto* x = reinterpret_cast<const char*>(packed(j));
             for (index_t i = 0; i < stride_; i += 64) FASTREG_PREFETCH(x + i);
-            FASTREG_PREFETCH(midx_.data() + mptr_[std::size_t(j)]);
+            FASTREG_PREFETCH(midx_ + mptr_[std::size_t(j)]);
             return;
         }
         if constexpr (has_column_bytes<M>::value) {
             if (!lists_) return;
             const auto* x = reinterpret_cast<const char*>(X_->column(j));
             for (index_t i = 0, b = X_->column_bytes(); i < b; i += 64) FASTREG_PREFETCH(x + i);
-            FASTREG_PREFETCH(midx_.data() + mptr_[std::size_t(j)]);
+            FASTREG_PREFETCH(midx_ + mptr_[std::size_t(j)]);
         }
     }
     // x_j^T v r from the design's raw kernel (a missing entry read as raw_value), corrected
     // on the column's missing samples
     // (the packed copy's, a missing entry read as 0)
     FASTREG_INLINE bool raw_dot(index_t j, const T* v, const T* r, T& out) const {
-        const bool pk = !packed_.empty();
+        const bool pk = packed_ != nullptr;
         T d = pk ? matrix::geno::bed_dot(packed(j), T(0), false, v, r, n_) : X_->raw_dot(j, v, r);
         const std::int64_t b = mptr_[std::size_t(j)], e = mptr_[std::size_t(j) + 1];
         if (b < e) {
             const T m = X_->fill(j);
-            d += sum_over(midx_.data() + b, std::size_t(e - b), [&](std::int32_t i) {
+            d += sum_over(midx_ + b, std::size_t(e - b), [&](std::int32_t i) {
                 return (m - (pk ? T(0) : X_->raw_value(j, i))) * (v ? v[i] * r[i] : r[i]);
             });
         }
@@ -201,7 +202,7 @@ public:
     // (nothing done) for the others: covariates, a subset's columns not resident.
     void quantize(const T* e) {
         natural_.assign(e, n_, false);
-        if (M::bed_order || !packed_.empty()) stored_.assign(e, n_, true);
+        if (M::bed_order || packed_) stored_.assign(e, n_, true);
     }
     // e^, the vector the products are exact for
     const std::vector<double>& quantized_values() const { return natural_.value; }
@@ -213,22 +214,22 @@ public:
             return true;
         }
         if (!started_ || !X_->cacheable(j)) return false;
-        if (M::quantized_imputes && packed_.empty()) {
+        if (M::quantized_imputes && !packed_) {
             if (!X_->contiguous()) return false;
             out = X_->quantized_dot(j, natural_);
             return true;
         } else {
             if (!lists_) return false;
             double d;  // raw: a missing entry read as 0 (.bed) or quantized_value (int8)
-            if (!packed_.empty())
+            if (packed_)
                 d = matrix::geno::bedq_dot(packed(j), stored_);
             else
                 d = X_->quantized_dot(j, stored_);
             const std::int64_t b = mptr_[std::size_t(j)], end = mptr_[std::size_t(j) + 1];
             if (b < end) {
                 const double m = double(X_->fill(j));
-                d += sum_over(midx_.data() + b, std::size_t(end - b), [&](std::int32_t i) {
-                    return (m - (packed_.empty() ? X_->quantized_value(j, i) : 0.0)) *
+                d += sum_over(midx_ + b, std::size_t(end - b), [&](std::int32_t i) {
+                    return (m - (packed_ ? 0.0 : X_->quantized_value(j, i))) *
                            stored_.value[std::size_t(i)];
                 });
             }
@@ -311,7 +312,7 @@ private:
         return data_.data() + std::size_t(s) * std::size_t(n_);
     }
     FASTREG_INLINE const std::uint8_t* packed(index_t j) const {
-        return packed_.data() + std::size_t(j) * std::size_t(stride_);
+        return packed_ + std::size_t(j) * std::size_t(stride_);
     }
 
     void start(const M& X, int nt) {
@@ -320,69 +321,24 @@ private:
         n_ = X.n;
         // sample indices of the missing lists are 32-bit, slots too
         if (X.n > INT32_MAX) return;
+        if (!given_) {
+            own_ = MissingIndex::for_design(X, nt, pack_);
+            index_ = own_.get();
+        }
+        if (index_) {
+            lists_ = true;
+            mptr_ = index_->ptr.data();
+            midx_ = index_->idx.data();
+            if (!index_->packed.empty()) {
+                packed_ = index_->packed.data();
+                stride_ = index_->stride;
+            }
+        }
         const std::size_t budget = column_cache_budget(X.n, X.p);
-        if (budget > 0 && X.contiguous()) list_missing(X, budget / 4, nt, pack_ && packs(X));
-        const std::size_t used = midx_.size() * sizeof(std::int32_t) + mptr_.size() * 8;
+        const std::size_t used = index_ ? index_->list_bytes() : 0;
         const std::size_t cols = (budget > used ? budget - used : 0) / std::size_t(X.n);
         capacity_ = index_t(std::min<std::size_t>({cols, std::size_t(X.p), std::size_t(INT32_MAX)}));
         if (capacity_ > 0) slot_.assign(std::size_t(X.p), -1);
-    }
-
-    // The missing samples of every column (one pass over X, in parallel), when they take at
-    // most `limit` bytes: then the gradient of any column (the KKT checks', full passes')
-    // runs the design's raw kernel, cheaper than its imputing one (int8: no select per
-    // sample; .bed: no second table), plus a correction over ~1 % of the samples.
-    // The packed copy of an int8 design, when it takes at most PACKED_MAX bytes; made
-    // with the lists (`pack`), dropped if they are not.
-    static constexpr std::size_t PACKED_MAX = std::size_t(4) << 30;
-    static bool packs(const M& X) {
-        if constexpr (M::packs_bed) {
-            return double((X.n + 3) / 4) * double(X.p) <= double(PACKED_MAX) && X.contiguous();
-        } else {
-            (void)X;
-            return false;
-        }
-    }
-
-    void list_missing(const M& X, std::size_t limit, int nt, bool pack) {
-        const index_t p = X.p, chunk = 256, chunks = (p + chunk - 1) / chunk;
-        std::vector<std::vector<std::int32_t>> idx(static_cast<std::size_t>(chunks));
-        std::vector<std::int64_t> count(static_cast<std::size_t>(p) + 1, 0);
-        // stops early (every chunk skips) once the lists are known not to fit
-        const std::size_t most = limit / sizeof(std::int32_t);
-        std::atomic<std::size_t> listed{std::size_t(p)};
-        if (pack) {
-            stride_ = (X.n + 3) / 4;
-            packed_.resize(std::size_t(stride_) * std::size_t(p));
-        }
-        parallel_for(chunks, nt, 1, [&](index_t c) {
-            if (listed.load(std::memory_order_relaxed) > most) return;
-            auto& out = idx[std::size_t(c)];
-            for (index_t j = c * chunk; j < std::min(p, (c + 1) * chunk); ++j) {
-                const std::size_t before = out.size();
-                if (X.cacheable(j)) {
-                    X.missing_samples(j, out);
-                    if constexpr (M::packs_bed)
-                        if (pack) X.pack_bed(j, packed_.data() + std::size_t(j) * std::size_t(stride_));
-                }
-                count[std::size_t(j) + 1] = std::int64_t(out.size() - before);
-            }
-            listed.fetch_add(out.size(), std::memory_order_relaxed);
-        });
-        if (listed.load() > most) {
-            std::vector<std::uint8_t>().swap(packed_);
-            return;
-        }
-        std::size_t total = 0;
-        for (const auto& v : idx) total += v.size();
-        for (index_t j = 0; j < p; ++j) count[std::size_t(j) + 1] += count[std::size_t(j)];
-        midx_.reserve(total);
-        for (auto& v : idx) {
-            midx_.insert(midx_.end(), v.begin(), v.end());
-            std::vector<std::int32_t>().swap(v);
-        }
-        mptr_.swap(count);
-        lists_ = true;
     }
 
     // Frees up to `count` slots held by columns outside `set`.
@@ -404,12 +360,15 @@ private:
 
     bool started_ = false;
     const M* X_ = nullptr;
-    bool lists_ = false;                          // mptr_/midx_ hold every column's missing
-    std::vector<std::int64_t> mptr_;              // samples: column j's at midx_[mptr_[j]..
-    std::vector<std::int32_t> midx_;              // mptr_[j + 1])
     bool pack_ = true;                            // (no_packed_copy())
-    std::vector<std::uint8_t> packed_;            // int8 designs: X in .bed codes, column j
-    index_t stride_ = 0;                          // at packed_ + j * stride_ (or empty)
+    bool given_ = false;                          // (use_index())
+    std::unique_ptr<MissingIndex> own_;           // the index made here, if any
+    const MissingIndex* index_ = nullptr;         // the one read (own_'s or a group's)
+    bool lists_ = false;                          // index_'s, for the hot paths: column j's
+    const std::int64_t* mptr_ = nullptr;          // missing samples at midx_[mptr_[j] ..
+    const std::int32_t* midx_ = nullptr;          // mptr_[j + 1]), and its packed copy at
+    const std::uint8_t* packed_ = nullptr;        // packed_ + j * stride_ (or null)
+    index_t stride_ = 0;
     index_t n_ = 0, capacity_ = 0;                // capacity in columns
     std::vector<std::int32_t> slot_;              // p: slot of column j, -1 when not resident
     std::vector<index_t> owner_;                  // per slot: its column, -1 when free

@@ -118,7 +118,10 @@ public:
                const PathShared<T, M>* shared = nullptr)
         : X_(X), y_(y), opt_(opt), n_(X.n), p_(X.p) {
         if (shared) shared_ = *shared;
-        if (shared_.passes) cache_.no_packed_copy();
+        if (shared_.indexed)
+            cache_.use_index(shared_.index);
+        else if (shared_.passes)
+            cache_.no_packed_copy();  // (one per fit of a group: n p / 4 bytes each)
         inv_n_ = 1.0 / double(n_);
         rng_ = opt_.seed;
         if (sw) {

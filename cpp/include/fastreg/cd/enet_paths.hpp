@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -67,6 +68,15 @@ std::int64_t enet_paths(const M& X, std::vector<PathTask<T>>& tasks, const EnetO
         parallel_for(X.p, threads_for(X.total_nnz()) > 1 ? threads : 1, 64,
                      [&](index_t j) { stats[j] = X.stats(j, vp, opt.fit_intercept); });
         shared.stats = stats.data();
+    }
+
+    // a genotype design's missing samples (and packed copy), once for all the fits
+    std::unique_ptr<MissingIndex> index;
+    if constexpr (decodes_i8<M>::value) {
+        index = MissingIndex::for_design(
+            X, std::min(threads, threads_for(X.total_nnz(), BANDWIDTH_SERIAL_BELOW)), true);
+        shared.indexed = true;
+        shared.index = index.get();
     }
 
     const double per_fit = 8.0 * (16.0 * double(X.p) + 12.0 * double(X.n));

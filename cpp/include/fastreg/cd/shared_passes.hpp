@@ -22,6 +22,7 @@
 #ifndef FASTREG_CD_SHARED_PASSES_HPP
 #define FASTREG_CD_SHARED_PASSES_HPP
 
+#include "fastreg/cd/missing_index.hpp"
 #include "fastreg/common.hpp"
 #include "fastreg/matrix/design.hpp"
 #include "fastreg/parallel.hpp"
@@ -286,13 +287,16 @@ private:
     int helpers_ = 0;
 };
 
-// What the fits of one group share: the passes, and the column statistics when every fit
-// has the same sample weights (null: each fit computes its own); and which of the passes'
-// fit threads runs this fit.
+// What the fits of one group share: the passes, the column statistics when every fit has
+// the same sample weights (null: each fit computes its own), and for genotype designs the
+// missing samples' index when `indexed` (cd/missing_index.hpp; null: none, and no fit
+// makes its own); and which of the passes' fit threads runs this fit.
 template <class T, class M>
 struct PathShared {
     SharedPasses<T, M>* passes = nullptr;
     const matrix::ColumnStats* stats = nullptr;
+    bool indexed = false;
+    const MissingIndex* index = nullptr;
     int slot = 0;
 };
 

@@ -82,6 +82,12 @@ double i8raw_axpby_dot(const std::int8_t* x, double a, double b, const std::int8
 void i8_missing(const std::int8_t* x, index_t n, std::vector<std::int32_t>& out,
                 bool portable = false);
 
+// out[i] = the dosage of sample i of a contiguous int8 or .bed column, m where missing.
+void i8_decode_column(const std::int8_t* x, float m, float* out, index_t n);
+void i8_decode_column(const std::int8_t* x, double m, double* out, index_t n);
+void bed_decode_column(const std::uint8_t* x, float m, float* out, index_t n);
+void bed_decode_column(const std::uint8_t* x, double m, double* out, index_t n);
+
 // out[0..2] = the samples of contiguous int8 column x with dosage 0, 1, 2.
 void i8_counts(const std::int8_t* x, index_t n, std::int64_t out[3], bool portable = false);
 // out[0 .. (n + 3) / 4) = contiguous int8 column x in .bed's codes (PLINK's, as on disk:
@@ -276,6 +282,10 @@ struct Int8Genotypes : GenotypeBase<T, Int8Genotypes<T>> {
         return geno::i8raw_dot(column(j), v, r, n);
     }
     FASTREG_INLINE T raw_value(index_t j, index_t i) const { return T(column(j)[i]); }
+    void decode(index_t j, T* out) const {
+        if (rows) return Base::decode(j, out);
+        geno::i8_decode_column(column(j), this->fill(j), out, n);
+    }
     // The product with a Quantized vector, imputed (no correction to make)
     static constexpr bool bed_order = false, quantized_imputes = true;
     FASTREG_INLINE double quantized_dot(index_t j, const Quantized& q) const {
@@ -326,6 +336,10 @@ struct BedGenotypes : GenotypeBase<T, BedGenotypes<T>> {
         return geno::bed_dot(column(j), T(0), false, v, r, n);
     }
     FASTREG_INLINE T raw_value(index_t, index_t) const { return T(0); }
+    void decode(index_t j, T* out) const {
+        if (rows) return Base::decode(j, out);
+        geno::bed_decode_column(column(j), this->fill(j), out, n);
+    }
     // The product with a Quantized vector, raw (the caller corrects the missing entries)
     static constexpr bool bed_order = true, quantized_imputes = false, packs_bed = false;
     FASTREG_INLINE double quantized_dot(index_t j, const Quantized& q) const {
@@ -391,6 +405,12 @@ struct WithCovariates {
     FASTREG_INLINE bool contiguous() const { return g.contiguous(); }
     FASTREG_INLINE T fill(index_t j) const { return g.fill(j); }
     void decode_i8(index_t j, std::int8_t* out) const { g.decode_i8(j, out); }
+    void decode(index_t j, T* out) const {
+        if (is_cov(j))
+            C.for_each(j - g.p, [&](index_t i, T x) { out[i] = x; });
+        else
+            g.decode(j, out);
+    }
     FASTREG_INLINE T raw_dot(index_t j, const T* v, const T* r) const { return g.raw_dot(j, v, r); }
     FASTREG_INLINE T raw_value(index_t j, index_t i) const { return g.raw_value(j, i); }
     static constexpr bool bed_order = G::bed_order, quantized_imputes = G::quantized_imputes;
