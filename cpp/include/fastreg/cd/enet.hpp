@@ -428,10 +428,13 @@ public:
             info.converged = info.gap <= tol_s;
             return info.converged;
         }
-        working_set_gradients(l1);
+        // (a gap above this keeps the check inside the working set)
+        const double inside_above =
+            last ? std::numeric_limits<double>::infinity()
+                 : outside_age_ >= CHECK_EVERY ? std::max(tol_s, SUBPROBLEM_GAP * kkt_gap_) : tol_s;
+        if (!working_set_gradients(l1, l2, inside_above)) return false;
         const double gap_ws = gap_over(ws_, l1, l2);
-        const bool outside = last || gap_ws <= tol_s ||
-                             (outside_age_ >= CHECK_EVERY && gap_ws <= SUBPROBLEM_GAP * kkt_gap_);
+        const bool outside = gap_ws <= inside_above;
         if (!outside) {
             // the working set's own problem is not solved yet: screen it with its gap
             if (l1 > 0.0) screen(l1, l2, gap_ws);
@@ -816,10 +819,20 @@ public:
     // ||x~_j|| times how far the residual has moved since) is below l1 pf_j: the gap comes
     // out the same. The nonzero coefficients' are always computed; they are most of a
     // working set near the end of a path, the zero ones skipped about a quarter of it.
-    void working_set_gradients(double l1) {
+    //
+    // Most checks find the working set's problem not yet solved (2 of 3 on the many-target
+    // benchmark), and the nonzero coefficients' gradients alone nearly always show it: a
+    // coefficient's gradient sits at its threshold after its own step and drifts past it
+    // with the steps after. So they are computed in stages, a quarter of the nonzero
+    // coefficients, then another quarter, then the rest, and the check stops at the first
+    // stage whose gradients prove the gap above `inside_above` (gap_lower_bound()); false
+    // then, and the gradients not computed stay as they were (each with its staleness).
+    // (k = 10 targets: a quarter of them proved 64 % of the unsolved checks, a half 81 %,
+    // all 97 %.)
+    bool working_set_gradients(double l1, double l2, double inside_above) {
         if (l1 <= 0.0) {
             gradients(ws_);
-            return;
+            return true;
         }
         advance_drift();  // (staleness() up to the current residual)
         subset_.clear();
@@ -831,7 +844,65 @@ public:
             }
             subset_.push_back(j);
         }
-        gradients(subset_);
+        if (!std::isfinite(inside_above) || index_t(subset_.size()) < STAGED_BELOW) {
+            gradients(subset_);
+            return true;
+        }
+        // stage 0: a quarter of the nonzero coefficients, and the unpenalized features (the
+        // bound needs theirs); stage 1: another quarter; stage 2: the rest
+        for (auto& st : stages_) st.clear();
+        index_t nz = 0;
+        for (const index_t j : subset_) {
+            int k = 2;
+            if (pf_[j] <= 0.0) {
+                k = 0;
+            } else if (w_[j] != 0.0) {
+                const index_t c = nz++ % 4;
+                k = c == 0 ? 0 : c == 2 ? 1 : 2;
+            }
+            stages_[std::size_t(k)].push_back(j);
+        }
+        GapBound bound;
+        for (int k = 0; k < 2; ++k) {
+            gradients(stages_[std::size_t(k)]);
+            bound.add(*this, stages_[std::size_t(k)], l2);
+            if (gap_lower_bound(bound, l1, l2) > inside_above) return false;
+        }
+        gradients(stages_[2]);
+        return true;
+    }
+    static constexpr index_t STAGED_BELOW = 64;  // working sets computed in one stage
+
+    // What gap_lower_bound() knows: the largest |g_j - l2 pf_j w_j| / pf_j over the
+    // penalized features computed so far, and the unpenalized features' term.
+    struct GapBound {
+        double dual_norm = 0.0, unpenalized = 0.0;
+        void add(const EnetSolver& s, const std::vector<index_t>& part, double l2) {
+            for (const index_t j : part) {
+                const double pf = s.pf_[j], g = s.g_[j];
+                if (pf <= 0.0) {
+                    unpenalized += 0.5 * g * g / s.nrm_[j];
+                    continue;
+                }
+                const double xta = (g - l2 * pf * s.w_[j]) / pf;
+                dual_norm = std::max(dual_norm, s.opt_.positive ? xta : std::fabs(xta));
+            }
+        }
+    };
+    // A lower bound of the working set's gap (gap_over(ws_), l1 > 0) from the gradients of
+    // some of its features: the dual point's scale is at most l1 / (their largest dual
+    // norm), and the gap is at least its value at the best scale up to that one (the dual
+    // objective is concave in the scale).
+    double gap_lower_bound(const GapBound& b, double l1, double l2) const {
+        double wl1 = 0.0, wl2 = 0.0;
+        for (const index_t j : ws_) {
+            wl1 += pf_[j] * std::fabs(w_[j]);
+            wl2 += pf_[j] * w_[j] * w_[j];
+        }
+        const double a = Rn2_ + l2 * wl2, primal = 0.5 * a + l1 * wl1;
+        double scale = b.dual_norm > l1 ? l1 / b.dual_norm : 1.0;
+        if (a > 0.0) scale = std::clamp(Ry_ / a, 0.0, scale);
+        return primal - (-0.5 * scale * scale * a + scale * Ry_) + b.unpenalized;
     }
 
     // drift_ sums ||r - r'||_V over the successive residuals r' at which gradients were
@@ -1262,7 +1333,8 @@ private:
     // last full pass's, and the residual it was last advanced to
     double drift_ = 0.0, pass_drift_ = -std::numeric_limits<double>::infinity();
     std::vector<double> g_drift_, drift_snap_;
-    std::vector<index_t> subset_;  // working_set_gradients()'s
+    std::vector<index_t> subset_;  // working_set_gradients()'s, and its stages
+    std::vector<index_t> stages_[3];
     std::vector<T> R_;
     double rho_ = 0.0;                      // lazy offset of every residual (lazy_offset)
     double dual_scale_ = 1.0;  // the last gap's dual point is dual_scale_ * r
