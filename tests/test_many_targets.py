@@ -138,6 +138,30 @@ def test_genotypes_equal_single_fits_and_float64(tmp_path, kind):
     _close(coefs, ref, 1e-7, "genotype coefs against float64")
 
 
+@pytest.mark.parametrize("kind", ["int8", "bed"])
+def test_genotypes_with_covariates_equal_single_fits(tmp_path, kind):
+    # the fits of one call share the design's missing-sample index (and int8's packed
+    # copy) and decode its columns whole in their shared passes, covariates included
+    G = _dosages(140, 260, seed=11)
+    X64 = _imputed(G)
+    rng = np.random.default_rng(12)
+    C = np.column_stack([rng.normal(50, 10, 140), rng.integers(0, 2, 140)])
+    _, Y = _problem(n=140, p=260, k=3, seed=13)
+    Y = np.asfortranarray(X64[:, 20:23] @ np.ones((3, 3)) + 0.05 * C[:, :1] + Y)
+    if kind == "int8":
+        g = fastreg.Genotypes.from_array(G)
+    else:
+        g = fastreg.Genotypes.from_bed(write_plink(os.path.join(tmp_path, "g"), G))
+    alphas = np.geomspace(1.0, 0.02, 12)
+    _, coefs = _check_paths(g.with_covariates(C), Y, alphas=alphas, l1_ratio=1.0,
+                            fit_intercept=True)
+    pf = np.r_[np.ones(260), np.zeros(2)]
+    XC = np.asfortranarray(np.hstack([X64, C]))
+    _, ref, _ = fastreg.lasso_path(XC, Y, alphas=alphas, tol=TOL, fit_intercept=True,
+                                   penalty_factor=pf)
+    _close(coefs, ref, 1e-7, "genotype and covariate coefs against float64")
+
+
 def test_estimators_fit_all_targets():
     X, Y = _problem(seed=8)
     for Est in (fastreg.Lasso, fastreg.ElasticNet):
