@@ -1,5 +1,6 @@
 """Many targets at once: the fits of k targets on one X share their passes over X in the
-core (cd/shared_passes.hpp), and must equal k single-target fits.
+core (cd/shared_passes.hpp; genotype designs with the missing-sample index make their own
+integer passes instead), and must equal k single-target fits.
 
 Reference: the same functions called once per target. The shared pass computes the same
 inner products in another order, so paths agree to rounding, and at tol 1e-11 the
@@ -123,7 +124,13 @@ def test_same_paths_on_any_number_of_threads(k):
 
 
 @pytest.mark.parametrize("kind", ["int8", "bed"])
-def test_genotypes_equal_single_fits_and_float64(tmp_path, kind):
+@pytest.mark.parametrize("cache", [None, "0"])
+def test_genotypes_equal_single_fits_and_float64(tmp_path, monkeypatch, kind, cache):
+    # with the missing-sample index (the default) the fits make their own integer passes;
+    # without it (no cache budget) they share batched passes in double, which decode the
+    # columns whole
+    if cache is not None:
+        monkeypatch.setenv("FASTREG_COLUMN_CACHE_BYTES", cache)
     G = _dosages(150, 300, seed=6)
     X64 = _imputed(G)
     _, Y = _problem(n=150, p=300, k=4, seed=7)
@@ -141,7 +148,7 @@ def test_genotypes_equal_single_fits_and_float64(tmp_path, kind):
 @pytest.mark.parametrize("kind", ["int8", "bed"])
 def test_genotypes_with_covariates_equal_single_fits(tmp_path, kind):
     # the fits of one call share the design's missing-sample index (and int8's packed
-    # copy) and decode its columns whole in their shared passes, covariates included
+    # copy) and make their own integer passes, covariates included
     G = _dosages(140, 260, seed=11)
     X64 = _imputed(G)
     rng = np.random.default_rng(12)
