@@ -8,8 +8,8 @@ by 20 variants (gene-expression-like: a few shared across traits). Both ways fit
 
 Correctness first: for every target and alpha, the objective
     1/(2n) ||y - b0 - X w||^2 + alpha ||w||_1
-of the shared fit is within 1e-5 (relative) of the single fit's, and both report
-converged duality gaps. Then the medians of `--repeat` runs and their ratio.
+of the shared fit is within 1e-5 (relative) of the single fit's, and every fit reports
+converged duality gaps (a ConvergenceWarning stops the benchmark). Then the medians of `--repeat` runs and their ratio.
 
     python bench/bench_targets.py                       # k=100, n=1000, p=20000, float64
     python bench/bench_targets.py --format int8
@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+import warnings
 
 import numpy as np
 
@@ -75,10 +76,14 @@ def main(argv=None):
         return [fastreg.lasso_path(design, np.ascontiguousarray(Y[:, t]), **opts)
                 for t in range(args.k)]
 
-    # check: the same objectives at every alpha of every target
-    a_all, c_all, _, i_all = shared()
+    # check: every alpha of every fit converged (a ConvergenceWarning is an error here),
+    # and the same objectives at every alpha of every target
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", fastreg.ConvergenceWarning)
+        a_all, c_all, _, i_all = shared()
+        single_fits = singles()
     worst = 0.0
-    for t, (a1, c1, _, i1) in enumerate(singles()):
+    for t, (a1, c1, _, i1) in enumerate(single_fits):
         f_all = objectives(X, Y[:, t], a_all[t], c_all[t], i_all[t])
         f_one = objectives(X, Y[:, t], a1, c1, i1)
         worst = max(worst, float(np.max(np.abs(f_all - f_one) / f_one)))

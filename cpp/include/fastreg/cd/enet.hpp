@@ -34,6 +34,7 @@
 #define FASTREG_CD_ENET_HPP
 
 #include "fastreg/cd/column_cache.hpp"
+#include "fastreg/cd/conjugate_gradient.hpp"
 #include "fastreg/cd/references.hpp"
 #include "fastreg/cd/shared_passes.hpp"
 #include "fastreg/common.hpp"
@@ -329,6 +330,7 @@ public:
         index_t unchecked = 0;   // working-set sweeps since the last check
         index_t inner_sweeps = 0;  // sweeps over the nonzeros since the last working-set sweep
         const index_t max_iter = opt_.max_iter;
+        index_t newton_at = NEWTON_AFTER;  // the epoch of the next Newton step
         for (index_t iter = 1; iter <= max_iter; ++iter) {
             const std::vector<index_t>& set = inner ? active_ : ws_;
             double dw_max = 0.0, w_max = 0.0;
@@ -381,6 +383,15 @@ public:
                 continue;
             }
             ws_change = change;
+            if (std::is_same_v<T, double> && iter >= newton_at && !last) {
+                newton_at = iter + NEWTON_AFTER;
+                if (newton_step(l1, l2)) {  // the nonzeros' problem solved: check at once
+                    unchecked = 0;
+                    if (check(l1, l2, tol_s, last, info)) break;
+                    inner = false;
+                    continue;
+                }
+            }
             const bool settled = change <= opt_.tol;
             const bool due = ++unchecked >= CHECK_EVERY;
             if (!(settled || last || due)) {
@@ -774,6 +785,91 @@ public:
             return true;
         }
         for (index_t k = 0; k < m; ++k) w_[set[k]] = old[k];
+        R_.swap(R_save_);
+        return false;
+    }
+
+    // Newton steps. Coordinate descent converges slowly where the working set's columns are
+    // nearly collinear: uncentered dosages without an intercept (every column carries the
+    // mean), or nearly as many nonzeros as samples. There, with the nonzero coefficients'
+    // signs fixed, the objective is a quadratic in them, and its minimizer solves
+    //     (X~_S^T V X~_S + l2 diag(pf_S)) d = g_S - l2 pf_S w_S - l1 pf_S sign(w_S)
+    // (S the nonzero coefficients, g their gradients). Conjugate gradients solve it with
+    // products by X~_S and X~_S^T, an epoch's cost each and no Gram matrix; their rate
+    // goes with the square root of the condition number where coordinate descent's goes
+    // with the condition number. The step goes along d as far as no sign changes, one
+    // coefficient reaching zero where one would (the objective is that quadratic on the
+    // way, and falls all along it); it is kept only when the objective fell. Tried after
+    // NEWTON_AFTER epochs at one alpha without convergence, and again as many later; in
+    // double only (float32's products would carry its rounding into every direction).
+    // Returns true when it took the whole step (the nonzeros' problem solved).
+    // (Dosages without an intercept, n = 1,000, p = 20,000, 100 alphas: 45 alphas stopped
+    // at max_iter in 29.5 s before, all converge in 5.2 s. Paths that converge in fewer
+    // epochs, the benchmarks' with an intercept among them, never take one.)
+    static constexpr index_t NEWTON_AFTER = 30;
+    static constexpr index_t NEWTON_CG_ITER = 60;  // (25 to 100 traded one case for another)
+    static constexpr double NEWTON_CG_RTOL = 1e-6;
+    bool newton_step(double l1, double l2) {
+        newton_set_.clear();
+        for (const index_t j : ws_)
+            if (w_[j] != 0.0) newton_set_.push_back(j);
+        const index_t m = index_t(newton_set_.size());
+        if (m == 0) return false;
+        fold_offset();
+        std::vector<double> b(m);
+        for (index_t k = 0; k < m; ++k) {
+            const index_t j = newton_set_[k];
+            const double pf = pf_[j];
+            b[k] = colgrad(j) - l2 * pf * w_[j] - (pf > 0.0 ? std::copysign(l1 * pf, w_[j]) : 0.0);
+        }
+        // out = (X~_S^T V X~_S + l2 diag(pf_S)) d, through u = X~_S d in the residual's place
+        const double sum_r = S_;
+        auto apply = [&](const std::vector<double>& d, std::vector<double>& out) {
+            R_.swap(newton_u_);
+            R_.assign(std::size_t(n_), T(0));
+            for (index_t k = 0; k < m; ++k)
+                if (d[k] != 0.0) update(newton_set_[k], -d[k]);
+            fold_offset();
+            S_ = wsum(R_.data());
+            for (index_t k = 0; k < m; ++k) {
+                const index_t j = newton_set_[k];
+                out[k] = colgrad(j) + l2 * pf_[j] * d[k];
+            }
+            R_.swap(newton_u_);
+            S_ = sum_r;
+        };
+        std::vector<double> d;
+        epochs_ += conjugate_gradient(b, apply, NEWTON_CG_ITER, NEWTON_CG_RTOL, d);
+        // the longest step along d, up to 1, that changes no penalized coefficient's sign
+        double t = 1.0;
+        index_t block = -1;
+        for (index_t k = 0; k < m; ++k) {
+            const index_t j = newton_set_[k];
+            if (pf_[j] > 0.0 && w_[j] * d[k] < 0.0 && std::fabs(d[k]) >= std::fabs(w_[j])) {
+                const double tk = -w_[j] / d[k];
+                if (tk < t) {
+                    t = tk;
+                    block = k;
+                }
+            }
+        }
+        const double before = primal(l1, l2);
+        R_save_ = R_;
+        std::vector<double> old(m);
+        for (index_t k = 0; k < m; ++k) {
+            const index_t j = newton_set_[k];
+            old[k] = w_[j];
+            const double wn = k == block ? 0.0 : w_[j] + t * d[k];
+            if (wn != w_[j]) update(j, wn - w_[j]);
+            w_[j] = wn;
+        }
+        fold_offset();
+        if (primal(l1, l2) < before) {
+            ++newton_steps_;
+            hist_.clear();  // Anderson's iterates came before the step
+            return block < 0;
+        }
+        for (index_t k = 0; k < m; ++k) w_[newton_set_[k]] = old[k];
         R_.swap(R_save_);
         return false;
     }
@@ -1357,6 +1453,9 @@ private:
     std::vector<index_t> hist_set_;
     std::vector<T> R_save_;
     std::int64_t accepted_ = 0;
+    std::vector<index_t> newton_set_;  // newton_step(): the nonzero coefficients
+    std::vector<T> newton_u_;          // and X~_S d for its products
+    std::int64_t newton_steps_ = 0;
     bool gram_ = false;
     std::vector<double> Q_, q_;  // Gram mode: X~^T V X~ (p x p) and X~^T V y~
     std::uint64_t rng_ = 0;
