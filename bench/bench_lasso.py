@@ -11,6 +11,8 @@ Cases (`--case`):
   is compared at each alpha with the best any of them reached; a time counts only when the
   worst relative suboptimality is <= 1e-6. Solvers run interleaved, `--repeat` times;
   medians are printed with ratios to the fastest counted peer and to scikit-learn.
+  `--dosages`: X is uncentered 0/1/2 dosages Binomial(2, maf) instead, whose columns all
+  carry their means: without an intercept, nearly collinear.
 - `small`: scikit-learn's diabetes data (442 x 10), `Lasso(alpha).fit` per call.
 - `dtype`: fastreg's float32 path against its float64 path on the same problem.
 - `memory`: peak memory of fastreg's path fit in a fresh process (tracemalloc for Python
@@ -21,6 +23,7 @@ Cases (`--case`):
 
     python bench/bench_lasso.py --n 1000 --p 50000 --repeat 3
     python bench/bench_lasso.py --n 500 --p 20000 --rho 0.6 --repeat 3
+    python bench/bench_lasso.py --n 300 --p 3000 --dosages --repeat 3
     python bench/bench_lasso.py --case small
     python bench/bench_lasso.py --case dtype --n 1000 --p 50000
     python bench/bench_lasso.py --case memory --n 1000 --p 50000
@@ -57,8 +60,15 @@ TARGETS = {
 }
 
 
-def make_problem(n, p, rho, k, seed, dtype):
+def make_problem(n, p, rho, k, seed, dtype, dosages=False):
     rng = np.random.default_rng(seed)
+    if dosages:  # uncentered Binomial(2, maf): with no intercept, nearly collinear columns
+        maf = rng.uniform(0.05, 0.5, p)
+        X = np.asfortranarray(rng.binomial(2, maf, size=(n, p)).astype(np.float64))
+        w = np.zeros(p)
+        w[rng.choice(p, k, replace=False)] = rng.choice([-1, 1], k) * rng.uniform(0.5, 2, k)
+        y = X @ w + rng.standard_normal(n)
+        return np.asfortranarray(X, dtype=dtype), y.astype(dtype)
     X = np.empty((n, p), dtype=np.float64, order="F")
     X[:, 0] = rng.standard_normal(n)
     for j in range(1, p):  # AR(1) across columns; rho = 0 gives independent columns
@@ -230,7 +240,8 @@ def second_core_ratio(size=4_000_000, repeat=3):
 
 
 def case_path(args):
-    X, y = make_problem(args.n, args.p, args.rho, args.k, args.seed, np.dtype(args.dtype))
+    X, y = make_problem(args.n, args.p, args.rho, args.k, args.seed, np.dtype(args.dtype),
+                        args.dosages)
     alphas = alpha_grid(X, y, args.eps, args.n_alphas)
     runs = solvers(args)
     if args.only:
@@ -257,7 +268,8 @@ def case_path(args):
     med = {name: statistics.median(t) for name, t in times.items()}
     counted = [k for k in runs if k != "fastreg" and sub[k] <= SUBOPT]
     fastest = min(counted, key=med.get) if counted else None
-    print(f"n={args.n} p={args.p} rho={args.rho} dtype={args.dtype} alphas={args.n_alphas} "
+    print(f"n={args.n} p={args.p} rho={args.rho}{' dosages' if args.dosages else ''} "
+          f"dtype={args.dtype} alphas={args.n_alphas} "
           f"eps={args.eps} repeat={args.repeat} tol: fastreg {args.tol:g}, scikit-learn "
           f"{args.sklearn_tol:g}, celer {args.celer_tol:g}, adelie {args.adelie_tol:g}, "
           f"glmnet thresh {args.glmnet_thresh:g}; threads {args.n_threads or os.cpu_count()}")
@@ -270,7 +282,7 @@ def case_path(args):
         runs_s = " ".join(f"{t:.2f}" for t in times[name])
         print(f"| {name} | {med[name]:.3f} | {runs_s} | {med['fastreg'] / med[name]:.3f} | "
               f"{sub[name]:.1e} | {'yes' if ok else 'NO (suboptimal)'} |")
-    case = "ar1" if args.rho > 0 else "gaussian"
+    case = "ar1" if args.rho > 0 or args.dosages else "gaussian"
     if sub["fastreg"] > SUBOPT:
         print(f"fastreg itself is suboptimal ({sub['fastreg']:.1e}): MISS")
     if fastest:
@@ -457,6 +469,8 @@ def main(argv=None):
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--p", type=int, default=20000)
     ap.add_argument("--rho", type=float, default=0.0)
+    ap.add_argument("--dosages", action="store_true",
+                    help="path case: X = uncentered dosages 0/1/2 (no intercept: collinear)")
     ap.add_argument("--k", type=int, default=20, help="true features")
     ap.add_argument("--eps", type=float, default=1e-2)
     ap.add_argument("--n-alphas", type=int, default=100)

@@ -10,12 +10,17 @@ Newton steps)."""
 
 from __future__ import annotations
 
+import os
+import sys
 import warnings
 
 import numpy as np
 import pytest
 
 import fastreg
+
+sys.path.insert(0, os.path.dirname(__file__))
+from test_genotypes import write_plink  # noqa: E402
 
 
 def _dosages(n, p, seed, k=10):
@@ -82,3 +87,21 @@ def test_elastic_net_with_weights_and_penalty_factors():
 def test_tight_tolerance():
     X, y = _dosages(200, 2000, 3)
     _check_path(X, y, tol=1e-8)
+
+
+@pytest.mark.parametrize("kind", ["int8", "bed"])
+def test_genotypes_without_intercept(kind, tmp_path):
+    # the Newton steps' products go through the genotype columns' cache
+    X, y = _dosages(200, 2000, 4)
+    G8 = np.asfortranarray(X.astype(np.int8))
+    if kind == "int8":
+        G = fastreg.Genotypes.from_array(G8)
+    else:
+        G = fastreg.Genotypes.from_bed(write_plink(str(tmp_path / "g"), G8))
+    tol = 1e-4
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", fastreg.ConvergenceWarning)
+        alphas, coefs, _ = fastreg.lasso_path(G, y, eps=1e-2, n_alphas=60, tol=tol)
+    v = np.full(len(y), 1.0 / len(y))
+    for i, a in enumerate(alphas):
+        assert _gap(X, y, coefs[:, i], 0.0, a, 1.0, v, np.ones(X.shape[1])) <= tol * (v @ (y * y))
