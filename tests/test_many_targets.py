@@ -123,6 +123,29 @@ def test_same_paths_on_any_number_of_threads(k):
         _close(got, ref, 1e-12, f"{threads} threads against 1")
 
 
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="CPU affinity is Linux's")
+def test_calling_thread_keeps_its_cpu_affinity():
+    # the threads holding the group's cores move themselves off each other's CPUs (the
+    # core's CpuSpread), the calling thread among them (it runs the passes): each move
+    # restores the thread's own mask, so the caller's is what it was, also when the caller
+    # pinned itself to one CPU (then nothing moves)
+    X, Y = _problem(n=80, p=300, k=7, seed=11)
+    kw = dict(tol=TOL, n_alphas=12, eps=1e-2, max_iter=100_000)
+    before = os.sched_getaffinity(0)
+    ref = fastreg.lasso_path(X, Y, n_threads=1, **kw)[1]
+    got = fastreg.lasso_path(X, Y, n_threads=2, **kw)[1]
+    assert os.sched_getaffinity(0) == before
+    _close(got, ref, 1e-12, "2 threads against 1")
+    one = {min(before)}
+    os.sched_setaffinity(0, one)
+    try:
+        pinned = fastreg.lasso_path(X, Y, n_threads=2, **kw)[1]
+        assert os.sched_getaffinity(0) == one
+    finally:
+        os.sched_setaffinity(0, before)
+    _close(pinned, ref, 1e-12, "pinned to one CPU against 1 thread")
+
+
 @pytest.mark.parametrize("kind", ["int8", "bed"])
 @pytest.mark.parametrize("cache", [None, "0"])
 def test_genotypes_equal_single_fits_and_float64(tmp_path, monkeypatch, kind, cache):

@@ -65,7 +65,7 @@ void run_fits(const M& X, std::vector<PathTask<T>>& tasks, const EnetOptions& fi
             } catch (...) {
                 errors[std::size_t(w)] = std::current_exception();
             }
-            if (passes) passes->leave();
+            if (passes) passes->leave(w);
         });
     if (passes) passes->serve();
     for (auto& th : pool) th.join();

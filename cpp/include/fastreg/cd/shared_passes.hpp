@@ -18,12 +18,15 @@
 // Every fit thread sleeps on a condition of its own, and a free token is handed to the
 // first ready fit directly: one wake-up per hand-over. (With one condition for all, every
 // hand-over woke every waiting thread to contend for the lock, and on two cores the fits
-// holding tokens queued behind them: 8 % of the cores' time idle at 20 fits.)
+// holding tokens queued behind them: 8 % of the cores' time idle at 20 fits.) And the
+// threads holding tokens, the fits' and the pass's, keep to different CPUs (CpuSpread):
+// the kernel may stack a woken thread on a busy CPU while another idles.
 #ifndef FASTREG_CD_SHARED_PASSES_HPP
 #define FASTREG_CD_SHARED_PASSES_HPP
 
 #include "fastreg/cd/missing_index.hpp"
 #include "fastreg/common.hpp"
+#include "fastreg/cpu_spread.hpp"
 #include "fastreg/matrix/design.hpp"
 #include "fastreg/parallel.hpp"
 
@@ -63,11 +66,12 @@ template <class T, class M>
 class SharedPasses {
 public:
     // fit_threads: the threads that will run fits, numbered 0 .. fit_threads - 1 (each
-    // calls enter(slot) once and leave() once); workers: fits allowed to compute at
+    // calls enter(slot) once and leave(slot) once); workers: fits allowed to compute at
     // once; threads: OpenMP threads of a pass.
     SharedPasses(const M& X, int fit_threads, int workers, int threads)
         : X_(X), slots_(std::size_t(std::max(0, fit_threads))), fit_threads_(fit_threads),
-          tokens_(std::max(1, workers)), threads_(std::max(1, threads)) {}
+          tokens_(std::max(1, workers)), threads_(std::max(1, threads)),
+          spread_(std::max(0, fit_threads) + std::max(1, threads)) {}
 
     // A fit's thread starts (waits for a token) and ends (gives it back).
     void enter(int slot) {
@@ -76,8 +80,11 @@ public:
         ready_.push_back(slot);
         hand_out();
         wait_turn(lk, slot);
+        lk.unlock();
+        spread_.hold(slot);
     }
-    void leave() {
+    void leave(int slot) {
+        spread_.release(slot);
         std::unique_lock<std::mutex> lk(mu_);
         ++left_;
         ++tokens_;
@@ -108,11 +115,15 @@ public:
             lk.lock();
             --helpers_;
         }
+        spread_.release(slot);
         ++tokens_;
         hand_out();
         serve_cv_.notify_one();
         wait_turn(lk, slot);
-        if (failed_) throw std::runtime_error("a shared pass over X failed");
+        const bool failed = failed_;
+        lk.unlock();
+        spread_.hold(slot);
+        if (failed) throw std::runtime_error("a shared pass over X failed");
     }
 
     // The coordinating thread: runs batches until every fit thread has left.
@@ -145,8 +156,12 @@ public:
             helping_open_ = ready;
             lk.unlock();
             if (ready) {
-                parallel_for(index_t(team_.size()), int(team_.size()), 1,
-                             [&](index_t t) { work(team_[std::size_t(t)]); });
+                parallel_for(index_t(team_.size()), int(team_.size()), 1, [&](index_t t) {
+                    const int runner = fit_threads_ + int(t);  // the pass's threads follow the fits'
+                    spread_.hold(runner);
+                    work(team_[std::size_t(t)]);
+                    spread_.release(runner);
+                });
             }
             lk.lock();
             helping_open_ = false;
@@ -285,6 +300,7 @@ private:
     std::vector<Scratch> team_;
     bool helping_open_ = false;
     int helpers_ = 0;
+    CpuSpread spread_;  // where the token holders run
 };
 
 // What the fits of one group share: the passes, the column statistics when every fit has
