@@ -5,6 +5,7 @@
 #define FASTREG_BINDINGS_CD_ARGS_HPP
 
 #include "arrays.hpp"
+#include "call_scope.hpp"
 #include "fastreg/cd/enet.hpp"
 #include "fastreg/cd/enet_paths.hpp"
 
@@ -85,6 +86,7 @@ py::tuple run_path(const M& X, const T* y, const T* sw, const T* pf, const T* co
     out.converged = converged.mutable_data();
     double* al = alphas.mutable_data();
     {
+        CallScope stop;  // (Ctrl-C)
         py::gil_scoped_release nogil;
         cd::enet_path<T, M>(X, y, sw, pf, coef_init, al, k, generate, a.eps, a.opt, out);
     }
@@ -168,6 +170,7 @@ py::tuple run_paths(const M& X, const arr<T>& Y, const T* sw, const T* pf,
     }
     std::int64_t shared = 0;
     {
+        CallScope stop;  // (Ctrl-C)
         py::gil_scoped_release nogil;
         shared = cd::enet_paths<T, M>(X, tasks, a.opt);
     }
@@ -352,6 +355,7 @@ py::tuple run_cv_paths(const M& X, const arr<T>& Y, const std::optional<arr<std:
     }
     std::int64_t shared = 0;
     {
+        CallScope stop;  // (Ctrl-C)
         py::gil_scoped_release nogil;
         shared = cd::enet_paths<T, M>(X, tasks, a.opt);
     }

@@ -10,10 +10,12 @@ void register_dropout(py::module_& m);
 void register_cd(py::module_& m);
 void register_genotype(py::module_& m);
 void register_gram(py::module_& m);
+void register_interrupt(py::module_& m);
 }  // namespace fastreg::bindings
 
 PYBIND11_MODULE(_core, m) {
     m.doc() = "fastreg's C++ core. Use the functions of the fastreg package, which validate input.";
+    fastreg::bindings::register_interrupt(m);
     fastreg::bindings::register_info(m);
     fastreg::bindings::register_prox(m);
     fastreg::bindings::register_dropout(m);

@@ -63,6 +63,7 @@ py::tuple run_gram_path(const Q& XtX, const double* diag, const double* Xty, dou
     out.converged = converged.mutable_data();
     double* al = alphas.mutable_data();
     {
+        CallScope stop;  // (Ctrl-C)
         py::gil_scoped_release nogil;
         cd::enet_path_gram<Q>(XtX, diag, Xty, n, yty, pf, coef_init, al, k, generate, a.eps,
                               a.opt, out);

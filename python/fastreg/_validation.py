@@ -218,6 +218,42 @@ def is_sparse(a) -> bool:
     return scipy.sparse.issparse(a)
 
 
+def check_sparse_structure(X, name="X"):
+    """ValueError unless a scipy sparse matrix's arrays describe a valid matrix of its shape.
+
+    scipy's unchecked constructors, or arrays edited afterwards, can leave indices out of
+    range or an index pointer that runs backwards, and scipy's own operations (``tocsc``,
+    ``X.T @ X``) then read and write out of bounds. So the structure is checked here, before
+    any of them runs, with vectorized passes over the index arrays (nothing is modified)."""
+    fmt = X.format
+    if fmt in ("csr", "csc", "bsr"):
+        shape = X.shape if fmt != "bsr" else (X.shape[0] // X.blocksize[0], X.shape[1] // X.blocksize[1])
+        major, minor = (shape[0], shape[1]) if fmt in ("csr", "bsr") else (shape[1], shape[0])
+        indptr, indices = np.asarray(X.indptr), np.asarray(X.indices)
+        for arr, what in ((indptr, "indptr"), (indices, "indices")):
+            if arr.ndim != 1 or arr.dtype.kind not in "iu":
+                raise ValueError(f"{name}: sparse {what} must be a 1-d integer array")
+        if indptr.shape[0] != major + 1:
+            raise ValueError(f"{name}: sparse indptr has {indptr.shape[0]} entries, expected "
+                             f"{major + 1} for shape {X.shape}")
+        if indptr[0] != 0 or (major and np.any(indptr[1:] < indptr[:-1])):
+            raise ValueError(f"{name}: sparse indptr must start at 0 and never decrease")
+        nnz = int(indptr[-1])
+        data_len = np.asarray(X.data).shape[0]
+        if nnz > indices.shape[0] or nnz > data_len:
+            raise ValueError(f"{name}: sparse indptr ends at {nnz}, past the {min(indices.shape[0], data_len)} "
+                             "stored entries")
+        used = indices[:nnz]
+        if nnz and (used.min() < 0 or used.max() >= minor):
+            raise ValueError(f"{name}: sparse indices out of range [0, {minor})")
+    elif fmt == "coo":
+        coords = getattr(X, "coords", None) or (X.row, X.col)
+        for axis, c in enumerate(coords):
+            c = np.asarray(c)
+            if c.size and (c.min() < 0 or c.max() >= X.shape[axis]):
+                raise ValueError(f"{name}: sparse coordinates out of range for shape {X.shape}")
+
+
 def is_genotypes(a) -> bool:
     """True for a fastreg.Genotypes (int8 or PLINK .bed design), without importing it."""
     return getattr(type(a), "_is_genotypes", False) is True
@@ -268,6 +304,7 @@ def design_matrix(X, name="X", *, dtype=None):
     if is_sparse(X):
         if X.ndim != 2:
             raise ValueError(f"{name}: expected a 2-d sparse matrix")
+        check_sparse_structure(X, name)
         target = _numeric_dtype(np.dtype(X.dtype), name) if dtype is None else np.dtype(dtype)
         X = X.tocsc()  # no copy when already CSC
         if X.dtype != target:
@@ -407,11 +444,17 @@ def unit_interval(value, name) -> float:
     return v
 
 
-def positive_int(value, name) -> int:
+def positive_int(value, name, maximum=2**63 - 1) -> int:
+    """A positive int up to ``maximum`` (the core's counts are 64-bit)."""
     v = integer(value, name)
-    if v < 1:
-        raise ValueError(f"{name}: must be at least 1, got {v}")
+    if not 1 <= v <= maximum:
+        raise ValueError(f"{name}: must be an integer from 1 to {maximum}, got {v}")
     return v
+
+
+def thread_count(value, name="n_threads") -> int:
+    """A positive thread count (the core's are 32-bit ints)."""
+    return positive_int(value, name, maximum=2**31 - 1)
 
 
 def boolean(value, name) -> bool:

@@ -203,7 +203,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=100, n_alphas=None, precom
     positive = v.boolean(positive, "positive")
     fit_intercept = v.boolean(fit_intercept, "fit_intercept")
     standardize = v.boolean(standardize, "standardize")
-    n_threads = None if n_threads is None else v.positive_int(n_threads, "n_threads")
+    n_threads = None if n_threads is None else v.thread_count(n_threads)
     X = v.design_matrix(X)
     n, p = X.shape
     y = v.target_array(y, n, X.dtype)

@@ -298,7 +298,7 @@ class _LinearModelCV(LinearModelMixin, RegressorMixin, BaseEstimator):
         p["early_stopping"] = v.boolean(self.early_stopping, "early_stopping")
         p["patience"] = v.positive_int(self.patience, "patience")
         p["standardize"] = v.boolean(self.standardize, "standardize")
-        p["n_threads"] = None if self.n_threads is None else v.positive_int(self.n_threads, "n_threads")
+        p["n_threads"] = None if self.n_threads is None else v.thread_count(self.n_threads)
         if p["n_threads"] is None and n_jobs is not None:
             p["n_threads"] = threads_for_n_jobs(n_jobs)
         return p

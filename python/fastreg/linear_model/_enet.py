@@ -129,7 +129,7 @@ class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
         positive = v.boolean(self.positive, "positive")
         standardize = v.boolean(self.standardize, "standardize")
         warm_start = v.boolean(self.warm_start, "warm_start")
-        n_threads = None if self.n_threads is None else v.positive_int(self.n_threads, "n_threads")
+        n_threads = None if self.n_threads is None else v.thread_count(self.n_threads)
         if self.selection not in ("cyclic", "random"):
             raise ValueError(f"selection: must be 'cyclic' or 'random', got {self.selection!r}")
         seed = _random_seed(self.random_state) if self.selection == "random" else None

@@ -79,6 +79,7 @@ def _sparse_gram(XtX, name):
         raise ValueError(f"{name}: expected a square sparse matrix, got shape {XtX.shape}")
     if XtX.shape[0] < 1:
         raise ValueError(f"{name}: needs at least one feature, got shape {XtX.shape}")
+    v.check_sparse_structure(XtX, name)
     in_dtype = v._numeric_dtype(np.dtype(XtX.dtype), name)
     # CSR of a symmetric matrix is the CSC of its transpose, i.e. of itself: used as is
     if XtX.format not in ("csc", "csr"):

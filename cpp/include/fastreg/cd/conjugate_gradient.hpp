@@ -5,6 +5,7 @@
 #define FASTREG_CD_CONJUGATE_GRADIENT_HPP
 
 #include "fastreg/common.hpp"
+#include "fastreg/interrupt.hpp"
 
 #include <cmath>
 #include <cstddef>
@@ -25,9 +26,10 @@ index_t conjugate_gradient(const std::vector<double>& b, Apply&& apply, index_t 
     std::vector<double> r = b, p = b, ap(m);
     double rr = 0.0;
     for (const double v : r) rr += v * v;
-    const double stop = rtol * rtol * rr;
+    const double small = rtol * rtol * rr;
     index_t it = 0;
-    while (it < max_iter && rr > stop && rr > 0.0) {
+    while (it < max_iter && rr > small && rr > 0.0) {
+        stop::checkpoint();
         apply(p, ap);
         ++it;
         double pap = 0.0;

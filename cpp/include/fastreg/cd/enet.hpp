@@ -33,11 +33,13 @@
 #ifndef FASTREG_CD_ENET_HPP
 #define FASTREG_CD_ENET_HPP
 
+#include "fastreg/cd/alpha_grid.hpp"
 #include "fastreg/cd/column_cache.hpp"
 #include "fastreg/cd/conjugate_gradient.hpp"
 #include "fastreg/cd/references.hpp"
 #include "fastreg/cd/shared_passes.hpp"
 #include "fastreg/common.hpp"
+#include "fastreg/interrupt.hpp"
 #include "fastreg/matrix/design.hpp"
 #include "fastreg/matrix/quantized.hpp"
 #include "fastreg/parallel.hpp"
@@ -47,6 +49,8 @@
 #include <cstdint>
 #include <iterator>
 #include <limits>
+#include <stdexcept>
+#include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -139,6 +143,9 @@ public:
             const double d = double(y_[i]) - ybar_;
             ynorm2_ += weight(i) * d * d;
         }
+        if (!std::isfinite(ynorm2_))
+            throw std::domain_error("y: its values are too large for float64 arithmetic (the sum "
+                                    "of their squares overflows); rescale y");
         refs_.reset(n_, p_, v_);
         pf_.assign(p_, 1.0);
         if (pf)
@@ -333,6 +340,7 @@ public:
         index_t newton_at = NEWTON_AFTER;  // the epoch at which a Newton step is next weighed
         GapTrend trend;
         for (index_t iter = 1; iter <= max_iter; ++iter) {
+            stop::checkpoint();
             const std::vector<index_t>& set = inner ? active_ : ws_;
             double dw_max = 0.0, w_max = 0.0;
             const index_t m = index_t(set.size());
@@ -612,6 +620,7 @@ public:
         }
         const index_t max_iter = opt_.max_iter;
         for (index_t iter = 1; iter <= max_iter; ++iter) {
+            stop::checkpoint();
             double dw_max = 0.0, w_max = 0.0;
             for (index_t f = 0; f < p_; ++f) {
                 const index_t j = opt_.random ? draw(p_) : f;
@@ -1225,6 +1234,10 @@ private:
         const int nt = threads(X_.total_nnz());
         auto one = [&](index_t j) {
             const matrix::ColumnStats st = shared_.stats ? shared_.stats[j] : X_.stats(j, v_, opt_.fit_intercept);
+            if (!std::isfinite(st.ssq) || !std::isfinite(st.mean)) {
+                nrm_[j] = std::numeric_limits<double>::quiet_NaN();  // (reported below)
+                return;
+            }
             mean_[j] = st.mean;
             mu_[j] = opt_.fit_intercept ? st.mean : 0.0;
             // a constant column, once centered, is rounding noise: leave it out
@@ -1243,6 +1256,11 @@ private:
             }
         };
         parallel_for(p_, nt, 64, one);
+        for (index_t j = 0; j < p_; ++j)
+            if (std::isnan(nrm_[j]))
+                throw std::domain_error("X: the values of column " + std::to_string(j) +
+                                        " are too large for float64 arithmetic (the sum of their "
+                                        "squares overflows); rescale X");
         // ||x~_j||, which every KKT check's bounds multiply (p square roots a check, else)
         root_nrm_.resize(p_);
         for (index_t j = 0; j < p_; ++j) root_nrm_[j] = std::sqrt(nrm_[j]);
@@ -1543,20 +1561,9 @@ void enet_path(const M& X, const T* y, const T* sw, const T* pf, const T* coef_i
         solver.full_gradient();
     }
     double l1_prev = solver.l1_max();
-    if (generate) {
-        const double amax = l1_prev / opt.l1_ratio;
-        const double res = 1e-15;  // np.finfo(np.float64).resolution
-        for (index_t i = 0; i < k; ++i) {
-            if (amax <= res)
-                alphas[i] = res;
-            else if (i == 0)
-                alphas[i] = amax;
-            else if (i == k - 1)
-                alphas[i] = amax * eps;
-            else
-                alphas[i] = amax * std::exp(std::log(eps) * double(i) / double(k - 1));
-        }
-    }
+    if (!std::isfinite(l1_prev))
+        throw std::domain_error("X, y: the products X^T y overflow float64 arithmetic; rescale X or y");
+    if (generate) fill_alpha_grid(alphas, k, l1_prev / opt.l1_ratio, eps);
     if (coef_init) {
         solver.set_coef(coef_init);
         l1_prev = solver.l1_max();
@@ -1614,9 +1621,10 @@ void enet_path(const M& X, const T* y, const T* sw, const T* pf, const T* coef_i
     bool moved = false;
     index_t done = 0;
     for (index_t i = 0; i < todo; ++i) {
+        stop::checkpoint();
         const double l1 = alphas[i] * opt.l1_ratio, l2 = alphas[i] * (1.0 - opt.l1_ratio);
         if (i >= 1)  // the next alpha's start: along the line through the last two solutions
-            solver.extrapolate(i >= 2 ? (alphas[i] - alphas[i - 1]) / (alphas[i - 1] - alphas[i - 2]) : 0.0);
+            solver.extrapolate(extrapolation_factor(alphas, i));
         const auto info = solver.solve(l1, l2, std::max(l1_prev, l1));
         l1_prev = l1;
         solver.nonzero_coef(nz);

@@ -8,9 +8,12 @@
 #define FASTREG_CD_ENET_PATHS_HPP
 
 #include "fastreg/cd/enet.hpp"
+#include "fastreg/interrupt.hpp"
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <exception>
 #include <memory>
 #include <thread>
@@ -49,8 +52,13 @@ void run_fits(const M& X, std::vector<PathTask<T>>& tasks, const EnetOptions& fi
     std::vector<std::exception_ptr> errors(static_cast<std::size_t>(workers));
     std::vector<std::thread> pool;
     pool.reserve(static_cast<std::size_t>(workers));
+    StopSource* const source = stop::current();  // the fits stop with the call (Ctrl-C)
+    std::mutex done_mu;
+    std::condition_variable done_cv;
+    int done = 0;
     for (int w = 0; w < int(workers); ++w)
         pool.emplace_back([&, w] {
+            const stop::Bind bind(source);
             PathShared<T, M> mine = shared;
             mine.slot = w;
             if (passes) passes->enter(w);
@@ -66,8 +74,21 @@ void run_fits(const M& X, std::vector<PathTask<T>>& tasks, const EnetOptions& fi
                 errors[std::size_t(w)] = std::current_exception();
             }
             if (passes) passes->leave(w);
+            const std::lock_guard<std::mutex> lk(done_mu);
+            ++done;
+            done_cv.notify_one();
         });
-    if (passes) passes->serve();
+    if (passes) {
+        passes->serve();
+    } else {  // this thread polls for a stop while the fits run (they see it at a checkpoint)
+        std::unique_lock<std::mutex> lk(done_mu);
+        while (done < int(workers)) {
+            done_cv.wait_for(lk, StopSource::POLL_EVERY);
+            lk.unlock();
+            stop::requested();
+            lk.lock();
+        }
+    }
     for (auto& th : pool) th.join();
     for (auto& e : errors)
         if (e) std::rethrow_exception(e);

@@ -37,7 +37,9 @@
 #ifndef FASTREG_CD_GRAM_PATH_HPP
 #define FASTREG_CD_GRAM_PATH_HPP
 
+#include "fastreg/cd/alpha_grid.hpp"
 #include "fastreg/common.hpp"
+#include "fastreg/interrupt.hpp"
 #include "fastreg/matrix/vec.hpp"
 
 #include <algorithm>
@@ -206,6 +208,7 @@ public:
         bool inner = false;
         double ws_change = 0.0;  // the relative change of the last working-set sweep
         for (index_t iter = 1; iter <= opt_.max_iter; ++iter) {
+            stop::checkpoint();
             const std::vector<index_t>& set = inner ? active_ : ws_;
             double dw_max = 0.0, w_max = 0.0;
             for (const index_t j : set) {
@@ -523,28 +526,16 @@ void enet_path_gram(const Q& XtX, const double* diag, const double* b, double n,
         solver.solve(GRAM_UNPENALIZED_ONLY, 0.0, GRAM_UNPENALIZED_ONLY);
     }
     double l1_prev = solver.l1_max();
-    if (generate) {
-        const double amax = l1_prev / opt.l1_ratio;
-        const double res = 1e-15;  // np.finfo(np.float64).resolution
-        for (index_t i = 0; i < k; ++i) {
-            if (amax <= res)
-                alphas[i] = res;
-            else if (i == 0)
-                alphas[i] = amax;
-            else if (i == k - 1)
-                alphas[i] = amax * eps;
-            else
-                alphas[i] = amax * std::exp(std::log(eps) * double(i) / double(k - 1));
-        }
-    }
+    if (generate) fill_alpha_grid(alphas, k, l1_prev / opt.l1_ratio, eps);
     if (coef_init) {
         solver.set_coef(coef_init);
         l1_prev = solver.l1_max();
     }
     for (index_t i = 0; i < k; ++i) {
+        stop::checkpoint();
         const double l1 = alphas[i] * opt.l1_ratio, l2 = alphas[i] * (1.0 - opt.l1_ratio);
         if (i >= 1)
-            solver.extrapolate(i >= 2 ? (alphas[i] - alphas[i - 1]) / (alphas[i - 1] - alphas[i - 2]) : 0.0);
+            solver.extrapolate(extrapolation_factor(alphas, i));
         const auto info = solver.solve(l1, l2, std::max(l1_prev, l1));
         l1_prev = l1;
         const std::vector<double>& w = solver.coef();

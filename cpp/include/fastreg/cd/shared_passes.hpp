@@ -27,6 +27,7 @@
 #include "fastreg/cd/missing_index.hpp"
 #include "fastreg/common.hpp"
 #include "fastreg/cpu_spread.hpp"
+#include "fastreg/interrupt.hpp"
 #include "fastreg/matrix/design.hpp"
 #include "fastreg/parallel.hpp"
 
@@ -130,13 +131,19 @@ public:
     void serve() {
         std::unique_lock<std::mutex> lk(mu_);
         for (;;) {
-            serve_cv_.wait(lk, [&] {
+            const auto due = [&] {
                 // the first batch waits for every fit thread to have started, so that the
                 // first passes serve them all
                 const bool idle_core = tokens_ > 0 && ready_.empty();
                 return (!pending_.empty() && idle_core && entered_ == fit_threads_) ||
                        left_ == fit_threads_;
-            });
+            };
+            // (polling for a stop meanwhile: the fits see it at their next checkpoint)
+            while (!serve_cv_.wait_for(lk, StopSource::POLL_EVERY, due)) {
+                lk.unlock();
+                stop::requested();
+                lk.lock();
+            }
             if (pending_.empty()) return;  // every fit thread has left
             batch_.clear();
             batch_.swap(pending_);
