@@ -6,7 +6,7 @@
 
 #include "arrays.hpp"
 #include "call_scope.hpp"
-#include "fastreg/cd/enet.hpp"
+#include "fastreg/cd/path.hpp"
 #include "fastreg/cd/enet_paths.hpp"
 
 #include <algorithm>
@@ -35,11 +35,11 @@ struct PathArgs {
     index_t n_alphas;
     double eps;
     cd::EnetOptions opt;
-    // cross-validation extras (see cd::PathOutput)
+    // cross-validation extras (see cd::PathControl)
     index_t patience = 0;
     index_t max_alphas = -1;
     bool sparse_coefs = false;
-    std::int64_t* progress = nullptr;  // alphas done, summed over the paths (cd::PathOutput)
+    std::int64_t* progress = nullptr;  // alphas done, summed over the paths (cd::PathControl)
 };
 
 // A progress counter: one writable int64 that the core increments while Python reads it.
@@ -73,12 +73,13 @@ py::tuple run_path(const M& X, const T* y, const T* sw, const T* pf, const T* co
     py::array_t<double> gaps(k);
     py::array_t<std::int64_t> n_iter(k);
     py::array_t<std::uint8_t> converged(k);
+    cd::PathControl<T> control;
+    control.sparse_coefs = a.sparse_coefs;
+    control.val_weights = val_weights;
+    control.patience = a.patience;
+    control.max_alphas = a.max_alphas;
     cd::PathOutput<T> out;
     out.coefs = a.sparse_coefs ? nullptr : coefs.mutable_data();
-    out.sparse_coefs = a.sparse_coefs;
-    out.val_weights = val_weights;
-    out.patience = a.patience;
-    out.max_alphas = a.max_alphas;
     out.val_mse = val_weights ? val_mse.mutable_data() : nullptr;
     out.intercepts = intercepts.mutable_data();
     out.gaps = gaps.mutable_data();
@@ -88,7 +89,7 @@ py::tuple run_path(const M& X, const T* y, const T* sw, const T* pf, const T* co
     {
         CallScope stop;  // (Ctrl-C)
         py::gil_scoped_release nogil;
-        cd::enet_path<T, M>(X, y, sw, pf, coef_init, al, k, generate, a.eps, a.opt, out);
+        cd::enet_path<T, M>(X, y, sw, pf, coef_init, al, k, generate, a.eps, a.opt, control, out);
     }
     py::dict stats;
     stats["tol_scaled"] = out.tol_scaled;
@@ -333,17 +334,17 @@ py::tuple run_cv_paths(const M& X, const arr<T>& Y, const std::optional<arr<std:
         converged[t] = py::array_t<std::uint8_t>(k);
         cd::PathOutput<T>& o = outs[std::size_t(t)];
         o.coefs = a.sparse_coefs ? nullptr : coefs[t].mutable_data();
-        o.sparse_coefs = a.sparse_coefs;
-        o.val_weights = vw;
-        o.patience = a.patience;
-        o.max_alphas = a.max_alphas;
         o.val_mse = vw ? val_mse[t].mutable_data() : nullptr;
         o.intercepts = intercepts[t].mutable_data();
         o.gaps = gaps[t].mutable_data();
         o.n_iter = n_iter[t].mutable_data();
         o.converged = converged[t].mutable_data();
-        o.progress = a.progress;
         cd::PathTask<T>& task = tasks[std::size_t(t)];
+        task.control.sparse_coefs = a.sparse_coefs;
+        task.control.val_weights = vw;
+        task.control.patience = a.patience;
+        task.control.max_alphas = a.max_alphas;
+        task.control.progress = a.progress;
         task.y = Y.data() + (tg ? tg[t] : 0) * n;
         task.sw = vector_of<T>(sws[t], n, ("sample_weight" + at).c_str());
         task.pf = pf;

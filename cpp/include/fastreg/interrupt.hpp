@@ -10,6 +10,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <ctime>
 #include <exception>
 #include <thread>
 
@@ -32,7 +34,7 @@ public:
 
     StopSource(Poll poll, void* ctx)
         : poll_(poll), ctx_(ctx), owner_(std::this_thread::get_id()),
-          next_poll_(std::chrono::steady_clock::now() + POLL_EVERY) {}
+          next_poll_(now_ns() + POLL_EVERY_NS) {}
 
     bool stopped() const { return stopped_.load(std::memory_order_relaxed); }
 
@@ -40,18 +42,34 @@ public:
     bool poll_if_due() {
         if (stopped()) return true;
         if (!poll_ || std::this_thread::get_id() != owner_) return false;
-        const auto now = std::chrono::steady_clock::now();
+        const std::int64_t now = now_ns();
         if (now < next_poll_) return false;
-        next_poll_ = now + POLL_EVERY;
+        next_poll_ = now + POLL_EVERY_NS;
         if (poll_(ctx_)) stopped_.store(true, std::memory_order_relaxed);
         return stopped();
     }
 
 private:
+    static constexpr std::int64_t POLL_EVERY_NS = std::int64_t(POLL_EVERY.count()) * 1000000;
+    // A monotonic clock in ns. On Linux the coarse one (a few ns a read, ticks of a few ms:
+    // plenty for a 50 ms poll), since checkpoints come once per epoch, and an epoch of a
+    // small problem takes well under a microsecond.
+    static std::int64_t now_ns() {
+#if defined(__linux__)
+        timespec t;
+        clock_gettime(CLOCK_MONOTONIC_COARSE, &t);
+        return std::int64_t(t.tv_sec) * 1000000000 + t.tv_nsec;
+#else
+        return std::chrono::duration_cast<std::chrono::nanoseconds>(
+                   std::chrono::steady_clock::now().time_since_epoch())
+            .count();
+#endif
+    }
+
     Poll poll_;
     void* ctx_;
     std::thread::id owner_;
-    std::chrono::steady_clock::time_point next_poll_;
+    std::int64_t next_poll_;
     std::atomic<bool> stopped_{false};
 };
 

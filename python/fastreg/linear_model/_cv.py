@@ -239,23 +239,6 @@ def _one_se(mean, se):
     return i_min, int(within[0])
 
 
-def _stop_index(errors, patience):
-    """Where a fold with these validation errors stops: the first alpha at which the error
-    has not improved (strictly) on its best for `patience` consecutive alphas, else the
-    last; the alphas at the top whose error equals the first one's (the model has not
-    moved yet) do not count. The core's rule, written out for documentation."""
-    best, since, moved = np.inf, 0, False
-    for i, e in enumerate(errors):
-        moved = moved or (i > 0 and e != errors[0])
-        if e < best:
-            best, since = e, 0
-        elif moved:
-            since += 1
-            if since >= patience:
-                return i
-    return len(errors) - 1
-
-
 class _LinearModelCV(LinearModelMixin, RegressorMixin, BaseEstimator):
     """Shared fit of LassoCV and ElasticNetCV."""
 

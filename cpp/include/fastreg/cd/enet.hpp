@@ -33,7 +33,7 @@
 #ifndef FASTREG_CD_ENET_HPP
 #define FASTREG_CD_ENET_HPP
 
-#include "fastreg/cd/alpha_grid.hpp"
+#include "fastreg/cd/anderson.hpp"
 #include "fastreg/cd/column_cache.hpp"
 #include "fastreg/cd/conjugate_gradient.hpp"
 #include "fastreg/cd/references.hpp"
@@ -70,47 +70,6 @@ struct EnetOptions {
     bool random = false;       // selection='random': coordinates drawn with replacement
     std::uint64_t seed = 0;    // for `random`
     int gram = -1;  // covariance (Gram) updates: 1 on (dense X), 0 off, -1 when n >= 10 p
-};
-
-// Outputs of a path fit; the arrays are the caller's, k = number of alphas.
-template <class T>
-struct PathOutput {
-    // p x k, row-major (feature j's path at coefs + j * k), in X's units. It arrives zeroed
-    // and only nonzero coefficients are written: a feature never in the model leaves its
-    // row, and its memory pages, untouched (p = 200,000, k = 100: 160 MB that the path
-    // would otherwise write whole, often into pages the OS has yet to back).
-    T* coefs = nullptr;
-    T* intercepts = nullptr;             // k
-    double* gaps = nullptr;              // k
-    std::int64_t* n_iter = nullptr;      // k: epochs (over the working set)
-    std::uint8_t* converged = nullptr;   // k
-    double tol_scaled = 0.0;             // the gap's threshold, tol * sum v (y - ybar)^2
-    std::int64_t full_passes = 0;        // passes over all of X (column statistics included)
-    std::int64_t epochs = 0;             // all epochs
-    std::int64_t grad_columns = 0;       // gradient entries computed outside epochs
-
-    // Cross-validation along the path (all optional). A fold is the full X with sample
-    // weight 0 on its held-out rows; val_weights (n values, positive on the held-out rows,
-    // 0 elsewhere) weight their squared prediction errors y_i - b0 - x_i w, whose weighted
-    // mean goes to val_mse[i] after alpha i. With patience > 0 the path stops after the
-    // first alpha at which the validation error has not improved (strictly) on its best
-    // for `patience` consecutive alphas (alphas at the top of the grid whose error equals
-    // the first alpha's, the model not having moved yet, are not counted).
-    const T* val_weights = nullptr;      // n, or null
-    index_t patience = 0;                // 0: never stop early
-    double* val_mse = nullptr;           // k (needs val_weights)
-    index_t max_alphas = -1;             // fit at most this many alphas (-1: all; 0: the grid only)
-    // Coefficients in compressed form instead of the dense p x k `coefs` (when coefs is
-    // null and sparse_coefs is set): alpha i's nonzero coefficients are
-    // nz_value[nz_ptr[i] .. nz_ptr[i + 1]) at rows nz_index[...] (CSC of the p x k matrix).
-    bool sparse_coefs = false;
-    // Progress: incremented after each alpha (by all k when the path ends early), from the
-    // fitting thread while another thread may read it (a progress bar's count).
-    std::int64_t* progress = nullptr;
-    std::vector<std::int64_t> nz_ptr, nz_index;
-    std::vector<T> nz_value;
-    index_t n_done = 0;                  // alphas fitted (k unless stopped early); the
-                                         // outputs of the others are NaN / 0
 };
 
 template <class T, class M>
@@ -293,7 +252,7 @@ public:
         if (gram_) return solve_gram(l1, l2);
         FitInfo info;
         const double tol_s = opt_.tol * ynorm2_;
-        hist_.clear();
+        anderson_.clear();
         const bool screen = opt_.screening && l1 > 0.0;
         ws_.clear();
         index_t usable = 0;
@@ -741,11 +700,6 @@ public:
         std::sort(set.begin(), set.end());
     }
 
-    // Anderson acceleration of the epochs (as in celer and skglm): every ANDERSON_K epochs
-    // over an unchanged working set, the coefficients are extrapolated from the last
-    // ANDERSON_K + 1 iterates, and the extrapolated point is kept when it lowers the
-    // objective. Costs one residual update over the working set per ANDERSON_K epochs.
-    static constexpr int ANDERSON_K = 3;
     // Sweeps over the nonzeros between two working-set sweeps, at most: they stop once
     // settled, but on strongly correlated columns settling can take longer than moving on.
     static constexpr index_t MAX_INNER = 10;
@@ -755,62 +709,14 @@ public:
     static constexpr index_t CHECK_EVERY = 10;
     static constexpr double SUBPROBLEM_GAP = 0.3;
 
+    // Anderson acceleration of the epochs (cd/anderson.hpp): the extrapolated point is kept
+    // when it lowers the objective. Costs one residual update over the working set per
+    // AndersonHistory::K epochs.
     bool anderson(const std::vector<index_t>& set, double l1, double l2) {
         const index_t m = index_t(set.size());
         if (!opt_.acceleration || m == 0 || l1 + l2 <= 0.0) return false;
-        if (hist_set_ != set) {  // the swept set changed: start over
-            hist_set_ = set;
-            hist_.clear();
-        }
-        std::vector<double> cur(m);
-        for (index_t k = 0; k < m; ++k) cur[k] = w_[set[k]];
-        hist_.push_back(std::move(cur));
-        constexpr int K = ANDERSON_K;
-        if (int(hist_.size()) < K + 1) return false;
-        // G = U^T U with U_a = w^(a+1) - w^(a); solve G z = 1, c = z / sum(z)
-        double G[K][K], z[K];
-        for (int a = 0; a < K; ++a)
-            for (int b = 0; b <= a; ++b) {
-                double d = 0.0;
-                for (index_t k = 0; k < m; ++k)
-                    d += (hist_[a + 1][k] - hist_[a][k]) * (hist_[b + 1][k] - hist_[b][k]);
-                G[a][b] = G[b][a] = d;
-            }
-        double trace = 0.0;
-        for (int a = 0; a < K; ++a) trace += G[a][a];
-        if (!(trace > 0.0)) {
-            hist_.clear();
-            return false;
-        }
-        for (int a = 0; a < K; ++a) {
-            G[a][a] += 1e-10 * trace;
-            z[a] = 1.0;
-        }
-        for (int a = 0; a < K; ++a)  // Gaussian elimination: G is SPD, no pivoting needed
-            for (int b = a + 1; b < K; ++b) {
-                const double f = G[b][a] / G[a][a];
-                for (int c = a; c < K; ++c) G[b][c] -= f * G[a][c];
-                z[b] -= f * z[a];
-            }
-        for (int a = K - 1; a >= 0; --a) {
-            for (int c = a + 1; c < K; ++c) z[a] -= G[a][c] * z[c];
-            z[a] /= G[a][a];
-        }
-        double zs = 0.0;
-        for (int a = 0; a < K; ++a) zs += z[a];
-        if (!std::isfinite(zs) || zs == 0.0) {
-            hist_.clear();
-            return false;
-        }
-        // the extrapolated point, sum_a c_a w^(a+1), projected on w >= 0 when positive
-        std::vector<double> acc(m, 0.0);
-        for (int a = 0; a < K; ++a) {
-            const double c = z[a] / zs;
-            for (index_t k = 0; k < m; ++k) acc[k] += c * hist_[a + 1][k];
-        }
-        hist_.clear();
-        if (opt_.positive)
-            for (auto& x : acc) x = std::max(x, 0.0);
+        std::vector<double>& acc = anderson_point_;
+        if (!anderson_.push(set, w_, opt_.positive, acc)) return false;
         // objectives before and after (residual sums from scratch: O(n) each)
         const double before = primal(l1, l2);
         R_save_ = R_;
@@ -915,7 +821,7 @@ public:
         fold_offset();
         if (primal(l1, l2) < before) {
             ++newton_steps_;
-            hist_.clear();  // Anderson's iterates came before the step
+            anderson_.clear();  // its iterates came before the step
             return block < 0;
         }
         for (index_t k = 0; k < m; ++k) w_[newton_set_[k]] = old[k];
@@ -1513,8 +1419,8 @@ private:
     double check_gap_ = 0.0;      // the gap the last check computed (NaN: none)
     bool newton_paid_ = false;    // the last Newton step ended its alpha's solve
     index_t outside_age_ = 0;     // epochs since that check
-    std::vector<std::vector<double>> hist_;  // Anderson: recent iterates on hist_set_
-    std::vector<index_t> hist_set_;
+    AndersonHistory anderson_;
+    std::vector<double> anderson_point_;
     std::vector<T> R_save_;
     std::int64_t accepted_ = 0;
     std::vector<index_t> newton_set_;  // newton_step(): the nonzero coefficients
@@ -1531,170 +1437,6 @@ private:
     double q_radius_ = 0.0;               // its distance from r (0: the last pass was exact)
     std::vector<index_t> near_;           // exact_near()'s features
 };
-
-// *counter += v, atomically where the compiler offers it (a reader on another thread sees
-// whole values).
-inline void progress_add(std::int64_t* counter, std::int64_t v) {
-#if defined(__GNUC__)
-    __atomic_fetch_add(counter, v, __ATOMIC_RELAXED);
-#else
-    *counter += v;
-#endif
-}
-
-// An l1 penalty so large that only the unpenalized coefficients can move (finite, so that
-// l1 * 0 stays 0).
-constexpr double UNPENALIZED_ONLY = 1e300;
-
-// The whole path. alphas: k values, fit in the given order (decreasing for warm starts to
-// pay off); when `generate` is set, alphas is filled with the geometric grid from
-// alpha_max down to alpha_max * eps (scikit-learn's _alpha_grid).
-template <class T, class M>
-void enet_path(const M& X, const T* y, const T* sw, const T* pf, const T* coef_init,
-               double* alphas, index_t k, bool generate, double eps, const EnetOptions& opt,
-               PathOutput<T>& out, const PathShared<T, M>* shared = nullptr) {
-    EnetSolver<T, M> solver(X, y, sw, pf, opt, shared);
-    if (generate && solver.has_unpenalized()) {
-        // alpha_max is where the penalized coefficients leave zero, with the unpenalized
-        // ones fitted first (as glmnet does); that fit is also the path's starting point
-        solver.solve(UNPENALIZED_ONLY, 0.0, UNPENALIZED_ONLY);
-        solver.full_gradient();
-    }
-    double l1_prev = solver.l1_max();
-    if (!std::isfinite(l1_prev))
-        throw std::domain_error("X, y: the products X^T y overflow float64 arithmetic; rescale X or y");
-    if (generate) fill_alpha_grid(alphas, k, l1_prev / opt.l1_ratio, eps);
-    if (coef_init) {
-        solver.set_coef(coef_init);
-        l1_prev = solver.l1_max();
-    }
-    out.tol_scaled = opt.tol * solver.ynorm2();
-
-    // validation rows and the weighted mean of their squared prediction errors
-    std::vector<index_t> val_rows;
-    double val_total = 0.0;
-    if (out.val_weights)
-        for (index_t i = 0; i < X.n; ++i)
-            if (out.val_weights[i] > T(0)) {
-                val_rows.push_back(i);
-                val_total += double(out.val_weights[i]);
-            }
-    std::vector<std::pair<index_t, T>> nz;  // the current alpha's nonzero coefficients
-    std::vector<double> pred;
-    auto validation_mse = [&](double b0) {
-        double s = 0.0;
-        if (const T* R = solver.residual()) {  // held-out rows' residuals are their errors
-            const double off = solver.residual_offset();
-            for (const index_t i : val_rows) {
-                const double e = double(R[i]) + off;
-                s += double(out.val_weights[i]) * e * e;
-            }
-        } else {  // Gram mode: predictions from the coefficients
-            pred.assign(val_rows.size(), b0);
-            const index_t m = index_t(val_rows.size());
-            for (const auto& [j, cj] : nz) {
-                const double c = double(cj);
-                if constexpr (!matrix::has_float_columns<M, T>::value) {  // (Gram mode is dense-only; kept general)
-                    X.for_each(j, [&](index_t i, T x) {
-                        const auto it = std::lower_bound(val_rows.begin(), val_rows.end(), i);
-                        if (it != val_rows.end() && *it == i)
-                            pred[std::size_t(it - val_rows.begin())] += c * double(x);
-                    });
-                } else {
-                    const T* xj = X.col(j);
-                    for (index_t t = 0; t < m; ++t) pred[t] += c * double(xj[val_rows[t]]);
-                }
-            }
-            for (index_t t = 0; t < m; ++t) {
-                const index_t i = val_rows[t];
-                const double e = double(y[i]) - pred[t];
-                s += double(out.val_weights[i]) * e * e;
-            }
-        }
-        return val_total > 0.0 ? s / val_total : 0.0;
-    };
-
-    const index_t todo = out.max_alphas < 0 ? k : std::min(k, out.max_alphas);
-    if (out.sparse_coefs && !out.coefs) out.nz_ptr.assign(1, 0);
-    double best = std::numeric_limits<double>::infinity();
-    index_t since_best = 0;
-    bool moved = false;
-    index_t done = 0;
-    for (index_t i = 0; i < todo; ++i) {
-        stop::checkpoint();
-        const double l1 = alphas[i] * opt.l1_ratio, l2 = alphas[i] * (1.0 - opt.l1_ratio);
-        if (i >= 1)  // the next alpha's start: along the line through the last two solutions
-            solver.extrapolate(extrapolation_factor(alphas, i));
-        const auto info = solver.solve(l1, l2, std::max(l1_prev, l1));
-        l1_prev = l1;
-        solver.nonzero_coef(nz);
-        if (out.coefs)
-            for (const auto& [j, c] : nz) out.coefs[j * k + i] = c;
-        const double b0 = solver.intercept();
-        out.intercepts[i] = T(b0);
-        out.gaps[i] = info.gap;
-        out.n_iter[i] = info.n_iter;
-        out.converged[i] = info.converged ? 1 : 0;
-        if (!out.coefs && out.sparse_coefs) {
-            for (const auto& [j, c] : nz) {
-                out.nz_index.push_back(j);
-                out.nz_value.push_back(c);
-            }
-            out.nz_ptr.push_back(std::int64_t(out.nz_index.size()));
-        }
-        done = i + 1;
-        if (out.progress) progress_add(out.progress, 1);
-        if (out.val_mse && !val_rows.empty()) {
-            const double mse = validation_mse(b0);
-            out.val_mse[i] = mse;
-            // the plateau at the top of the grid (the model has not moved yet, typically
-            // all coefficients zero: the same error exactly) does not count
-            if (!moved) moved = i > 0 && mse != out.val_mse[0];
-            if (mse < best) {
-                best = mse;
-                since_best = 0;
-            } else if (moved && out.patience > 0 && ++since_best >= out.patience) {
-                break;
-            }
-        }
-    }
-    out.n_done = done;
-    if (out.progress && done < k) progress_add(out.progress, k - done);
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    for (index_t i = done; i < k; ++i) {
-        out.intercepts[i] = T(0);
-        out.gaps[i] = nan;
-        out.n_iter[i] = 0;
-        out.converged[i] = 0;
-        if (out.val_mse) out.val_mse[i] = nan;
-    }
-    if (out.sparse_coefs && !out.coefs) out.nz_ptr.resize(std::size_t(k) + 1, out.nz_ptr.back());
-    out.full_passes = solver.full_passes();
-    out.epochs = solver.epochs();
-    out.grad_columns = solver.grad_columns();
-}
-
-// Compiled once, in cpp/src/cd.cpp, for every (dtype, design) pair.
-using DenseF = matrix::Dense<float>;
-using DenseD = matrix::Dense<double>;
-using CscF32 = matrix::Csc<float, std::int32_t>;
-using CscD32 = matrix::Csc<double, std::int32_t>;
-using CscF64 = matrix::Csc<float, std::int64_t>;
-using CscD64 = matrix::Csc<double, std::int64_t>;
-#define FASTREG_CD_INSTANCES(PREFIX, T, M)                                                    \
-    PREFIX class EnetSolver<T, M>;                                                         \
-    PREFIX void enet_path<T, M>(const M&, const T*, const T*, const T*, const T*, double*,  \
-                                index_t, bool, double, const EnetOptions&, PathOutput<T>&, \
-                                const PathShared<T, M>*);
-#define FASTREG_CD_ALL(PREFIX)                                                                \
-    FASTREG_CD_INSTANCES(PREFIX, float, DenseF)                                               \
-    FASTREG_CD_INSTANCES(PREFIX, double, DenseD)                                              \
-    FASTREG_CD_INSTANCES(PREFIX, float, CscF32)                                               \
-    FASTREG_CD_INSTANCES(PREFIX, double, CscD32)                                              \
-    FASTREG_CD_INSTANCES(PREFIX, float, CscF64)                                               \
-    FASTREG_CD_INSTANCES(PREFIX, double, CscD64)
-
-FASTREG_CD_ALL(extern template)
 
 }  // namespace fastreg::cd
 

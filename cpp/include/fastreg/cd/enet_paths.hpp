@@ -7,7 +7,7 @@
 #ifndef FASTREG_CD_ENET_PATHS_HPP
 #define FASTREG_CD_ENET_PATHS_HPP
 
-#include "fastreg/cd/enet.hpp"
+#include "fastreg/cd/path.hpp"
 #include "fastreg/interrupt.hpp"
 
 #include <algorithm>
@@ -33,6 +33,7 @@ struct PathTask {
     index_t k = 0;
     bool generate = true;
     double eps = 1e-3;
+    PathControl<T> control;
     PathOutput<T>* out = nullptr;
 };
 
@@ -68,7 +69,7 @@ void run_fits(const M& X, std::vector<PathTask<T>>& tasks, const EnetOptions& fi
                     EnetOptions path_opt = fit_opt;
                     path_opt.seed += std::uint64_t(i);  // random order: path i's own draws
                     enet_path<T, M>(X, t.y, t.sw, t.pf, t.coef_init, t.alphas, t.k, t.generate,
-                                    t.eps, path_opt, *t.out, &mine);
+                                    t.eps, path_opt, t.control, *t.out, &mine);
                 }
             } catch (...) {
                 errors[std::size_t(w)] = std::current_exception();
@@ -101,7 +102,8 @@ std::int64_t enet_paths(const M& X, std::vector<PathTask<T>>& tasks, const EnetO
     if (count == 0) return 0;
     if (count == 1) {
         const PathTask<T>& t = tasks[0];
-        enet_path<T, M>(X, t.y, t.sw, t.pf, t.coef_init, t.alphas, t.k, t.generate, t.eps, opt, *t.out);
+        enet_path<T, M>(X, t.y, t.sw, t.pf, t.coef_init, t.alphas, t.k, t.generate, t.eps, opt,
+                        t.control, *t.out);
         return 0;
     }
     const int threads = opt.n_threads > 0 ? opt.n_threads : get_num_threads();

@@ -3,7 +3,7 @@
 #ifndef FASTREG_CD_GENOTYPE_HPP
 #define FASTREG_CD_GENOTYPE_HPP
 
-#include "fastreg/cd/enet.hpp"
+#include "fastreg/cd/path.hpp"
 #include "fastreg/cd/enet_paths.hpp"
 #include "fastreg/matrix/genotype.hpp"
 

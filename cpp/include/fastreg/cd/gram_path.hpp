@@ -38,6 +38,7 @@
 #define FASTREG_CD_GRAM_PATH_HPP
 
 #include "fastreg/cd/alpha_grid.hpp"
+#include "fastreg/cd/anderson.hpp"
 #include "fastreg/common.hpp"
 #include "fastreg/interrupt.hpp"
 #include "fastreg/matrix/vec.hpp"
@@ -292,70 +293,15 @@ private:
         return a > 0.0 ? std::copysign(a, tmp) / (D_[j] + L2_ * pf_[j]) : 0.0;
     }
 
-    // Anderson acceleration of the epochs (as enet.hpp's, after celer and skglm): every
-    // ANDERSON_K epochs over an unchanged set, the coefficients are extrapolated from the
-    // last ANDERSON_K + 1 iterates, and the extrapolated point is kept when it lowers the
-    // objective. On ill-conditioned XtX (correlated features) plain epochs converge slowly
-    // near the end of the path; this cuts their number several times. Costs one column
-    // update per coefficient of the set per ANDERSON_K epochs (two when rejected).
-    static constexpr int ANDERSON_K = 3;
-
+    // Anderson acceleration of the epochs (cd/anderson.hpp): on ill-conditioned XtX
+    // (correlated features) plain epochs converge slowly near the end of the path; this cuts
+    // their number several times. Costs one column update per coefficient of the set per
+    // AndersonHistory::K epochs (two when rejected).
     bool anderson(const std::vector<index_t>& set, double l1, double l2) {
         const index_t m = index_t(set.size());
         if (!opt_.acceleration || m == 0 || l1 + l2 <= 0.0) return false;
-        if (hist_set_ != set) {  // the swept set changed: start over
-            hist_set_ = set;
-            hist_.clear();
-        }
-        std::vector<double> cur(m);
-        for (index_t k = 0; k < m; ++k) cur[k] = w_[set[k]];
-        hist_.push_back(std::move(cur));
-        constexpr int K = ANDERSON_K;
-        if (int(hist_.size()) < K + 1) return false;
-        // A = U^T U with U_a = w^(a+1) - w^(a); solve A z = 1, c = z / sum(z)
-        double A[K][K], z[K];
-        for (int a = 0; a < K; ++a)
-            for (int b = 0; b <= a; ++b) {
-                double d = 0.0;
-                for (index_t k = 0; k < m; ++k)
-                    d += (hist_[a + 1][k] - hist_[a][k]) * (hist_[b + 1][k] - hist_[b][k]);
-                A[a][b] = A[b][a] = d;
-            }
-        double trace = 0.0;
-        for (int a = 0; a < K; ++a) trace += A[a][a];
-        if (!(trace > 0.0)) {
-            hist_.clear();
-            return false;
-        }
-        for (int a = 0; a < K; ++a) {
-            A[a][a] += 1e-10 * trace;
-            z[a] = 1.0;
-        }
-        for (int a = 0; a < K; ++a)  // Gaussian elimination: A is SPD, no pivoting needed
-            for (int b = a + 1; b < K; ++b) {
-                const double f = A[b][a] / A[a][a];
-                for (int c = a; c < K; ++c) A[b][c] -= f * A[a][c];
-                z[b] -= f * z[a];
-            }
-        for (int a = K - 1; a >= 0; --a) {
-            for (int c = a + 1; c < K; ++c) z[a] -= A[a][c] * z[c];
-            z[a] /= A[a][a];
-        }
-        double zs = 0.0;
-        for (int a = 0; a < K; ++a) zs += z[a];
-        if (!std::isfinite(zs) || zs == 0.0) {
-            hist_.clear();
-            return false;
-        }
-        // the extrapolated point, sum_a c_a w^(a+1), projected on w >= 0 when positive
-        std::vector<double> acc(m, 0.0);
-        for (int a = 0; a < K; ++a) {
-            const double c = z[a] / zs;
-            for (index_t k = 0; k < m; ++k) acc[k] += c * hist_[a + 1][k];
-        }
-        hist_.clear();
-        if (opt_.positive)
-            for (auto& x : acc) x = std::max(x, 0.0);
+        std::vector<double>& acc = anderson_point_;
+        if (!anderson_.push(set, w_, opt_.positive, acc)) return false;
         const double before = objective(set, l1, l2);
         std::vector<double> old(m);
         for (index_t k = 0; k < m; ++k) {
@@ -503,8 +449,8 @@ private:
     std::vector<double> pf_, w_, G_, w_prev_;
     std::vector<index_t> ws_, active_;
     std::vector<char> in_ws_;
-    std::vector<std::vector<double>> hist_;  // Anderson: recent iterates on hist_set_
-    std::vector<index_t> hist_set_;
+    AndersonHistory anderson_;
+    std::vector<double> anderson_point_;
     std::int64_t epochs_ = 0, updates_ = 0, kkt_checks_ = 0;
     bool unbounded_ = false;
 };
