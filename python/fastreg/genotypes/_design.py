@@ -1,13 +1,19 @@
-"""Genotype matrices as designs: int8 dosages and PLINK 1 ``.bed`` files, read in place.
+"""The Genotypes design: n samples x p variants of allele dosages, read in place.
 
 A :class:`Genotypes` is n samples x p variants of allele dosages 0, 1, 2 (or missing),
 stored as int8 (column-major, a negative value is missing) or as the 2-bit codes of a
-PLINK 1 ``.bed`` file, memory-mapped. Every estimator and path function of fastreg accepts
-one as X: the solver decodes columns on the fly and never builds a float matrix.
+PLINK 1 ``.bed`` (memory-mapped from a ``.bed``, or packed in memory from a PLINK 2
+``.pgen``). Every estimator and path function of fastreg accepts one as X: the solver
+decodes columns on the fly and never builds a float matrix.
 
 Missing entries read as the variant's mean dosage over its non-missing samples (of the
 samples in use: a subset imputes from its own samples), unweighted, as PLINK does; a
-variant with every sample missing reads as 0 everywhere. See docs/genotypes.md.
+variant with every sample missing reads as 0 everywhere. See docs/genotypes.md and
+docs/internals/genotypes.md.
+
+The readers live beside this file (_plink1.py, _pgen.py); the linear-model code reads
+``kind``, ``_data``, ``_rows``, ``_n_stored``, ``_p``, ``_cov``, ``_penalize_cov``,
+``_impute()`` and ``_missing_flags()`` directly, so those keep their meaning.
 """
 
 from __future__ import annotations
@@ -16,43 +22,51 @@ import os
 
 import numpy as np
 
-from . import _core
+from .. import _core
+from ._info import Info
+from ._source import MappedFile
 
 __all__ = ["Genotypes"]
-
-BED_MAGIC = b"\x6c\x1b"
-BED_VARIANT_MAJOR = 0x01
-BED_SAMPLE_MAJOR = 0x00
 
 
 class Genotypes:
     """n samples x p variants of allele dosages, usable as X by every fastreg estimator.
 
-    Build one with :meth:`from_bed`, :meth:`from_array` or :meth:`from_npy`; take sample
-    subsets with :meth:`subset` (a view: nothing is copied); add a dense block of
-    covariates, unpenalized by default, with :meth:`with_covariates`.
+    Build one with :meth:`from_bed`, :meth:`from_pgen`, :meth:`from_array` or
+    :meth:`from_npy`; take sample subsets with :meth:`subset` or by indexing (``G[rows]``,
+    rows an index array, a boolean mask or a slice: a view, nothing is copied); add a
+    dense block of covariates, unpenalized by default, with :meth:`with_covariates`.
+
+    It behaves as scikit-learn's model-selection tools expect of an X (``shape``,
+    ``len``, row indexing), so ``cross_val_score``, ``GridSearchCV`` and ``Pipeline``
+    take it, and pickles of one read from files hold the paths, not the data.
 
     Attributes
     ----------
     kind : {'int8', 'bed'}
-        Storage.
+        Storage: int8 dosages, or the 2-bit codes of a ``.bed`` (also for a ``.pgen``,
+        packed in memory).
     dtype : numpy.dtype
         Floating dtype fits run in (float64 by default; float32 halves the work vectors).
+    source : str
+        The file read (``'array'`` for an array in memory).
     variant_ids, chromosomes : ndarray of str, shape (n_variants,) or None
-        From the ``.bim`` file (None for arrays).
+        From the ``.bim``/``.pvar`` file (None for arrays).
     positions : ndarray of int64, shape (n_variants,) or None
-        Base-pair positions from the ``.bim`` file.
+        Base-pair positions.
     alleles : ndarray of str, shape (n_variants, 2) or None
-        (A1, A2) from the ``.bim`` file; the dosage counts copies of A1.
+        (A1, A2) from the ``.bim`` file, (ALT, REF) from the ``.pvar``: the dosage counts
+        copies of the first.
     sample_ids : ndarray of str, shape (n_samples, 2) or None
-        (FID, IID) from the ``.fam`` file, for the samples in use.
+        (FID, IID) of the samples in use, from the ``.fam``/``.psam``.
     """
 
     _is_genotypes = True  # what fastreg._validation recognizes, without importing this module
 
     def __init__(self, kind, data, n_stored, n_variants, *, rows=None, dtype=np.float64,
-                 variant_ids=None, chromosomes=None, positions=None, alleles=None,
-                 sample_ids=None, source=None, covariates=None, penalize_covariates=False):
+                 info=None, source=None, covariates=None, penalize_covariates=False,
+                 file=None, variant_ids=None, chromosomes=None, positions=None,
+                 alleles=None, sample_ids=None):
         self.kind = kind
         self._data = data
         self._n_stored = int(n_stored)
@@ -61,11 +75,11 @@ class Genotypes:
         self.dtype = np.dtype(dtype)
         if self.dtype not in (np.float32, np.float64):
             raise TypeError(f"dtype: expected float32 or float64, got {self.dtype}")
-        self.variant_ids = variant_ids
-        self.chromosomes = chromosomes
-        self.positions = positions
-        self.alleles = alleles
-        self.sample_ids = sample_ids
+        if info is None:
+            info = Info(dict(variant_ids=variant_ids, chromosomes=chromosomes,
+                             positions=positions, alleles=alleles, sample_ids=sample_ids))
+        self._info = info
+        self._file = file  # the MappedFile _data maps, or None when _data is in memory
         self.source = source
         self._cov = covariates
         self._penalize_cov = bool(penalize_covariates)
@@ -118,11 +132,11 @@ class Genotypes:
 
         Parameters
         ----------
-        path : str or path-like
+        path : str, bytes or path-like
         mmap : bool, default=True
             Memory-map the file (read through the page cache; the file may be larger than
-            RAM). The array should have been saved F-ordered (``np.save`` of an
-            F-ordered array): a C-ordered one is copied to memory.
+            RAM; pickles hold the path). The array should have been saved F-ordered
+            (``np.save`` of an F-ordered array): a C-ordered one is copied to memory.
         dtype : {float64, float32}, default=float64
         check : bool, default=True
             Reject values above 2 (one pass over the file).
@@ -131,14 +145,22 @@ class Genotypes:
         -------
         Genotypes
         """
-        path = os.fspath(path)
-        a = np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
+        path = _path(path, "path")
+        try:
+            a = np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
+        except (ValueError, OSError, EOFError) as e:
+            if isinstance(e, FileNotFoundError):
+                raise FileNotFoundError(f"{path}: no such file") from None
+            raise ValueError(f"{path}: not a readable .npy file of int8 dosages (truncated "
+                             f"or not .npy: {e})") from None
         if a.dtype != np.int8:
             raise TypeError(f"{path}: expected an int8 array of dosages, got dtype {a.dtype}")
         if a.ndim != 2:
             raise ValueError(f"{path}: expected a 2-d array (samples x variants), got shape {a.shape}")
         g = cls.from_array(a, dtype=dtype, check=False)
         g.source = path
+        if isinstance(g._data, np.memmap):  # used in place: a file-backed design
+            g._file = MappedFile(path, "npy", opener="Genotypes.from_npy", shape=a.shape)
         if check:
             g._check_int8(path)
         return g
@@ -153,7 +175,7 @@ class Genotypes:
 
         Parameters
         ----------
-        prefix : str or path-like
+        prefix : str, bytes or path-like
             Path without the extension (a trailing ``.bed`` is accepted).
         dtype : {float64, float32}, default=float64
 
@@ -165,37 +187,106 @@ class Genotypes:
         ------
         ValueError
             A ``.bed`` file that is not PLINK 1 (magic bytes), sample-major, truncated or
-            longer than the ``.bim``/``.fam`` counts say; malformed ``.bim``/``.fam`` lines.
+            longer than the ``.bim``/``.fam`` counts say; malformed or non-UTF-8
+            ``.bim``/``.fam`` lines; later, at a fit, a ``.bed`` that changed since.
         FileNotFoundError
             A missing file.
         """
-        prefix = os.fspath(prefix)
-        if prefix.endswith(".bed"):
-            prefix = prefix[:-4]
-        bed, bim, fam = prefix + ".bed", prefix + ".bim", prefix + ".fam"
-        for f in (bed, bim, fam):
-            if not os.path.exists(f):
-                raise FileNotFoundError(f"{f}: no such file (PLINK 1 needs .bed, .bim and .fam)")
-        fid, iid = _read_columns(fam, (0, 1), 6, ".fam (FID IID father mother sex phenotype)")
-        chrom, vid, pos, a1, a2 = _read_columns(bim, (0, 1, 3, 4, 5), 6,
-                                                ".bim (chromosome id cM position A1 A2)")
-        n, p = len(fid), len(vid)
-        if n == 0:
-            raise ValueError(f"{fam}: no samples")
-        if p == 0:
-            raise ValueError(f"{bim}: no variants")
-        positions = _integers(pos, bim, "position")
-        del pos
-        stride = (n + 3) // 4
-        _check_bed_file(bed, n, p, stride, bim, fam)
-        data = np.memmap(bed, dtype=np.uint8, mode="r", offset=3, shape=(p * stride,))
-        alleles = np.empty((p, 2), dtype=object)
-        alleles[:, 0], alleles[:, 1] = a1, a2
-        samples = np.empty((n, 2), dtype=object)
-        samples[:, 0], samples[:, 1] = fid, iid
-        return cls("bed", data, n, p, dtype=dtype, variant_ids=_objects(vid),
-                   chromosomes=_objects(chrom), positions=positions, alleles=alleles,
-                   sample_ids=samples, source=bed)
+        from ._plink1 import open_bed
+
+        file, info, n, p = open_bed(_path(prefix, "prefix"))
+        return cls("bed", file.map(), n, p, dtype=dtype, info=info, source=file.path,
+                   file=file)
+
+    @classmethod
+    def from_pgen(cls, prefix, *, dtype=np.float64):
+        """Genotypes from PLINK 2 files ``prefix.pgen``, ``prefix.pvar``, ``prefix.psam``.
+
+        The hardcalls are read with ``pgenlib`` (``pip install pgenlib``), a block of
+        variants at a time, into the 2-bit codes of a ``.bed``, in memory: n_samples / 4
+        bytes per variant (a quarter of int8). Dosages stored in the ``.pgen`` are read as
+        PLINK 2's hardcalls. The dosage counts copies of ALT, the allele PLINK 2 writes
+        as A1 in a ``.bed`` (and reads a ``.bed``'s A1 as): fits of a ``.pgen`` and of
+        the ``.bed`` it was made from (``plink2 --make-pgen``) or into give the same
+        coefficients. ``alleles`` is (ALT, REF).
+
+        Parameters
+        ----------
+        prefix : str, bytes or path-like
+            Path without the extension (a trailing ``.pgen`` is accepted).
+        dtype : {float64, float32}, default=float64
+
+        Returns
+        -------
+        Genotypes
+
+        Raises
+        ------
+        ValueError
+            Malformed ``.pvar``/``.psam`` lines, multiallelic variants (split them with
+            PLINK 2 first), a ``.pgen`` whose counts disagree with them.
+        FileNotFoundError
+            A missing file.
+        ImportError
+            Without ``pgenlib``.
+        """
+        from ._pgen import read_pgen
+
+        data, info, n, p, pgen = read_pgen(_path(prefix, "prefix"))
+        return cls("bed", data, n, p, dtype=dtype, info=info, source=pgen)
+
+    # ---- annotations ---------------------------------------------------------------------
+
+    @property
+    def variant_ids(self):
+        return self._info.get("variant_ids")
+
+    @property
+    def chromosomes(self):
+        return self._info.get("chromosomes")
+
+    @property
+    def positions(self):
+        return self._info.get("positions")
+
+    @property
+    def alleles(self):
+        return self._info.get("alleles")
+
+    @property
+    def sample_ids(self):
+        ids = self._info.get("sample_ids")
+        if ids is None or self._rows is None:
+            return ids
+        return ids[self._rows]
+
+    def fam_phenotype(self):
+        """The phenotype column of the ``.fam`` (its 6th) or ``.psam`` (its first
+        phenotype column), for the samples in use, as PLINK 1.9 reads it.
+
+        ``NA``, ``nan``, ``-9`` and anything that is not a number are missing; when the
+        column is coded case/control (values 1 = control, 2 = case, with 0) 0 is missing
+        too. Test the coding with :func:`fastreg.genotypes.is_case_control`.
+
+        Returns
+        -------
+        ndarray of float64, shape (n_samples,)
+            NaN where missing.
+
+        Raises
+        ------
+        ValueError
+            Genotypes without a ``.fam``/``.psam``, or a ``.psam`` without a phenotype.
+        """
+        from ._pheno import tokens_to_values
+
+        tokens = self._info.get("phenotype")
+        if tokens is None:
+            what = ("no .fam/.psam (built from an array)" if self.sample_ids is None
+                    else f"no phenotype column in the .psam of {self.source}")
+            raise ValueError(f"fam_phenotype: these genotypes have {what}")
+        values = tokens_to_values(tokens)  # coded on all samples of the file, as PLINK
+        return values if self._rows is None else values[self._rows]
 
     # ---- shape and views ---------------------------------------------------------------
 
@@ -227,6 +318,34 @@ class Genotypes:
         return (f"Genotypes({self.kind}, {self.n_samples} samples x {self._p} variants{cov}"
                 f"{sub}{where})")
 
+    def __getitem__(self, key):
+        """Rows: ``G[rows]`` or ``G[rows, :]``, rows an integer index array, a boolean
+        mask or a slice; the same as :meth:`subset` (a view). Columns cannot be
+        selected this way (use :meth:`to_dense` with ``columns``)."""
+        if isinstance(key, tuple):
+            if len(key) == 2 and (key[1] is Ellipsis or (isinstance(key[1], slice)
+                                                         and key[1] == slice(None))):
+                key = key[0]
+            elif len(key) == 1:
+                key = key[0]
+            else:
+                raise TypeError("Genotypes: only rows can be indexed (G[rows] or "
+                                "G[rows, :]); decode columns with G.to_dense(columns=...)")
+        if key is Ellipsis:
+            return self
+        idx = _row_index(key, self.n_samples)
+        if idx is None:
+            return self
+        return self.subset(idx)
+
+    def __array__(self, dtype=None, copy=None):
+        """The mean-imputed dense matrix (``to_dense()``, covariates included), for code
+        that needs an ndarray: n_samples x n_columns x 8 bytes."""
+        if copy is False:
+            raise ValueError("Genotypes: an ndarray of them is always a decoded copy")
+        X = self.to_dense()
+        return X if dtype is None else X.astype(dtype, copy=False)
+
     def subset(self, samples):
         """The samples ``samples`` (indices into this object's samples, in that order), as
         a view: nothing is copied, decoding gathers the rows.
@@ -240,18 +359,13 @@ class Genotypes:
         -------
         Genotypes
         """
-        idx = np.asarray(samples)
         n = self.n_samples
-        if idx.dtype == bool:
-            if idx.shape != (n,):
-                raise ValueError(f"samples: a boolean mask needs shape ({n},), got {idx.shape}")
-            idx = np.flatnonzero(idx)
-        elif idx.dtype.kind not in "iu":
-            if idx.size == 0:
-                idx = idx.astype(np.int64)
-            else:
-                raise TypeError(f"samples: expected integer indices or a boolean mask, got dtype {idx.dtype}")
-        idx = idx.astype(np.int64).reshape(-1)
+        if not isinstance(samples, slice) and np.ndim(samples) == 0:
+            samples = np.reshape(samples, 1)
+        idx = _row_index(samples, n, "samples")
+        if idx is None:
+            idx = np.arange(n, dtype=np.int64)
+        idx = idx.reshape(-1)
         if idx.size == 0:
             raise ValueError("samples: at least one sample is needed")
         bad = (idx < 0) | (idx >= n)
@@ -262,16 +376,31 @@ class Genotypes:
         if self._rows is None and rows.size == n and np.array_equal(rows, np.arange(n)):
             rows = None
         return self._view(rows=rows,
-                          sample_ids=None if self.sample_ids is None else self.sample_ids[idx],
                           covariates=None if self._cov is None else np.asfortranarray(self._cov[idx]))
 
     def _view(self, **changes):
-        args = dict(rows=self._rows, dtype=self.dtype, variant_ids=self.variant_ids,
-                    chromosomes=self.chromosomes, positions=self.positions,
-                    alleles=self.alleles, sample_ids=self.sample_ids, source=self.source,
-                    covariates=self._cov, penalize_covariates=self._penalize_cov)
+        args = dict(rows=self._rows, dtype=self.dtype, info=self._info, source=self.source,
+                    covariates=self._cov, penalize_covariates=self._penalize_cov,
+                    file=self._file)
         args.update(changes)
         return Genotypes(self.kind, self._data, self._n_stored, self._p, **args)
+
+    # ---- pickling ------------------------------------------------------------------------
+
+    def __getstate__(self):
+        """A design read in place from a file pickles its path, the sample selection and
+        the covariates; worker processes map the file again (after checking it did not
+        change). Arrays in memory (from_array, from_pgen) pickle their data."""
+        state = dict(self.__dict__)
+        state["_counts"] = None  # one pass recomputes it; (p, 4) int64 is not small
+        if self._file is not None:
+            state["_data"] = None
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        if self._file is not None:
+            self._data = self._file.map()
 
     def astype(self, dtype):
         """The same genotypes, fitted in another floating dtype (a view)."""
@@ -300,7 +429,7 @@ class Genotypes:
         -------
         Genotypes
         """
-        from . import _validation as v
+        from .. import _validation as v
 
         C = np.asarray(covariates)
         if C.ndim == 1:
@@ -329,6 +458,7 @@ class Genotypes:
         """(n_variants, 4) int64: samples with dosage 0, 1, 2 and missing, per variant (of
         the samples in use). Computed once (one pass over the data), then cached."""
         if self._counts is None:
+            self._check_file()
             if self.kind == "int8":
                 self._counts = _core.genotype_counts_int8(self._data, self._rows)
             else:
@@ -388,11 +518,51 @@ class Genotypes:
 
     # ---- decoding ----------------------------------------------------------------------
 
+    def _check_file(self):
+        """ValueError when the file this design maps changed since it was opened (a mapped
+        file that shrank would kill the process with SIGBUS at the first read)."""
+        if self._file is not None:
+            self._file.check()
+
     def _impute(self):
+        # every pass over the data (fits, CV, decoding, X @ w) asks for this first
+        self._check_file()
         return np.ascontiguousarray(self.means, dtype=np.float64)
 
     def _missing_flags(self):
         return (self.counts()[:, 3] > 0).astype(np.uint8)
+
+    def _variant_columns(self, columns):
+        """(j0, j1) for a contiguous range of variants, else an int64 index array."""
+        p = self._p
+        if isinstance(columns, slice):
+            j0, j1, step = columns.indices(p)
+            if step == 1:
+                return max(j0, 0), max(j0, j1)
+            return np.arange(j0, j1, step, dtype=np.int64)
+        idx = np.asarray(columns)
+        if idx.dtype == bool:
+            if idx.shape != (p,):
+                raise ValueError(f"columns: a boolean mask needs shape ({p},) (one per "
+                                 f"variant), got {idx.shape}")
+            return np.flatnonzero(idx)
+        if idx.ndim == 0 and idx.dtype.kind in "iu":
+            idx = idx.reshape(1)
+        if idx.ndim != 1 or (idx.size and idx.dtype.kind not in "iu"):
+            raise TypeError(f"columns: expected a slice, integer indices or a boolean mask, "
+                            f"got {idx.dtype} of shape {idx.shape}")
+        idx = idx.astype(np.int64)
+        bad = (idx < -p) | (idx >= p)
+        if bad.any():
+            raise IndexError(f"columns: index {int(idx[np.argmax(bad)])} out of range for "
+                             f"{p} variants")
+        return np.where(idx < 0, idx + p, idx)
+
+    def _decode(self, j0, j1, imp):
+        if self.kind == "int8":
+            return _core.genotype_decode_int8(self._data, self._rows, imp, j0, j1)
+        return _core.genotype_decode_bed(self._data, self._n_stored, self._p, self._rows, imp,
+                                         j0, j1)
 
     def to_dense(self, standardize=False, *, columns=None):
         """The mean-imputed matrix as float64, shape (n_samples, n_variants) (for small
@@ -403,25 +573,31 @@ class Genotypes:
         standardize : bool, default=False
             Center and scale each column to unit (unweighted, divisor n) variance; columns
             with standard deviation 0 become zeros.
-        columns : slice, optional
-            A contiguous range of variants (step 1) to decode instead of all (without
-            the covariates).
+        columns : slice, array-like of int or of bool, optional
+            The variants to decode instead of all: a slice, indices (in the order given;
+            negative ones count from the end) or a mask of length n_variants. The
+            covariates are appended only when all variants are decoded (None).
+
+        Returns
+        -------
+        ndarray of float64, F-ordered
         """
-        j0, j1 = 0, self._p
-        if columns is not None:
-            j0, j1, step = columns.indices(self._p)
-            if step != 1:
-                raise ValueError("columns: only a contiguous slice (step 1)")
-            j1 = max(j0, j1)
+        sel = (0, self._p) if columns is None else self._variant_columns(columns)
         imp = self._impute()
-        if self.kind == "int8":
-            X = _core.genotype_decode_int8(self._data, self._rows, imp, j0, j1)
+        if isinstance(sel, tuple):
+            X = self._decode(sel[0], sel[1], imp)
+            which = slice(sel[0], sel[1])
         else:
-            X = _core.genotype_decode_bed(self._data, self._n_stored, self._p, self._rows, imp,
-                                          j0, j1)
+            X = np.empty((self.n_samples, sel.size), dtype=np.float64, order="F")
+            # runs of consecutive variants decode in one call each
+            starts = np.flatnonzero(np.diff(sel, prepend=-2) != 1)
+            ends = np.append(starts[1:], sel.size)
+            for a, b in zip(starts, ends):
+                X[:, a:b] = self._decode(int(sel[a]), int(sel[a]) + int(b - a), imp)
+            which = sel
         if standardize:
-            sd = self.stds[j0:j1]
-            X -= self.means[j0:j1]
+            sd = self.stds[which]
+            X -= self.means[which]
             X /= np.where(sd > 0, sd, 1.0)
             X[:, sd == 0] = 0.0
         if self._cov is not None and columns is None:
@@ -433,11 +609,19 @@ class Genotypes:
         return X
 
     def __matmul__(self, coef):
-        """X @ coef for coef of shape (n_variants,) or (n_variants, k), decoding the
-        variants with a nonzero coefficient only (float64, or X's dtype)."""
+        """X @ coef for coef of shape (n_columns,) or (n_columns, k), n_columns =
+        ``shape[1]`` (variants, then covariates), decoding the variants with a nonzero
+        coefficient only (float64, or X's dtype)."""
         c = np.asarray(coef)
+        m = self.shape[1]
+        if c.ndim not in (1, 2) or c.shape[0] != m:
+            raise ValueError(f"Genotypes @ coef: coef has shape {c.shape}, expected ({m},) "
+                             f"or ({m}, k): one row per column of X ({self._p} variants"
+                             f"{f' + {self.n_covariates} covariates' if self._cov is not None else ''})")
+        if c.dtype.kind not in "biuf":
+            raise TypeError(f"Genotypes @ coef: coef must be real numbers, got dtype {c.dtype}")
         one = c.ndim == 1
-        c2 = c.reshape(self.shape[1], -1).astype(np.float64)
+        c2 = c.reshape(m, -1).astype(np.float64)
         c2, cc = np.asfortranarray(c2[:self._p]), c2[self._p:]
         if self.kind == "int8":
             out = _core.genotype_matmul_int8(self._data, self._rows, self._impute(),
@@ -485,78 +669,32 @@ def _raise_high(a, where, variant=None):
                      f"{int(col[i])} is not a dosage (expected 0, 1, 2, or negative for missing)")
 
 
-def _read_columns(path, columns, fields, what):
-    """The given columns of a whitespace-separated file whose lines have at least `fields`
-    fields, as lists of str (one pass; repeated values such as chromosome names and
-    alleles share one string object)."""
-    out = [[] for _ in columns]
-    seen = {}
-    with open(path, encoding="utf-8", errors="replace") as f:
-        for k, line in enumerate(f):
-            parts = line.split()
-            if len(parts) < fields:
-                if not parts:
-                    raise ValueError(f"{path}, line {k + 1}: empty line (expected {what})")
-                raise ValueError(f"{path}, line {k + 1}: {len(parts)} fields, expected {fields}: "
-                                 f"{what}")
-            for col, c in zip(out, columns):
-                v = parts[c]
-                col.append(seen.setdefault(v, v) if len(v) <= 4 else v)
-    return out
-
-
-def _objects(values):
-    a = np.empty(len(values), dtype=object)
-    a[:] = values
-    return a
-
-
-def _integers(values, path, what):
-    """int64 array of decimal strings; ValueError naming the first bad line."""
+def _path(path, argument):
+    """A path argument (str, bytes or os.PathLike) as str."""
     try:
-        return np.array(values, dtype=np.int64) if values else np.empty(0, np.int64)
-    except (ValueError, OverflowError):
-        pass
-    out = np.empty(len(values), dtype=np.int64)
-    for k, v in enumerate(values):
-        try:
-            out[k] = int(v)
-        except (ValueError, OverflowError):
-            raise ValueError(f"{path}, line {k + 1}: {what} {v!r} is not an integer") from None
-    return out
+        return os.fsdecode(path)
+    except TypeError:
+        raise TypeError(f"{argument}: expected a path (str, bytes or os.PathLike), got "
+                        f"{type(path).__name__}") from None
 
 
-def _check_bed_file(bed, n, p, stride, bim, fam):
-    size = os.path.getsize(bed)
-    with open(bed, "rb") as f:
-        head = f.read(3)
-    if len(head) < 3 or head[:2] != BED_MAGIC:
-        raise ValueError(f"{bed}: not a PLINK 1 .bed file (the first bytes are "
-                         f"{head[:3].hex(' ') or 'missing'}, expected 6c 1b 01)")
-    if head[2] == BED_SAMPLE_MAJOR:
-        raise ValueError(f"{bed}: sample-major .bed (mode byte 00); only variant-major (01) is "
-                         "supported: convert it with plink --make-bed")
-    if head[2] != BED_VARIANT_MAJOR:
-        raise ValueError(f"{bed}: unknown .bed mode byte {head[2]:02x} (expected 01, "
-                         "variant-major)")
-    expected = 3 + p * stride
-    if size == expected:
-        return
-    body = size - 3
-    msg = (f"{bed}: {size} bytes, expected {expected} = 3 + {p} variants ({bim}) x "
-           f"{stride} bytes ({n} samples in {fam}, 4 per byte)")
-    if size < expected:
-        whole = body // stride
-        msg += (f"; the file is truncated or the counts disagree: it holds {whole} whole "
-                f"variant(s), variant {whole} (0-based, {bim} line {whole + 1}) is incomplete"
-                if body % stride else
-                f"; it holds {whole} variant(s) of {n} samples: {bim} lists {p}")
-    else:
-        msg += "; the file is longer than the .bim/.fam counts say"
-        if body % stride == 0:
-            msg += f" (it holds {body // stride} variant(s) of {n} samples: {bim} lists {p})"
-    if body > 0 and body % p == 0 and body // p != stride:
-        per = body // p
-        msg += (f". The size fits {p} variants of {per} bytes, i.e. {4 * per - 3} to {4 * per} "
-                f"samples: is {fam} ({n} samples) the .fam of this .bed?")
-    raise ValueError(msg)
+def _row_index(key, n, name="rows"):
+    """int64 indices of `key` (integer array, boolean mask of length n, or slice) into n
+    samples; None for the identity."""
+    if isinstance(key, slice):
+        idx = np.arange(n, dtype=np.int64)[key]
+        return None if key == slice(None) else idx
+    if isinstance(key, (int, np.integer)) and not isinstance(key, (bool, np.bool_)):
+        raise TypeError(f"{name}: a single integer would select one sample as a 1-d row, "
+                        f"which a Genotypes cannot be; use a list, G[[{int(key)}]]")
+    idx = np.asarray(key)
+    if idx.dtype == bool:
+        if idx.shape != (n,):
+            raise ValueError(f"{name}: a boolean mask needs shape ({n},), got {idx.shape}")
+        return np.flatnonzero(idx)
+    if idx.dtype.kind not in "iu":
+        if idx.size == 0:
+            return idx.astype(np.int64)
+        raise TypeError(f"{name}: expected integer indices or a boolean mask, got dtype "
+                        f"{idx.dtype}")
+    return idx.astype(np.int64).reshape(-1)
