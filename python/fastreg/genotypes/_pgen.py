@@ -19,8 +19,9 @@ from ._info import Info
 from ._plink1 import pack_dosages, path_prefix
 from ._text import integers, objects, text_lines
 
-# int8 genotypes per block: 16 MB of unpacked codes whatever n is
-BLOCK_BYTES = 1 << 24
+# int8 genotypes per block (and as much again for their codes while packing): a few MB
+# beside the packed result, whatever n is
+BLOCK_BYTES = 1 << 22
 
 
 def _pgenlib():

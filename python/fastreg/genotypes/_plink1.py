@@ -126,11 +126,14 @@ def pack_dosages(d, out):
     """Pack int8 dosages d (variants x samples; 0, 1, 2, negative missing) into `out`
     (variants x ceil(n / 4) uint8) as .bed codes, the padding bits 0 as PLINK writes."""
     k, n = d.shape
-    codes = _CODE_OF[d.view(np.uint8)]
-    pad = (-n) % 4
-    if pad:
-        codes = np.concatenate([codes, np.zeros((k, pad), np.uint8)], axis=1)
-    codes = codes.reshape(k, -1, 4)
-    np.bitwise_or(codes[:, :, 0], codes[:, :, 1] << 2, out=out)
-    out |= codes[:, :, 2] << 4
-    out |= codes[:, :, 3] << 6
+    stride = out.shape[1]
+    codes = np.zeros((k, 4 * stride), dtype=np.uint8)
+    codes[:, :n] = _CODE_OF[d.view(np.uint8)]
+    # four samples' codes, one a byte, read as one little-endian word and gathered into
+    # its low byte: a few word operations instead of four strided passes
+    x = codes.view("<u4")
+    w = x & 0x3
+    w |= (x >> 6) & 0xC
+    w |= (x >> 12) & 0x30
+    w |= (x >> 18) & 0xC0
+    out[...] = w
