@@ -32,8 +32,8 @@ __all__ = ["Genotypes"]
 class Genotypes:
     """n samples x p variants of allele dosages, usable as X by every fastreg estimator.
 
-    Build one with :meth:`from_bed`, :meth:`from_pgen`, :meth:`from_array` or
-    :meth:`from_npy`; take sample subsets with :meth:`subset` or by indexing (``G[rows]``,
+    Build one with :meth:`from_bed`, :meth:`from_pgen`, :meth:`from_bgen`,
+    :meth:`from_array` or :meth:`from_npy`; take sample subsets with :meth:`subset` or by indexing (``G[rows]``,
     rows an index array, a boolean mask or a slice: a view, nothing is copied); add a
     dense block of covariates, unpenalized by default, with :meth:`with_covariates`.
 
@@ -44,8 +44,8 @@ class Genotypes:
     Attributes
     ----------
     kind : {'int8', 'bed'}
-        Storage: int8 dosages, or the 2-bit codes of a ``.bed`` (also for a ``.pgen``,
-        packed in memory).
+        Storage: int8 dosages, or the 2-bit codes of a ``.bed`` (also for a ``.pgen`` or
+        ``.bgen``, packed in memory).
     dtype : numpy.dtype
         Floating dtype fits run in (float64 by default; float32 halves the work vectors).
     source : str
@@ -55,8 +55,8 @@ class Genotypes:
     positions : ndarray of int64, shape (n_variants,) or None
         Base-pair positions.
     alleles : ndarray of str, shape (n_variants, 2) or None
-        (A1, A2) from the ``.bim`` file, (ALT, REF) from the ``.pvar``: the dosage counts
-        copies of the first.
+        (A1, A2) from the ``.bim`` file, (ALT, REF) from the ``.pvar``, (second, first)
+        from a ``.bgen``: the dosage counts copies of the first.
     sample_ids : ndarray of str, shape (n_samples, 2) or None
         (FID, IID) of the samples in use, from the ``.fam``/``.psam``.
     """
@@ -235,6 +235,47 @@ class Genotypes:
         data, info, n, p, pgen = read_pgen(_path(prefix, "prefix"))
         return cls("bed", data, n, p, dtype=dtype, info=info, source=pgen)
 
+    @classmethod
+    def from_bgen(cls, path, sample=None, *, dtype=np.float64):
+        """Genotypes from a BGEN 1.2/1.3 file (and its Oxford ``.sample`` file).
+
+        Read with the ``bgen`` package (``pip install bgen``). Each sample's expected
+        count of the variant's **second** allele (from the genotype probabilities) is
+        rounded to the nearest integer dosage 0, 1 or 2 and packed, like a ``.pgen``'s
+        hardcalls, into the 2-bit codes of a ``.bed`` in memory (n_samples / 4 bytes per
+        variant); missing probabilities stay missing. ``alleles`` is (second, first): the
+        first of the pair is counted. In a BGEN written REF first (UK Biobank's, PLINK 2's
+        ``--export bgen-1.2 ref-first``) that is ALT, as :meth:`from_pgen` counts. For
+        fractional dosages keep the probabilities yourself (a float32 array is a valid X).
+
+        Parameters
+        ----------
+        path : str, bytes or path-like
+            The ``.bgen`` file.
+        sample : str, bytes or path-like, optional
+            Its ``.sample`` file (ID_1 ID_2 ... header): ``sample_ids`` are (ID_1, ID_2).
+            Default: the ids stored in the ``.bgen`` as IIDs (FID ``'0'``).
+        dtype : {float64, float32}, default=float64
+
+        Returns
+        -------
+        Genotypes
+
+        Raises
+        ------
+        ValueError
+            A file ``bgen`` cannot read, multiallelic or non-diploid variants, a
+            ``.sample`` file whose count disagrees, no sample ids at all.
+        ImportError
+            Without the ``bgen`` package.
+        """
+        from ._bgen import read_bgen
+
+        path = _path(path, "path")
+        sample = None if sample is None else _path(sample, "sample")
+        data, info, n, p = read_bgen(path, sample)
+        return cls("bed", data, n, p, dtype=dtype, info=info, source=path)
+
     # ---- annotations ---------------------------------------------------------------------
 
     @property
@@ -283,7 +324,7 @@ class Genotypes:
         tokens = self._info.get("phenotype")
         if tokens is None:
             what = ("no .fam/.psam (built from an array)" if self.sample_ids is None
-                    else f"no phenotype column in the .psam of {self.source}")
+                    else f"no .fam/.psam phenotype column ({self.source})")
             raise ValueError(f"fam_phenotype: these genotypes have {what}")
         values = tokens_to_values(tokens)  # coded on all samples of the file, as PLINK
         return values if self._rows is None else values[self._rows]
