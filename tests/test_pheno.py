@@ -200,6 +200,14 @@ def test_bad_files(tmp_path, geno):
     with pytest.raises(ValueError, match=r"amb\.txt, line 3: IID 'ind0' repeats line 2 .*ambiguous"):
         read_pheno(amb, samples=["ind0"])
     np.testing.assert_array_equal(read_pheno(amb, samples=[("B", "ind0")]), [2.0])
+    with pytest.raises(ValueError, match=r"amb\.txt: none of its 2 sample ids matches one of "
+                                         r"the 6 samples \(matched by FID and IID; the samples "
+                                         r"start with fam0 ind0, line 2 of the file with A ind0\)"):
+        read_pheno(amb, samples=geno)
+    iid = _write(tmp_path / "iid.txt", "#IID y\nind0 1\n")
+    with pytest.raises(ValueError, match=r"matched by IID; the samples start with ind1, line 2 "
+                                         r"of the file with ind0\)"):
+        read_pheno(iid, samples=geno[[1, 2]])
     with pytest.raises(ValueError, match="no such phenotype file"):
         read_pheno(tmp_path / "absent.txt")
     with pytest.raises(ValueError, match=r"samples: expected \(n, 2\)"):

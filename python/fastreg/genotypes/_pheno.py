@@ -275,7 +275,8 @@ def read_pheno(path, name=None, samples=None):
     Raises
     ------
     ValueError
-        A malformed file (naming the line), an unknown column, ids that are ambiguous.
+        A malformed file (naming the line), an unknown column, ids that are ambiguous,
+        no sample of `samples` in the file.
 
     Examples
     --------
@@ -301,4 +302,13 @@ def read_pheno(path, name=None, samples=None):
     if ids.ndim == 1:
         ids = [str(s) for s in ids]
     rows, _ = match(ids, table)
+    if len(rows) and (rows < 0).all():
+        by_pair = not isinstance(ids[0], str) and table.has_fid
+        first = (f"{ids[0][0]} {ids[0][1]}" if by_pair else
+                 str(ids[0]) if isinstance(ids[0], str) else str(ids[0][1]))
+        raise ValueError(f"{table.path}: none of its {len(table.ids)} sample ids matches one "
+                         f"of the {len(rows)} samples (matched by "
+                         f"{'FID and IID' if by_pair else 'IID'}; the samples start with "
+                         f"{first}, line {table.lines[0]} of the file with "
+                         f"{table.ids[0][1] if table.ids[0][0] is None else ' '.join(table.ids[0])})")
     return np.where(rows >= 0, table.values[np.maximum(rows, 0), col], np.nan)
