@@ -11,6 +11,7 @@ import os
 import pickle
 import shutil
 import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -198,8 +199,6 @@ def test_bad_pgen_inputs(plink_pair, tmp_path):
 
 
 def test_pgenlib_imported_lazily(plink_pair, monkeypatch):
-    import subprocess
-    import sys
     code = (f"import sys, fastreg; G = fastreg.Genotypes.from_bed({plink_pair['bed']!r}); "
             "assert 'pgenlib' not in sys.modules; "
             f"fastreg.Genotypes.from_pgen({plink_pair['pgen']!r}); assert 'pgenlib' in sys.modules")
