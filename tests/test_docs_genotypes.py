@@ -43,7 +43,7 @@ def test_examples_run(tmp_path, monkeypatch, capsys):
         exec(compile(code, DOC, "exec"), ns)
     # what the page says the first example gives
     G, y, keep, model = ns["G"], ns["y"], ns["keep"], ns["model"]
-    assert G.shape == (n, p) and model.coef_.shape == (p,)
+    assert G.shape == (n, p) and model.coef_.shape == (p + 10,)   # the last fit: with 10 PCs
     assert np.isnan(y).sum() == len(range(0, n, 17)) and keep.sum() == n - 10
     assert ns["status"].shape == (n,) and ns["fastreg"].genotypes.is_case_control(ns["status"]) is False
     np.testing.assert_array_equal(ns["bmi"], ns["fastreg"].read_pheno("data/pheno.txt", "bmi"))
