@@ -336,7 +336,7 @@ def _bad_cases(tmp_path):
             ["short.txt", "line 10", "2 fields, expected 3"]),
         "duplicate id": (["--bed", prefix, "--pheno", text(
             "dup.txt", good + "fam3 ind3 1.0\n")], ["dup.txt", f"line {N + 1}", "repeats line 4"]),
-        "iid-only header": (["--bed", prefix, "--pheno", text("iid.txt", "#IID y\nind0 1\n")],
+        "unknown # header": (["--bed", prefix, "--pheno", text("iid.txt", "#SAMPLE y\nind0 1\n")],
                             ["iid.txt", "line 1", "#FID IID"]),
         "name not found": (bed + ["--pheno-name", "height"],
                            ["pheno.txt", "'height' not found", "y, other"]),

@@ -702,3 +702,74 @@ def test_bed_kernel_avx512_equals_portable(n, weighted):
         # without missing accumulation, a missing entry reads as 0
         ref = np.where(np.isnan(dosage), m, dosage) @ w
         np.testing.assert_allclose(fast, ref, rtol=1e-12, atol=1e-12)
+
+
+# ---- paths, columns, products ----------------------------------------------------------------
+
+def test_path_types(tmp_path):
+    G = _dosages(7, 4)
+    prefix = write_plink(os.path.join(tmp_path, "p"), G)
+    ref = _imputed(G)
+    for arg in (prefix, prefix.encode(), tmp_path / "p", prefix + ".bed", (prefix + ".bed").encode()):
+        np.testing.assert_array_equal(Genotypes.from_bed(arg).to_dense(), ref)
+    np.save(tmp_path / "g.npy", G)
+    np.testing.assert_array_equal(Genotypes.from_npy(os.fsencode(tmp_path / "g.npy")).to_dense(), ref)
+    with pytest.raises(TypeError, match=r"prefix: expected a path .* got int"):
+        Genotypes.from_bed(3)
+
+
+@pytest.mark.parametrize("kind", ["int8", "bed"])
+def test_to_dense_columns(tmp_path, kind):
+    G = _dosages(11, 9)
+    g = _designs(G, tmp_path)[kind]
+    ref = _imputed(G)
+    sd = ref.std(axis=0)
+    ref_std = np.where(sd > 0, (ref - ref.mean(axis=0)) / np.where(sd > 0, sd, 1), 0.0)
+    mask = np.zeros(9, dtype=bool)
+    mask[[0, 4, 5, 8]] = True
+    for cols, idx in (([0, 1], [0, 1]), (np.array([7, 2, 3, 4, 2]), [7, 2, 3, 4, 2]),
+                      ([-1], [8]), (mask, np.flatnonzero(mask)), (slice(1, 9, 3), [1, 4, 7]),
+                      (slice(2, 5), [2, 3, 4]), (np.int64(5), [5]), ([], [])):
+        np.testing.assert_array_equal(g.to_dense(columns=cols), ref[:, idx])
+        np.testing.assert_allclose(g.to_dense(True, columns=cols), ref_std[:, idx], atol=1e-12)
+    with pytest.raises(IndexError, match="columns: index 9 out of range for 9 variants"):
+        g.to_dense(columns=[0, 9])
+    with pytest.raises(ValueError, match=r"boolean mask needs shape \(9,\)"):
+        g.to_dense(columns=mask[:4])
+    with pytest.raises(TypeError, match="columns: expected a slice, integer indices or a boolean"):
+        g.to_dense(columns=[0.5])
+
+
+def test_from_npy_truncated(tmp_path):
+    G = _dosages(20, 10)
+    path = tmp_path / "t.npy"
+    np.save(path, np.asfortranarray(G))
+    with open(path, "r+b") as f:
+        f.truncate(os.path.getsize(path) - 7)
+    for mmap in (True, False):
+        with pytest.raises(ValueError, match=r"t\.npy: not a readable \.npy file .*truncated"):
+            Genotypes.from_npy(path, mmap=mmap)
+    with open(tmp_path / "junk.npy", "wb") as f:
+        f.write(b"not numpy")
+    with pytest.raises(ValueError, match=r"junk\.npy: not a readable \.npy"):
+        Genotypes.from_npy(tmp_path / "junk.npy")
+    with pytest.raises(FileNotFoundError, match=r"absent\.npy"):
+        Genotypes.from_npy(tmp_path / "absent.npy")
+
+
+def test_matmul_shapes(tmp_path):
+    G = _dosages(13, 6)
+    ref = _imputed(G)
+    C = np.random.default_rng(3).standard_normal((13, 2))
+    for g, X in ((Genotypes.from_array(G), ref),
+                 (Genotypes.from_array(G).with_covariates(C), np.hstack([ref, C]))):
+        w = np.arange(X.shape[1], dtype=np.float64) - 2.0
+        np.testing.assert_allclose(g @ w, X @ w, rtol=1e-12)
+        W = np.stack([w, -w], axis=1)
+        np.testing.assert_allclose(g @ W, X @ W, rtol=1e-12)
+        m = X.shape[1]
+        for bad in (np.ones(m - 1), np.ones(m + 1), np.ones((m - 1, 2)), np.ones((1, m)),
+                    np.ones((m, 2, 1)), np.float64(1.0)):
+            with pytest.raises(ValueError, match=rf"Genotypes @ coef: coef has shape .*expected "
+                                                 rf"\({m},\) or \({m}, k\)"):
+                g @ bad

@@ -33,10 +33,12 @@ _LAZY = {
     "ConvergenceWarning": "exceptions",
     "GridEdgeWarning": "exceptions",
     "Genotypes": "genotypes",
+    "read_pheno": "genotypes",
 }
 
-# Public submodules, loaded on first access (``fastreg.metrics``, ``fastreg.plot``).
-_SUBMODULES = ("metrics", "plot")
+# Public submodules, loaded on first access (``fastreg.metrics``, ``fastreg.plot``,
+# ``fastreg.genotypes``).
+_SUBMODULES = ("metrics", "plot", "genotypes")
 
 __all__ = sorted(_LAZY) + list(_SUBMODULES) + ["__version__"]
 

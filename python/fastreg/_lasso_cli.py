@@ -273,7 +273,7 @@ def _examples(names, limit=5):
 
 
 def _read_bed(args, log):
-    from ._pheno import MISSING_TOKENS, match, read_table, select_column
+    from .genotypes._pheno import MISSING_TOKENS, match, read_table, select_column
     from .genotypes import Genotypes
 
     try:

@@ -1,0 +1,14 @@
+"""Genotypes as designs, and the files they come from.
+
+- :class:`Genotypes` (_design.py): n samples x p variants of dosages, read in place,
+  usable as X by every estimator and in scikit-learn's model-selection tools;
+- PLINK 1 ``.bed``/``.bim``/``.fam`` (_plink1.py), PLINK 2 ``.pgen``/``.pvar``/``.psam``
+  (_pgen.py, through pgenlib), BGEN (_bgen.py, through the bgen package);
+- phenotype files by PLINK's rules (_pheno.py): :func:`read_pheno`,
+  :func:`is_case_control`.
+"""
+
+from ._design import Genotypes
+from ._pheno import is_case_control, read_pheno
+
+__all__ = ["Genotypes", "read_pheno", "is_case_control"]
