@@ -353,3 +353,10 @@ def test_random_hostile_inputs_never_crash_nan_or_modify():
     rc, out, err = _run(_FUZZ.replace("MAX", "150"), timeout=600)
     assert rc == 0, f"exit {rc}: {err[-3000:]}"
     assert out.split() == ["ok"]
+
+
+def test_standardized_coef_of_the_wrong_length_names_coef():
+    G = fastreg.Genotypes.from_array(np.random.default_rng(0).integers(0, 3, (30, 5)).astype(np.int8))
+    with pytest.raises(ValueError, match="coef"):
+        G.standardized_coef(np.ones(3))
+    np.testing.assert_allclose(G.standardized_coef(np.ones(5)), G.stds)

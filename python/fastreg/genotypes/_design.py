@@ -555,6 +555,9 @@ class Genotypes:
         sd = self.stds
         if self._cov is not None:
             sd = np.concatenate([sd, np.asarray(self._cov, dtype=np.float64).std(axis=0)])
+        if coef.shape[-1:] != sd.shape:
+            raise ValueError(f"coef: expected {sd.shape[0]} values per model (the design's "
+                             f"columns) in its last axis, got shape {coef.shape}")
         return coef * sd.astype(coef.dtype if coef.dtype.kind == "f" else np.float64)
 
     # ---- decoding ----------------------------------------------------------------------

@@ -22,7 +22,9 @@ class MappedFile:
     (`kind` 'npy', `shape`)."""
 
     def __init__(self, path, kind, *, opener, nbytes=None, shape=None):
-        self.path = path
+        # absolute: a worker process that unpickles the design may run in another folder
+        # (a reused pool's workers keep the folder they started in)
+        self.path = os.path.abspath(path)
         self.kind = kind
         self.opener = opener  # what built it, for messages: "Genotypes.from_bed"
         self.nbytes = nbytes
