@@ -447,7 +447,7 @@ def test_core_path_extras(dtype):
     # the core's CV extras against its plain path: compressed coefficients equal the dense
     # ones, validation errors equal the held-out rows' errors computed here, max_alphas=0
     # only generates the grid
-    from fastreg import _core
+    from fastreg.linear_model import _core_paths
 
     X, y, sw = _problem(n=60, p=80, seed=11)
     X, y = np.asfortranarray(X.astype(dtype)), y.astype(dtype)
@@ -458,26 +458,29 @@ def test_core_path_extras(dtype):
     # a tolerance float32 can reach: below it every alpha runs max_iter epochs
     tol = 1e-8 if dtype == np.float64 else 1e-6
     kw = dict(n_alphas=30, eps=1e-2, fit_intercept=True, tol=tol, max_iter=100_000)
+    def path(sw=None, val_weights=None, **options):
+        return _core_paths.path(X, y, _core_paths.path_options(**kw, **options),
+                                sample_weight=sw, val_weights=val_weights)
+
     for gram in (0, 1):
-        plain = _core.enet_path_dense(X, y, tw, None, None, gram=gram, **kw)
-        extra = _core.enet_path_dense(X, y, tw, None, None, gram=gram, val_weights=vw,
-                                      sparse_coefs=True, **kw)
-        np.testing.assert_array_equal(extra[0], plain[0])
-        assert extra[1] is None and extra[6]["n_done"] == 30
-        data, indices, indptr = extra[6]["coefs_csc"]
-        dense = sp.csc_matrix((data, indices, indptr), shape=plain[1].shape).toarray()
-        np.testing.assert_array_equal(dense, plain[1])
-        pred = X[test].astype(np.float64) @ plain[1].astype(np.float64) + plain[2]
+        plain = path(tw, gram=gram)
+        extra = path(tw, vw, gram=gram, sparse_coefs=True)
+        np.testing.assert_array_equal(extra["alphas"], plain["alphas"])
+        assert extra["coefs"] is None and extra["n_done"] == 30
+        data, indices, indptr = extra["coefs_csc"]
+        dense = sp.csc_matrix((data, indices, indptr), shape=plain["coefs"].shape).toarray()
+        np.testing.assert_array_equal(dense, plain["coefs"])
+        pred = X[test].astype(np.float64) @ plain["coefs"].astype(np.float64) + plain["intercepts"]
         err = ((y[test, None] - pred) ** 2 * vw[test, None]).sum(0) / vw[test].sum()
-        np.testing.assert_allclose(extra[6]["val_mse"], err, rtol=1e-10 if dtype == np.float64 else 1e-4)
-    grid = _core.enet_path_dense(X, y, None, None, None, max_alphas=0, **kw)
-    assert grid[6]["n_done"] == 0 and np.isnan(grid[3]).all()
-    full = _core.enet_path_dense(X, y, None, None, None, **kw)
-    np.testing.assert_array_equal(grid[0], full[0])
-    stopped = _core.enet_path_dense(X, y, tw, None, None, val_weights=vw, patience=2, **kw)
-    k = stopped[6]["n_done"]
-    assert k < 30 and np.isnan(stopped[6]["val_mse"][k:]).all()
-    assert not stopped[1][:, k:].any()
+        np.testing.assert_allclose(extra["val_mse"], err, rtol=1e-10 if dtype == np.float64 else 1e-4)
+    grid = path(max_alphas=0)
+    assert grid["n_done"] == 0 and np.isnan(grid["dual_gaps"]).all()
+    full = path()
+    np.testing.assert_array_equal(grid["alphas"], full["alphas"])
+    stopped = path(tw, vw, patience=2)
+    k = stopped["n_done"]
+    assert k < 30 and np.isnan(stopped["val_mse"][k:]).all()
+    assert not stopped["coefs"][:, k:].any()
 
 
 def test_early_stopping_ignores_the_plateau_at_the_top():

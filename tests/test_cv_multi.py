@@ -243,7 +243,7 @@ def test_data_not_modified():
 def test_core_cv_paths_equal_single_paths(dtype):
     # every task of one shared-pass call against the single-path binding with the same
     # arguments: validation errors, compressed coefficients, grids
-    from fastreg import _core
+    from fastreg.linear_model import _core_paths
 
     X, Y, sw = _problem(n=60, p=70, seed=7, targets=2)
     X, Y = np.asfortranarray(X.astype(dtype)), np.asfortranarray(Y.astype(dtype))
@@ -259,32 +259,34 @@ def test_core_cv_paths_equal_single_paths(dtype):
     kw = dict(n_alphas=25, eps=1e-2, fit_intercept=True, tol=tol, max_iter=100_000)
     tasks = [(0, tw, vw, grid), (1, tw, vw, None), (1, None, None, None),
              (0, sw.astype(dtype), None, grid)]
-    results, shared = _core.enet_paths_cv_dense(
+    results, shared = _core_paths.cv_paths(
         X, Y, np.array([t[0] for t in tasks], dtype=np.int64), [t[1] for t in tasks],
-        [t[2] for t in tasks], [t[3] for t in tasks], None, sparse_coefs=True, **kw)
+        [t[2] for t in tasks], [t[3] for t in tasks], None,
+        _core_paths.path_options(sparse_coefs=True, **kw))
     assert shared > 0 and len(results) == len(tasks)
     rtol = 1e-8 if dtype == np.float64 else 2e-3
     for (j, w, val, alphas), res in zip(tasks, results):
-        one = _core.enet_path_dense(X, np.ascontiguousarray(Y[:, j]), w, None, None,
-                                    alphas=alphas, val_weights=val, sparse_coefs=True, **kw)
+        one = _core_paths.path(X, np.ascontiguousarray(Y[:, j]),
+                               _core_paths.path_options(sparse_coefs=True, **kw),
+                               sample_weight=w, alphas=alphas, val_weights=val)
         # a generated grid's alpha_max from a shared pass: float32 products summed in
         # another order than a lone path's
-        np.testing.assert_allclose(res["alphas"], one[0],
+        np.testing.assert_allclose(res["alphas"], one["alphas"],
                                    rtol=1e-12 if dtype == np.float64 else 1e-5)
-        assert res["n_done"] == one[6]["n_done"] == 25
+        assert res["n_done"] == one["n_done"] == 25
         if val is None:
             assert res["val_mse"] is None
         else:
-            np.testing.assert_allclose(res["val_mse"], one[6]["val_mse"], rtol=rtol)
+            np.testing.assert_allclose(res["val_mse"], one["val_mse"], rtol=rtol)
         shape = (X.shape[1], 25)
         a = sp.csc_matrix(res["coefs_csc"], shape=shape).toarray()
-        b = sp.csc_matrix(one[6]["coefs_csc"], shape=shape).toarray()
+        b = sp.csc_matrix(one["coefs_csc"], shape=shape).toarray()
         _close(a, b, rtol, "coefs")
-        _close(res["intercepts"], one[2], rtol, "intercepts")
+        _close(res["intercepts"], one["intercepts"], rtol, "intercepts")
     # dense coefficients, and a 1-d y without targets: task 0 again
-    dense, _ = _core.enet_paths_cv_dense(X, np.ascontiguousarray(Y[:, 0]), None, [tw, None],
-                                         [vw, None], [grid, grid], None, **kw)
-    assert "coefs_csc" not in dense[0] and dense[0]["coefs"].shape == (X.shape[1], 25)
+    dense, _ = _core_paths.cv_paths(X, np.ascontiguousarray(Y[:, 0]), None, [tw, None],
+                                    [vw, None], [grid, grid], None, _core_paths.path_options(**kw))
+    assert dense[0]["coefs_csc"] is None and dense[0]["coefs"].shape == (X.shape[1], 25)
     sparse = sp.csc_matrix(results[0]["coefs_csc"], shape=(X.shape[1], 25)).toarray()
     _close(dense[0]["coefs"], sparse, rtol, "dense coefs")
     np.testing.assert_allclose(dense[0]["val_mse"], results[0]["val_mse"], rtol=rtol)
@@ -300,7 +302,8 @@ def test_core_cv_paths_bad_arguments():
 
     def call(**change):
         args = {**ok, **change}
-        return _core.enet_paths_cv_dense(X, args.pop("y", Y), **args)
+        y = args.pop("y", Y)
+        return _core.enet_paths_cv_dense(X, y, **args, options=_core.PathOptions())
 
     call()
     with pytest.raises(ValueError, match="targets"):

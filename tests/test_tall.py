@@ -13,7 +13,7 @@ from sklearn.linear_model import enet_path as sk_enet_path
 
 import fastreg
 from fastreg import _core
-from fastreg.linear_model import _tall
+from fastreg.linear_model import _core_paths, _tall
 
 TOL = 1e-12
 N, P = 2000, 40
@@ -43,12 +43,11 @@ def assert_close(actual, expected, rel, what):
 def core_gram_path(X, y, *, sw=None, pf=None, alphas=None, n_alphas=30, eps=1e-3,
                    l1_ratio=1.0, fit_intercept=True, standardize=False, positive=False):
     """The core's Gram-mode path, as _solve_path ran it before the new route."""
-    out = _core.enet_path_dense(
-        X, y, sw, pf, None, alphas=alphas, n_alphas=n_alphas, eps=eps, l1_ratio=l1_ratio,
-        fit_intercept=fit_intercept, standardize=standardize, positive=positive, tol=TOL,
-        max_iter=100_000, gram=1)
-    alphas, coefs, intercepts, gaps = out[:4]
-    return alphas, coefs, intercepts, gaps
+    options = _core_paths.path_options(
+        n_alphas=n_alphas, eps=eps, l1_ratio=l1_ratio, fit_intercept=fit_intercept,
+        standardize=standardize, positive=positive, tol=TOL, max_iter=100_000, gram=1)
+    out = _core_paths.path(X, y, options, sample_weight=sw, penalty_factor=pf, alphas=alphas)
+    return out["alphas"], out["coefs"], out["intercepts"], out["dual_gaps"]
 
 
 @pytest.fixture

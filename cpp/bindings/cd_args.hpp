@@ -30,16 +30,29 @@ const T* vector_of(const std::optional<arr<T>>& a, index_t n, const char* name) 
     return a->data();
 }
 
+// The options of every path entry point: one object from Python (_core.PathOptions, bound
+// in register_cd.cpp), whose defaults are written here and nowhere else.
+struct PathOptions {
+    cd::EnetOptions fit;   // the solver's
+    index_t n_alphas = 100;  // a generated grid's size
+    double eps = 1e-3;       // and its alpha_min / alpha_max
+    // cross-validation extras (cd::PathControl)
+    index_t patience = 0;
+    index_t max_alphas = -1;
+    bool sparse_coefs = false;
+};
+
+// What a path call runs with: its grid (or none: generated) and options, and a progress
+// counter (alphas done, summed over the paths: cd::PathControl).
 struct PathArgs {
     std::optional<arr<double>> alphas;
     index_t n_alphas;
     double eps;
     cd::EnetOptions opt;
-    // cross-validation extras (see cd::PathControl)
     index_t patience = 0;
     index_t max_alphas = -1;
     bool sparse_coefs = false;
-    std::int64_t* progress = nullptr;  // alphas done, summed over the paths (cd::PathControl)
+    std::int64_t* progress = nullptr;
 };
 
 // A progress counter: one writable int64 that the core increments while Python reads it.
@@ -50,12 +63,24 @@ inline std::int64_t* progress_counter(const std::optional<py::array_t<std::int64
     return const_cast<std::int64_t*>(a->data());
 }
 
-// Returns (alphas, coefs, intercepts, gaps, n_iter, converged, stats). With sparse_coefs,
-// coefs is None and stats["coefs_csc"] = (data, indices, indptr) of the p x k matrix; with
-// validation weights, stats["val_mse"] holds the k validation errors; stats["n_done"] the
-// number of alphas fitted.
+// The CSC arrays of a path's coefficients kept in compressed form (PathControl::sparse_coefs).
+template <class T>
+py::tuple compressed_coefs(const cd::PathOutput<T>& o) {
+    py::array_t<T> data(py::ssize_t(o.nz_value.size()));
+    py::array_t<std::int64_t> indices(py::ssize_t(o.nz_index.size()));
+    py::array_t<std::int64_t> indptr(py::ssize_t(o.nz_ptr.size()));
+    std::copy(o.nz_value.begin(), o.nz_value.end(), data.mutable_data());
+    std::copy(o.nz_index.begin(), o.nz_index.end(), indices.mutable_data());
+    std::copy(o.nz_ptr.begin(), o.nz_ptr.end(), indptr.mutable_data());
+    return py::make_tuple(data, indices, indptr);
+}
+
+// The one result type of every path entry point: a dict with alphas, coefs (or None with
+// sparse_coefs, then coefs_csc = (data, indices, indptr) of the p x k matrix), intercepts,
+// dual_gaps, n_iter, converged, n_done (alphas fitted), val_mse (None without validation
+// weights), tol_scaled, full_passes, epochs, grad_columns.
 template <class T, class M>
-py::tuple run_path(const M& X, const T* y, const T* sw, const T* pf, const T* coef_init,
+py::dict run_path(const M& X, const T* y, const T* sw, const T* pf, const T* coef_init,
                    const T* val_weights, const PathArgs& a) {
     const bool generate = !a.alphas;
     const index_t k = generate ? a.n_alphas : index_t(a.alphas->shape(0));
@@ -91,33 +116,29 @@ py::tuple run_path(const M& X, const T* y, const T* sw, const T* pf, const T* co
         py::gil_scoped_release nogil;
         cd::enet_path<T, M>(X, y, sw, pf, coef_init, al, k, generate, a.eps, a.opt, control, out);
     }
-    py::dict stats;
-    stats["tol_scaled"] = out.tol_scaled;
-    stats["full_passes"] = out.full_passes;
-    stats["epochs"] = out.epochs;
-    stats["grad_columns"] = out.grad_columns;
-    stats["n_done"] = out.n_done;
-    stats["val_mse"] = val_weights ? py::object(val_mse) : py::object(py::none());
-    if (a.sparse_coefs) {
-        py::array_t<T> data(py::ssize_t(out.nz_value.size()));
-        py::array_t<std::int64_t> indices(py::ssize_t(out.nz_index.size()));
-        py::array_t<std::int64_t> indptr(py::ssize_t(out.nz_ptr.size()));
-        std::copy(out.nz_value.begin(), out.nz_value.end(), data.mutable_data());
-        std::copy(out.nz_index.begin(), out.nz_index.end(), indices.mutable_data());
-        std::copy(out.nz_ptr.begin(), out.nz_ptr.end(), indptr.mutable_data());
-        stats["coefs_csc"] = py::make_tuple(data, indices, indptr);
-        return py::make_tuple(alphas, py::none(), intercepts, gaps, n_iter, converged, stats);
-    }
-    return py::make_tuple(alphas, coefs, intercepts, gaps, n_iter, converged, stats);
+    py::dict r;
+    r["alphas"] = alphas;
+    r["coefs"] = a.sparse_coefs ? py::object(py::none()) : py::object(coefs);
+    r["coefs_csc"] = a.sparse_coefs ? py::object(compressed_coefs(out)) : py::object(py::none());
+    r["intercepts"] = intercepts;
+    r["dual_gaps"] = gaps;
+    r["n_iter"] = n_iter;
+    r["converged"] = converged;
+    r["n_done"] = out.n_done;
+    r["val_mse"] = val_weights ? py::object(val_mse) : py::object(py::none());
+    r["tol_scaled"] = out.tol_scaled;
+    r["full_passes"] = out.full_passes;
+    r["epochs"] = out.epochs;
+    r["grad_columns"] = out.grad_columns;
+    return r;
 }
 
 // Y: n x targets, F-ordered (column t is target t, contiguous). coef_init: targets x p,
-// C-ordered, or null. Returns (alphas, coefs, intercepts, gaps, n_iter, converged, stats):
-// alphas (targets, k) when generated (each target's own grid) else (k,); coefs
-// (targets, p, k); the others (targets, k); stats["full_passes"] etc. per target and
-// stats["shared_passes"] the passes over X they shared.
+// C-ordered, or null. Returns run_path's dict, each entry per target: alphas (targets, k)
+// when generated (each target's own grid) else (k,); coefs (targets, p, k); the others
+// (targets, k) or (targets,); and shared_passes, the passes over X they shared.
 template <class T, class M>
-py::tuple run_paths(const M& X, const arr<T>& Y, const T* sw, const T* pf,
+py::dict run_paths(const M& X, const arr<T>& Y, const T* sw, const T* pf,
                     const std::optional<arr<T>>& coef_init, const PathArgs& a) {
     if (Y.ndim() != 2 || Y.shape(0) != X.n)
         throw py::value_error("y: expected shape (" + std::to_string(X.n) + ", n_targets)");
@@ -183,19 +204,27 @@ py::tuple run_paths(const M& X, const arr<T>& Y, const T* sw, const T* pf,
         epochs.mutable_data()[t] = outs[t].epochs;
         grad_columns.mutable_data()[t] = outs[t].grad_columns;
     }
-    py::dict stats;
-    stats["tol_scaled"] = tol_scaled;
-    stats["full_passes"] = passes;
-    stats["epochs"] = epochs;
-    stats["grad_columns"] = grad_columns;
-    stats["shared_passes"] = shared;
-    py::object al = generate ? py::object(alphas) : py::object(alphas[py::int_(0)]);
-    return py::make_tuple(al, coefs, intercepts, gaps, n_iter, converged, stats);
+    py::dict r;
+    r["alphas"] = generate ? py::object(alphas) : py::object(alphas[py::int_(0)]);
+    r["coefs"] = coefs;
+    r["coefs_csc"] = py::none();
+    r["intercepts"] = intercepts;
+    r["dual_gaps"] = gaps;
+    r["n_iter"] = n_iter;
+    r["converged"] = converged;
+    r["n_done"] = k;
+    r["val_mse"] = py::none();
+    r["tol_scaled"] = tol_scaled;
+    r["full_passes"] = passes;
+    r["epochs"] = epochs;
+    r["grad_columns"] = grad_columns;
+    r["shared_passes"] = shared;
+    return r;
 }
 
 // The path of one target (y 1-d) or of several at once (y n x targets: run_paths).
 template <class T, class M>
-py::tuple path_or_paths(const M& X, const arr<T>& y, const std::optional<arr<T>>& sw,
+py::dict path_or_paths(const M& X, const arr<T>& y, const std::optional<arr<T>>& sw,
                         const std::optional<arr<T>>& pf, const std::optional<arr<T>>& coef_init,
                         const std::optional<arr<T>>& val_weights, const PathArgs& a) {
     const index_t n = X.n, p = X.p;
@@ -209,46 +238,20 @@ py::tuple path_or_paths(const M& X, const arr<T>& y, const std::optional<arr<T>>
                        vector_of<T>(val_weights, n, "val_weights"), a);
 }
 
-inline PathArgs path_args(const std::optional<arr<double>>& alphas, index_t n_alphas, double eps,
-                   double l1_ratio, bool fit_intercept, bool standardize, bool positive,
-                   double tol, index_t max_iter, bool screening, int n_threads, bool acceleration, bool random,
-                   std::uint64_t seed, int gram, index_t patience, index_t max_alphas,
-                   bool sparse_coefs) {
-    if (max_iter < 1) throw py::value_error("max_iter: must be at least 1");
-    if (patience < 0) throw py::value_error("patience: must be non-negative");
+inline PathArgs path_args(const std::optional<arr<double>>& alphas, const PathOptions& o,
+                          std::int64_t* progress = nullptr) {
+    if (o.fit.max_iter < 1) throw py::value_error("max_iter: must be at least 1");
+    if (o.patience < 0) throw py::value_error("patience: must be non-negative");
     if (alphas && alphas->ndim() != 1) throw py::value_error("alphas: expected a 1-d array");
-    PathArgs a{alphas, n_alphas, eps, {}};
-    a.opt.l1_ratio = l1_ratio;
-    a.opt.fit_intercept = fit_intercept;
-    a.opt.standardize = standardize;
-    a.opt.positive = positive;
-    a.opt.tol = tol;
-    a.opt.max_iter = max_iter;
-    a.opt.screening = screening;
-    a.opt.n_threads = n_threads;
-    a.opt.acceleration = acceleration;
-    a.opt.random = random;
-    a.opt.seed = seed;
-    a.opt.gram = gram;
-    a.patience = patience;
-    a.max_alphas = max_alphas;
-    a.sparse_coefs = sparse_coefs;
+    PathArgs a{alphas, o.n_alphas, o.eps, o.fit};
+    a.patience = o.patience;
+    a.max_alphas = o.max_alphas;
+    a.sparse_coefs = o.sparse_coefs;
+    a.progress = progress;
     return a;
 }
 
-}  // namespace fastreg::bindings::cdargs
 
-#define FASTREG_CD_PATH_OPTION_ARGS                                                              \
-    py::arg("alphas").noconvert() = py::none(), py::arg("n_alphas") = 100,                   \
-    py::arg("eps") = 1e-3, py::arg("l1_ratio") = 1.0, py::arg("fit_intercept") = false,      \
-    py::arg("standardize") = false, py::arg("positive") = false, py::arg("tol") = 1e-4,      \
-    py::arg("max_iter") = 1000, py::arg("screening") = true, py::arg("n_threads") = 0, \
-    py::arg("acceleration") = true, py::arg("random") = false, py::arg("seed") = 0, \
-    py::arg("gram") = -1, py::arg("val_weights").noconvert() = py::none(),                 \
-    py::arg("patience") = 0, py::arg("max_alphas") = -1, py::arg("sparse_coefs") = false
-
-
-namespace fastreg::bindings::cdargs {
 
 // Per-task arguments of run_cv_paths: one optional array per task (None: the default).
 template <class T>
@@ -264,11 +267,8 @@ using task_arrays = std::vector<std::optional<arr<T>>>;
 //      generated, a.n_alphas of them down to a.eps times its own alpha_max).
 //   pf: penalty factors of every task; a.patience / a.max_alphas / a.sparse_coefs apply to
 //      every task (patience only stops tasks with validation weights).
-// Returns (results, shared_passes): one dict per task with alphas, intercepts, gaps, n_iter,
-// converged, n_done, val_mse (None without validation), coefs ((p, k), or None
-// with sparse_coefs) and coefs_csc ((data, indices, indptr) of the p x k matrix with
-// sparse_coefs), tol_scaled, full_passes, epochs, grad_columns; shared_passes counts the
-// passes over X the tasks shared.
+// Returns (results, shared_passes): one dict per task, run_path's, and the passes over X
+// the tasks shared.
 template <class T, class M>
 py::tuple run_cv_paths(const M& X, const arr<T>& Y, const std::optional<arr<std::int64_t>>& targets,
                        const task_arrays<T>& sws, const task_arrays<T>& vws,
@@ -366,7 +366,7 @@ py::tuple run_cv_paths(const M& X, const arr<T>& Y, const std::optional<arr<std:
         py::dict r;
         r["alphas"] = al[t];
         r["intercepts"] = intercepts[t];
-        r["gaps"] = gaps[t];
+        r["dual_gaps"] = gaps[t];
         r["n_iter"] = n_iter[t];
         r["converged"] = converged[t];
         r["n_done"] = o.n_done;
@@ -375,34 +375,13 @@ py::tuple run_cv_paths(const M& X, const arr<T>& Y, const std::optional<arr<std:
         r["full_passes"] = o.full_passes;
         r["epochs"] = o.epochs;
         r["grad_columns"] = o.grad_columns;
-        if (a.sparse_coefs) {
-            py::array_t<T> data(py::ssize_t(o.nz_value.size()));
-            py::array_t<std::int64_t> indices(py::ssize_t(o.nz_index.size()));
-            py::array_t<std::int64_t> indptr(py::ssize_t(o.nz_ptr.size()));
-            std::copy(o.nz_value.begin(), o.nz_value.end(), data.mutable_data());
-            std::copy(o.nz_index.begin(), o.nz_index.end(), indices.mutable_data());
-            std::copy(o.nz_ptr.begin(), o.nz_ptr.end(), indptr.mutable_data());
-            r["coefs"] = py::none();
-            r["coefs_csc"] = py::make_tuple(data, indices, indptr);
-        } else {
-            r["coefs"] = coefs[t];
-        }
+        r["coefs"] = a.sparse_coefs ? py::object(py::none()) : py::object(coefs[t]);
+        r["coefs_csc"] = a.sparse_coefs ? py::object(compressed_coefs(o)) : py::object(py::none());
         results.append(r);
     }
     return py::make_tuple(results, shared);
 }
 
 }  // namespace fastreg::bindings::cdargs
-
-// The options of run_cv_paths: those of a path without alphas and val_weights, which are
-// per task.
-#define FASTREG_CD_CV_OPTION_ARGS                                                            \
-    py::arg("n_alphas") = 100, py::arg("eps") = 1e-3, py::arg("l1_ratio") = 1.0,             \
-    py::arg("fit_intercept") = false, py::arg("standardize") = false,                        \
-    py::arg("positive") = false, py::arg("tol") = 1e-4, py::arg("max_iter") = 1000,          \
-    py::arg("screening") = true, py::arg("n_threads") = 0, py::arg("acceleration") = true,   \
-    py::arg("random") = false, py::arg("seed") = 0, py::arg("gram") = -1,                    \
-    py::arg("patience") = 0, py::arg("max_alphas") = -1, py::arg("sparse_coefs") = false,    \
-    py::arg("progress").noconvert() = py::none()
 
 #endif  // FASTREG_BINDINGS_CD_ARGS_HPP

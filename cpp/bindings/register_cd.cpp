@@ -11,7 +11,7 @@ namespace fastreg::bindings {
 
 namespace {
 
-using namespace cdargs;  // vector_of, PathArgs, run_path, path_args, run_cv_paths
+using namespace cdargs;  // vector_of, PathOptions, path_args, path_or_paths, run_cv_paths
 
 // X: n x p, F-ordered (any column stride of whole elements, at least n).
 template <class T>
@@ -63,26 +63,50 @@ matrix::Csc<T, I> csc_design(const arr<T>& data, const arr<I>& indices, const ar
     return C;
 }
 
+// _core.PathOptions: every path entry point's options, with the defaults of PathOptions.
+void bind_path_options(py::module_& m) {
+    py::class_<PathOptions> c(m, "PathOptions",
+                              "The options of the elastic-net path entry points; the defaults "
+                              "are the core's (fastreg.linear_model sets them from its "
+                              "validated arguments).");
+    c.def(py::init<>());
+#define FASTREG_FIT_FIELD(name)                                                                   \
+    c.def_property(                                                                               \
+        #name, [](const PathOptions& o) { return o.fit.name; },                                   \
+        [](PathOptions& o, decltype(cd::EnetOptions::name) v) { o.fit.name = v; })
+    FASTREG_FIT_FIELD(l1_ratio);
+    FASTREG_FIT_FIELD(fit_intercept);
+    FASTREG_FIT_FIELD(standardize);
+    FASTREG_FIT_FIELD(positive);
+    FASTREG_FIT_FIELD(tol);
+    FASTREG_FIT_FIELD(max_iter);
+    FASTREG_FIT_FIELD(screening);
+    FASTREG_FIT_FIELD(n_threads);
+    FASTREG_FIT_FIELD(acceleration);
+    FASTREG_FIT_FIELD(random);
+    FASTREG_FIT_FIELD(seed);
+    FASTREG_FIT_FIELD(gram);
+#undef FASTREG_FIT_FIELD
+    c.def_readwrite("n_alphas", &PathOptions::n_alphas);
+    c.def_readwrite("eps", &PathOptions::eps);
+    c.def_readwrite("patience", &PathOptions::patience);
+    c.def_readwrite("max_alphas", &PathOptions::max_alphas);
+    c.def_readwrite("sparse_coefs", &PathOptions::sparse_coefs);
+}
+
 template <class T>
 void bind_dense(py::module_& m) {
     m.def(
         "enet_path_dense",
         [](arr<T> X, arr<T> y, std::optional<arr<T>> sw, std::optional<arr<T>> pf,
-           std::optional<arr<T>> coef_init, std::optional<arr<double>> alphas, index_t n_alphas,
-           double eps, double l1_ratio, bool fit_intercept, bool standardize, bool positive,
-           double tol, index_t max_iter, bool screening, int n_threads, bool acceleration,
-           bool random, std::uint64_t seed, int gram, std::optional<arr<T>> val_weights,
-           index_t patience, index_t max_alphas, bool sparse_coefs) {
-            const matrix::Dense<T> D = dense_design<T>(X);
-            const PathArgs a = path_args(alphas, n_alphas, eps, l1_ratio, fit_intercept,
-                                         standardize, positive, tol, max_iter, screening,
-                                         n_threads, acceleration, random, seed, gram,
-                                         patience, max_alphas, sparse_coefs);
-            return path_or_paths<T>(D, y, sw, pf, coef_init, val_weights, a);
+           std::optional<arr<T>> coef_init, std::optional<arr<double>> alphas,
+           std::optional<arr<T>> val_weights, const PathOptions& options) {
+            return path_or_paths<T>(dense_design<T>(X), y, sw, pf, coef_init, val_weights,
+                                    path_args(alphas, options));
         },
         py::arg("X").noconvert(), py::arg("y").noconvert(), py::arg("sample_weight").noconvert(),
         py::arg("penalty_factor").noconvert(), py::arg("coef_init").noconvert(),
-        FASTREG_CD_PATH_OPTION_ARGS);
+        py::arg("alphas").noconvert(), py::arg("val_weights").noconvert(), py::arg("options"));
 }
 
 template <class T, class I>
@@ -91,22 +115,16 @@ void bind_csc(py::module_& m) {
         "enet_path_csc",
         [](arr<T> data, arr<I> indices, arr<I> indptr, index_t n, arr<T> y,
            std::optional<arr<T>> sw, std::optional<arr<T>> pf, std::optional<arr<T>> coef_init,
-           std::optional<arr<double>> alphas, index_t n_alphas, double eps, double l1_ratio,
-           bool fit_intercept, bool standardize, bool positive, double tol, index_t max_iter,
-           bool screening, int n_threads, bool acceleration, bool random, std::uint64_t seed,
-           int gram, std::optional<arr<T>> val_weights, index_t patience, index_t max_alphas,
-           bool sparse_coefs) {
-            const matrix::Csc<T, I> C = csc_design<T, I>(data, indices, indptr, n);
-            const PathArgs a = path_args(alphas, n_alphas, eps, l1_ratio, fit_intercept,
-                                         standardize, positive, tol, max_iter, screening,
-                                         n_threads, acceleration, random, seed, gram,
-                                         patience, max_alphas, sparse_coefs);
-            return path_or_paths<T>(C, y, sw, pf, coef_init, val_weights, a);
+           std::optional<arr<double>> alphas, std::optional<arr<T>> val_weights,
+           const PathOptions& options) {
+            return path_or_paths<T>(csc_design<T, I>(data, indices, indptr, n), y, sw, pf,
+                                    coef_init, val_weights, path_args(alphas, options));
         },
         py::arg("data").noconvert(), py::arg("indices").noconvert(),
         py::arg("indptr").noconvert(), py::arg("n_rows"), py::arg("y").noconvert(),
         py::arg("sample_weight").noconvert(), py::arg("penalty_factor").noconvert(),
-        py::arg("coef_init").noconvert(), FASTREG_CD_PATH_OPTION_ARGS);
+        py::arg("coef_init").noconvert(), py::arg("alphas").noconvert(),
+        py::arg("val_weights").noconvert(), py::arg("options"));
 }
 
 // The paths of a cross-validation (folds and full-data paths, one or several targets) in one
@@ -117,25 +135,17 @@ void bind_cv_dense(py::module_& m) {
         "enet_paths_cv_dense",
         [](arr<T> X, arr<T> y, std::optional<arr<std::int64_t>> targets,
            task_arrays<T> sample_weights, task_arrays<T> val_weights,
-           task_arrays<double> alphas, std::optional<arr<T>> pf, index_t n_alphas, double eps,
-           double l1_ratio, bool fit_intercept, bool standardize, bool positive, double tol,
-           index_t max_iter, bool screening, int n_threads, bool acceleration, bool random,
-           std::uint64_t seed, int gram, index_t patience, index_t max_alphas,
-           bool sparse_coefs,
+           task_arrays<double> alphas, std::optional<arr<T>> pf, const PathOptions& options,
            std::optional<arr<std::int64_t>> progress) {
             const matrix::Dense<T> D = dense_design<T>(X);
-            PathArgs a = path_args(std::nullopt, n_alphas, eps, l1_ratio, fit_intercept,
-                                         standardize, positive, tol, max_iter, screening,
-                                         n_threads, acceleration, random, seed, gram,
-                                         patience, max_alphas, sparse_coefs);
-            a.progress = cdargs::progress_counter(progress);
             return run_cv_paths<T>(D, y, targets, sample_weights, val_weights, alphas,
-                                   vector_of<T>(pf, D.p, "penalty_factor"), a);
+                                   vector_of<T>(pf, D.p, "penalty_factor"),
+                                   path_args(std::nullopt, options, progress_counter(progress)));
         },
         py::arg("X").noconvert(), py::arg("y").noconvert(), py::arg("targets").noconvert(),
         py::arg("sample_weights").noconvert(), py::arg("val_weights").noconvert(),
         py::arg("alphas").noconvert(), py::arg("penalty_factor").noconvert(),
-        FASTREG_CD_CV_OPTION_ARGS);
+        py::arg("options"), py::arg("progress").noconvert() = py::none());
 }
 
 template <class T, class I>
@@ -145,33 +155,24 @@ void bind_cv_csc(py::module_& m) {
         [](arr<T> data, arr<I> indices, arr<I> indptr, index_t n, arr<T> y,
            std::optional<arr<std::int64_t>> targets, task_arrays<T> sample_weights,
            task_arrays<T> val_weights, task_arrays<double> alphas, std::optional<arr<T>> pf,
-           index_t n_alphas, double eps, double l1_ratio, bool fit_intercept, bool standardize,
-           bool positive, double tol, index_t max_iter, bool screening, int n_threads,
-           bool acceleration, bool random, std::uint64_t seed, int gram, index_t patience,
-           index_t max_alphas, bool sparse_coefs,
-           std::optional<arr<std::int64_t>> progress) {
+           const PathOptions& options, std::optional<arr<std::int64_t>> progress) {
             const matrix::Csc<T, I> C = csc_design<T, I>(data, indices, indptr, n);
-            PathArgs a = path_args(std::nullopt, n_alphas, eps, l1_ratio, fit_intercept,
-                                         standardize, positive, tol, max_iter, screening,
-                                         n_threads, acceleration, random, seed, gram,
-                                         patience, max_alphas, sparse_coefs);
-            a.progress = cdargs::progress_counter(progress);
             return run_cv_paths<T>(C, y, targets, sample_weights, val_weights, alphas,
-                                   vector_of<T>(pf, C.p, "penalty_factor"), a);
+                                   vector_of<T>(pf, C.p, "penalty_factor"),
+                                   path_args(std::nullopt, options, progress_counter(progress)));
         },
         py::arg("data").noconvert(), py::arg("indices").noconvert(),
         py::arg("indptr").noconvert(), py::arg("n_rows"), py::arg("y").noconvert(),
         py::arg("targets").noconvert(), py::arg("sample_weights").noconvert(),
         py::arg("val_weights").noconvert(), py::arg("alphas").noconvert(),
-        py::arg("penalty_factor").noconvert(), FASTREG_CD_CV_OPTION_ARGS);
+        py::arg("penalty_factor").noconvert(), py::arg("options"),
+        py::arg("progress").noconvert() = py::none());
 }
-
-#undef FASTREG_CD_PATH_OPTION_ARGS
-#undef FASTREG_CD_CV_OPTION_ARGS
 
 }  // namespace
 
 void register_cd(py::module_& m) {
+    bind_path_options(m);
     bind_dense<float>(m);
     bind_dense<double>(m);
     bind_csc<float, std::int32_t>(m);

@@ -161,41 +161,9 @@ py::array_t<std::int64_t> int8_values(const arr<std::int8_t>& X) {
     return out;
 }
 
-// The path on g, or on g with the covariates' columns after its variants.
-template <class T, class G>
-py::tuple path_on(const G& g, const std::optional<arr<T>>& cov, const arr<T>& y,
-                  const std::optional<arr<T>>& sw, const std::optional<arr<T>>& pf,
-                  const std::optional<arr<T>>& coef_init, const std::optional<arr<T>>& val_weights,
-                  const cdargs::PathArgs& a) {
-    if (!cov)
-        return cdargs::path_or_paths<T>(g, y, sw, pf, coef_init, val_weights, a);
-    if (cov->ndim() != 2 || cov->shape(0) != g.n || cov->shape(1) < 1)
-        throw py::value_error("covariates: expected shape (" + std::to_string(g.n) + ", q), q >= 1");
-    const index_t q = cov->shape(1);
-    const auto item = py::ssize_t(sizeof(T));
-    if (g.n > 1 && cov->strides(0) != item)
-        throw py::value_error("covariates: must be F-ordered (contiguous columns)");
-    index_t ld = g.n;
-    if (q > 1) {
-        if (cov->strides(1) % item != 0 || cov->strides(1) / item < g.n)
-            throw py::value_error("covariates: column stride must be whole elements, at least n");
-        ld = cov->strides(1) / item;
-    }
-    matrix::WithCovariates<T, G> X;
-    X.g = g;
-    X.C.data = cov->data();
-    X.C.n = g.n;
-    X.C.p = q;
-    X.C.ld = ld;
-    X.n = g.n;
-    X.p = g.p + q;
-    return cdargs::path_or_paths<T>(X, y, sw, pf, coef_init, val_weights, a);
-}
-
-// fn(design) on g, or on g with the covariates' columns after its variants (the design
-// path_on builds), for the cross-validation paths.
+// fn(design) on g, or on g with the covariates' columns after its variants.
 template <class T, class G, class F>
-py::tuple on_design(const G& g, const std::optional<arr<T>>& cov, F&& fn) {
+auto on_design(const G& g, const std::optional<arr<T>>& cov, F&& fn) {
     if (!cov) return fn(g);
     if (cov->ndim() != 2 || cov->shape(0) != g.n || cov->shape(1) < 1)
         throw py::value_error("covariates: expected shape (" + std::to_string(g.n) + ", q), q >= 1");
@@ -220,6 +188,18 @@ py::tuple on_design(const G& g, const std::optional<arr<T>>& cov, F&& fn) {
     return fn(X);
 }
 
+// The path on a genotype design (cdargs::path_or_paths).
+template <class T, class G>
+py::dict path_on(const G& g, const std::optional<arr<T>>& cov, const arr<T>& y,
+                 const std::optional<arr<T>>& sw, const std::optional<arr<T>>& pf,
+                 const std::optional<arr<T>>& coef_init, const std::optional<arr<T>>& val_weights,
+                 const cdargs::PathArgs& a) {
+    return on_design<T>(g, cov, [&](const auto& X) {
+        using M = std::decay_t<decltype(X)>;
+        return cdargs::path_or_paths<T, M>(X, y, sw, pf, coef_init, val_weights, a);
+    });
+}
+
 // The paths of a cross-validation in one call sharing their passes (cdargs::run_cv_paths).
 template <class T, class G>
 py::tuple cv_paths_on(const G& g, const std::optional<arr<T>>& cov, const arr<T>& y,
@@ -241,52 +221,39 @@ void bind_cv_paths(py::module_& m) {
         [](arr<std::int8_t> X, rows_t rows, impute_t impute, flags_t missing,
            std::optional<arr<T>> covariates, arr<T> y, std::optional<arr<std::int64_t>> targets,
            cdargs::task_arrays<T> sample_weights, cdargs::task_arrays<T> val_weights,
-           cdargs::task_arrays<double> alphas, std::optional<arr<T>> pf, index_t n_alphas,
-           double eps, double l1_ratio, bool fit_intercept, bool standardize, bool positive,
-           double tol, index_t max_iter, bool screening, int n_threads, bool acceleration,
-           bool random, std::uint64_t seed, int gram, index_t patience, index_t max_alphas,
-           bool sparse_coefs,
-           std::optional<arr<std::int64_t>> progress) {
+           cdargs::task_arrays<double> alphas, std::optional<arr<T>> pf,
+           const cdargs::PathOptions& options, std::optional<arr<std::int64_t>> progress) {
             const auto g = int8_design<T>(X, rows, impute, missing, true);
-            auto a = cdargs::path_args(std::nullopt, n_alphas, eps, l1_ratio, fit_intercept,
-                                             standardize, positive, tol, max_iter, screening,
-                                             n_threads, acceleration, random, seed, gram,
-                                             patience, max_alphas, sparse_coefs);
-            a.progress = cdargs::progress_counter(progress);
             return cv_paths_on<T>(g, covariates, y, targets, sample_weights, val_weights, alphas,
-                                  pf, a);
+                                  pf, cdargs::path_args(std::nullopt, options,
+                                                        cdargs::progress_counter(progress)));
         },
         py::arg("X").noconvert(), py::arg("rows").noconvert(), py::arg("impute").noconvert(),
         py::arg("missing").noconvert(), py::arg("covariates").noconvert(), py::arg("y").noconvert(),
         py::arg("targets").noconvert(), py::arg("sample_weights").noconvert(),
         py::arg("val_weights").noconvert(), py::arg("alphas").noconvert(),
-        py::arg("penalty_factor").noconvert(), FASTREG_CD_CV_OPTION_ARGS);
+        py::arg("penalty_factor").noconvert(), py::arg("options"),
+        py::arg("progress").noconvert() = py::none());
     m.def(
         "enet_paths_cv_bed",
         [](arr<std::uint8_t> data, index_t n_stored, index_t p, rows_t rows, impute_t impute,
            flags_t missing, std::optional<arr<T>> covariates, arr<T> y,
            std::optional<arr<std::int64_t>> targets, cdargs::task_arrays<T> sample_weights,
            cdargs::task_arrays<T> val_weights, cdargs::task_arrays<double> alphas,
-           std::optional<arr<T>> pf, index_t n_alphas, double eps, double l1_ratio,
-           bool fit_intercept, bool standardize, bool positive, double tol, index_t max_iter,
-           bool screening, int n_threads, bool acceleration, bool random, std::uint64_t seed,
-           int gram, index_t patience, index_t max_alphas, bool sparse_coefs,
+           std::optional<arr<T>> pf, const cdargs::PathOptions& options,
            std::optional<arr<std::int64_t>> progress) {
             const auto g = bed_design<T>(data, n_stored, p, rows, impute, missing, true);
-            auto a = cdargs::path_args(std::nullopt, n_alphas, eps, l1_ratio, fit_intercept,
-                                             standardize, positive, tol, max_iter, screening,
-                                             n_threads, acceleration, random, seed, gram,
-                                             patience, max_alphas, sparse_coefs);
-            a.progress = cdargs::progress_counter(progress);
             return cv_paths_on<T>(g, covariates, y, targets, sample_weights, val_weights, alphas,
-                                  pf, a);
+                                  pf, cdargs::path_args(std::nullopt, options,
+                                                        cdargs::progress_counter(progress)));
         },
         py::arg("data").noconvert(), py::arg("n_stored"), py::arg("p"),
         py::arg("rows").noconvert(), py::arg("impute").noconvert(),
         py::arg("missing").noconvert(), py::arg("covariates").noconvert(), py::arg("y").noconvert(),
         py::arg("targets").noconvert(), py::arg("sample_weights").noconvert(),
         py::arg("val_weights").noconvert(), py::arg("alphas").noconvert(),
-        py::arg("penalty_factor").noconvert(), FASTREG_CD_CV_OPTION_ARGS);
+        py::arg("penalty_factor").noconvert(), py::arg("options"),
+        py::arg("progress").noconvert() = py::none());
 }
 
 template <class T>
@@ -294,45 +261,36 @@ void bind_paths(py::module_& m) {
     m.def(
         "enet_path_int8",
         [](arr<std::int8_t> X, rows_t rows, impute_t impute, flags_t missing,
-           std::optional<arr<T>> covariates, arr<T> y,
-           std::optional<arr<T>> sw, std::optional<arr<T>> pf, std::optional<arr<T>> coef_init,
-           std::optional<arr<double>> alphas, index_t n_alphas, double eps, double l1_ratio,
-           bool fit_intercept, bool standardize, bool positive, double tol, index_t max_iter,
-           bool screening, int n_threads, bool acceleration, bool random, std::uint64_t seed,
-           int gram, std::optional<arr<T>> val_weights, index_t patience, index_t max_alphas,
-           bool sparse_coefs) {
+           std::optional<arr<T>> covariates, arr<T> y, std::optional<arr<T>> sw,
+           std::optional<arr<T>> pf, std::optional<arr<T>> coef_init,
+           std::optional<arr<double>> alphas, std::optional<arr<T>> val_weights,
+           const cdargs::PathOptions& options) {
             const auto g = int8_design<T>(X, rows, impute, missing, true);
-            const auto a = cdargs::path_args(alphas, n_alphas, eps, l1_ratio, fit_intercept,
-                                             standardize, positive, tol, max_iter, screening,
-                                             n_threads, acceleration, random, seed, gram,
-                                             patience, max_alphas, sparse_coefs);
-            return path_on<T>(g, covariates, y, sw, pf, coef_init, val_weights, a);
+            return path_on<T>(g, covariates, y, sw, pf, coef_init, val_weights,
+                              cdargs::path_args(alphas, options));
         },
         py::arg("X").noconvert(), py::arg("rows").noconvert(), py::arg("impute").noconvert(),
         py::arg("missing").noconvert(), py::arg("covariates").noconvert(), py::arg("y").noconvert(),
         py::arg("sample_weight").noconvert(), py::arg("penalty_factor").noconvert(),
-        py::arg("coef_init").noconvert(), FASTREG_CD_PATH_OPTION_ARGS);
+        py::arg("coef_init").noconvert(), py::arg("alphas").noconvert(),
+        py::arg("val_weights").noconvert(), py::arg("options"));
     m.def(
         "enet_path_bed",
         [](arr<std::uint8_t> data, index_t n_stored, index_t p, rows_t rows, impute_t impute,
-           flags_t missing, std::optional<arr<T>> covariates, arr<T> y, std::optional<arr<T>> sw, std::optional<arr<T>> pf,
-           std::optional<arr<T>> coef_init, std::optional<arr<double>> alphas, index_t n_alphas,
-           double eps, double l1_ratio, bool fit_intercept, bool standardize, bool positive,
-           double tol, index_t max_iter, bool screening, int n_threads, bool acceleration,
-           bool random, std::uint64_t seed, int gram, std::optional<arr<T>> val_weights,
-           index_t patience, index_t max_alphas, bool sparse_coefs) {
+           flags_t missing, std::optional<arr<T>> covariates, arr<T> y, std::optional<arr<T>> sw,
+           std::optional<arr<T>> pf, std::optional<arr<T>> coef_init,
+           std::optional<arr<double>> alphas, std::optional<arr<T>> val_weights,
+           const cdargs::PathOptions& options) {
             const auto g = bed_design<T>(data, n_stored, p, rows, impute, missing, true);
-            const auto a = cdargs::path_args(alphas, n_alphas, eps, l1_ratio, fit_intercept,
-                                             standardize, positive, tol, max_iter, screening,
-                                             n_threads, acceleration, random, seed, gram,
-                                             patience, max_alphas, sparse_coefs);
-            return path_on<T>(g, covariates, y, sw, pf, coef_init, val_weights, a);
+            return path_on<T>(g, covariates, y, sw, pf, coef_init, val_weights,
+                              cdargs::path_args(alphas, options));
         },
         py::arg("data").noconvert(), py::arg("n_stored"), py::arg("p"),
         py::arg("rows").noconvert(), py::arg("impute").noconvert(),
         py::arg("missing").noconvert(), py::arg("covariates").noconvert(), py::arg("y").noconvert(),
         py::arg("sample_weight").noconvert(), py::arg("penalty_factor").noconvert(),
-        py::arg("coef_init").noconvert(), FASTREG_CD_PATH_OPTION_ARGS);
+        py::arg("coef_init").noconvert(), py::arg("alphas").noconvert(),
+        py::arg("val_weights").noconvert(), py::arg("options"));
 }
 
 }  // namespace

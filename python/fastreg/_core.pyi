@@ -40,61 +40,40 @@ def dropout_mask(
     size: int = 0,
 ) -> None: ...
 def philox_groups(seed: int, first_group: int, ngroups: int, variant: str) -> npt.NDArray[np.uint32]: ...
-def enet_path_dense(
-    X: _Float,
-    y: _Float,
-    sample_weight: Optional[_Float],
-    penalty_factor: Optional[_Float],
-    coef_init: Optional[_Float],
-    alphas: Optional[npt.NDArray[np.float64]] = None,
-    n_alphas: int = 100,
-    eps: float = 1e-3,
-    l1_ratio: float = 1.0,
-    fit_intercept: bool = False,
-    standardize: bool = False,
-    positive: bool = False,
-    tol: float = 1e-4,
-    max_iter: int = 1000,
-    screening: bool = True,
-    n_threads: int = 0,
-    acceleration: bool = True,
-    random: bool = False,
-    seed: int = 0,
-    gram: int = -1,
-    val_weights: Optional[_Float] = None,
-    patience: int = 0,
-    max_alphas: int = -1,
-    sparse_coefs: bool = False,
-) -> tuple: ...
-def enet_path_csc(
-    data: _Float,
-    indices: npt.NDArray[np.integer],
-    indptr: npt.NDArray[np.integer],
-    n_rows: int,
-    y: _Float,
-    sample_weight: Optional[_Float],
-    penalty_factor: Optional[_Float],
-    coef_init: Optional[_Float],
-    alphas: Optional[npt.NDArray[np.float64]] = None,
-    n_alphas: int = 100,
-    eps: float = 1e-3,
-    l1_ratio: float = 1.0,
-    fit_intercept: bool = False,
-    standardize: bool = False,
-    positive: bool = False,
-    tol: float = 1e-4,
-    max_iter: int = 1000,
-    screening: bool = True,
-    n_threads: int = 0,
-    acceleration: bool = True,
-    random: bool = False,
-    seed: int = 0,
-    gram: int = -1,
-    val_weights: Optional[_Float] = None,
-    patience: int = 0,
-    max_alphas: int = -1,
-    sparse_coefs: bool = False,
-) -> tuple: ...
+# The options of every elastic-net path entry point; the defaults are the core's.
+class PathOptions:
+    l1_ratio: float
+    fit_intercept: bool
+    standardize: bool
+    positive: bool
+    tol: float
+    max_iter: int
+    screening: bool
+    n_threads: int
+    acceleration: bool
+    random: bool
+    seed: int
+    gram: int
+    n_alphas: int
+    eps: float
+    patience: int
+    max_alphas: int
+    sparse_coefs: bool
+    def __init__(self) -> None: ...
+
+# Every path entry point returns one dict: alphas, coefs (None with sparse_coefs), coefs_csc
+# ((data, indices, indptr) with sparse_coefs, else None), intercepts, dual_gaps, n_iter,
+# converged, n_done, val_mse (None without val_weights), tol_scaled, full_passes, epochs,
+# grad_columns (and shared_passes for several targets).
+def enet_path_dense(X: _Float, y: _Float, sample_weight: Optional[_Float],
+                    penalty_factor: Optional[_Float], coef_init: Optional[_Float],
+                    alphas: Optional[npt.NDArray[np.float64]], val_weights: Optional[_Float],
+                    options: PathOptions) -> dict: ...
+def enet_path_csc(data: _Float, indices: npt.NDArray[np.integer],
+                  indptr: npt.NDArray[np.integer], n_rows: int, y: _Float,
+                  sample_weight: Optional[_Float], penalty_factor: Optional[_Float],
+                  coef_init: Optional[_Float], alphas: Optional[npt.NDArray[np.float64]],
+                  val_weights: Optional[_Float], options: PathOptions) -> dict: ...
 
 # Genotype designs (fastreg.Genotypes): int8 dosages (F-ordered, negative = missing) or
 # PLINK .bed bytes after the magic (variant-major); rows: a subset of the stored samples.
@@ -140,32 +119,16 @@ def genotype_matmul_bed(data: _Bytes, n_stored: int, p: int, rows: _Rows, impute
 def genotype_decode_int8(X: _Int8, rows: _Rows, impute: _Impute, j0: int, j1: int) -> npt.NDArray[np.float64]: ...
 def genotype_decode_bed(data: _Bytes, n_stored: int, p: int, rows: _Rows, impute: _Impute,
                         j0: int, j1: int) -> npt.NDArray[np.float64]: ...
-def enet_path_int8(
-    X: _Int8,
-    rows: _Rows,
-    impute: _Impute,
-    missing: Optional[_Bytes],
-    covariates: Optional[_Float],
-    y: _Float,
-    sample_weight: Optional[_Float],
-    penalty_factor: Optional[_Float],
-    coef_init: Optional[_Float],
-    **options,
-) -> tuple: ...
-def enet_path_bed(
-    data: _Bytes,
-    n_stored: int,
-    p: int,
-    rows: _Rows,
-    impute: _Impute,
-    missing: Optional[_Bytes],
-    covariates: Optional[_Float],
-    y: _Float,
-    sample_weight: Optional[_Float],
-    penalty_factor: Optional[_Float],
-    coef_init: Optional[_Float],
-    **options,
-) -> tuple: ...
+def enet_path_int8(X: _Int8, rows: _Rows, impute: _Impute, missing: Optional[_Bytes],
+                   covariates: Optional[_Float], y: _Float, sample_weight: Optional[_Float],
+                   penalty_factor: Optional[_Float], coef_init: Optional[_Float],
+                   alphas: Optional[npt.NDArray[np.float64]], val_weights: Optional[_Float],
+                   options: PathOptions) -> dict: ...
+def enet_path_bed(data: _Bytes, n_stored: int, p: int, rows: _Rows, impute: _Impute,
+                  missing: Optional[_Bytes], covariates: Optional[_Float], y: _Float,
+                  sample_weight: Optional[_Float], penalty_factor: Optional[_Float],
+                  coef_init: Optional[_Float], alphas: Optional[npt.NDArray[np.float64]],
+                  val_weights: Optional[_Float], options: PathOptions) -> dict: ...
 
 # The elastic-net path from summary statistics (fastreg.enet_path_gram): XtX dense (C or F
 # order) or CSC/CSR (symmetric), all float64; yty < 0 means unknown. Returns (alphas,
@@ -214,25 +177,25 @@ def enet_path_gram_csc(
 # targets: the column of a 2-d y each task fits. Returns (one dict per task, shared passes).
 _Tasks = list[Optional[_Float]]
 _Grids = list[Optional[npt.NDArray[np.float64]]]
-# options: n_alphas, eps, l1_ratio, fit_intercept, standardize, positive, tol,
-# max_iter, screening, n_threads, acceleration, random, seed, gram, patience, max_alphas,
-# sparse_coefs, progress (a writable 1-element int64 array: alphas fitted, summed)
+# progress: a writable 1-element int64 array (alphas fitted, summed), or None
+_Progress = Optional[npt.NDArray[np.int64]]
 
 def enet_paths_cv_dense(X: _Float, y: _Float, targets: Optional[npt.NDArray[np.int64]],
                         sample_weights: _Tasks, val_weights: _Tasks, alphas: _Grids,
-                        penalty_factor: Optional[_Float], **options) -> tuple: ...
+                        penalty_factor: Optional[_Float], options: PathOptions,
+                        progress: _Progress = None) -> tuple: ...
 def enet_paths_cv_csc(data: _Float, indices: npt.NDArray[np.integer],
                       indptr: npt.NDArray[np.integer], n_rows: int, y: _Float,
                       targets: Optional[npt.NDArray[np.int64]], sample_weights: _Tasks,
                       val_weights: _Tasks, alphas: _Grids, penalty_factor: Optional[_Float],
-                      **options) -> tuple: ...
+                      options: PathOptions, progress: _Progress = None) -> tuple: ...
 def enet_paths_cv_int8(X: npt.NDArray[np.int8], rows, impute, missing,
                        covariates: Optional[_Float], y: _Float,
                        targets: Optional[npt.NDArray[np.int64]], sample_weights: _Tasks,
                        val_weights: _Tasks, alphas: _Grids, penalty_factor: Optional[_Float],
-                       **options) -> tuple: ...
+                       options: PathOptions, progress: _Progress = None) -> tuple: ...
 def enet_paths_cv_bed(data: npt.NDArray[np.uint8], n_stored: int, p: int, rows, impute,
                       missing, covariates: Optional[_Float], y: _Float,
                       targets: Optional[npt.NDArray[np.int64]], sample_weights: _Tasks,
                       val_weights: _Tasks, alphas: _Grids, penalty_factor: Optional[_Float],
-                      **options) -> tuple: ...
+                      options: PathOptions, progress: _Progress = None) -> tuple: ...

@@ -679,20 +679,21 @@ class Genotypes:
         out = out.astype(dt, copy=False)
         return out[:, 0] if one else out
 
-    def _enet_path(self, y, sample_weight, penalty_factor, coef_init, **options):
-        """The core's path on these genotypes (arguments as _core.enet_path_dense)."""
+    def _core_design(self, dtype):
+        """What the core's paths take of this design (fastreg.linear_model._core_paths):
+        (kind, its leading arguments, the default penalty factors: None, or the covariates
+        unpenalized unless the design says otherwise), for fits in `dtype`."""
         imp, flags = self._impute(), self._missing_flags()
         cov = self._cov
+        pf = None
         if cov is not None:
-            cov = np.asfortranarray(cov, dtype=y.dtype)
-            if penalty_factor is None and not self._penalize_cov:
-                penalty_factor = np.ones(self.shape[1], dtype=y.dtype)
-                penalty_factor[self._p:] = 0.0
+            cov = np.asfortranarray(cov, dtype=dtype)
+            if not self._penalize_cov:
+                pf = np.ones(self.shape[1], dtype=dtype)
+                pf[self._p:] = 0.0
         if self.kind == "int8":
-            return _core.enet_path_int8(self._data, self._rows, imp, flags, cov, y,
-                                        sample_weight, penalty_factor, coef_init, **options)
-        return _core.enet_path_bed(self._data, self._n_stored, self._p, self._rows, imp, flags,
-                                   cov, y, sample_weight, penalty_factor, coef_init, **options)
+            return "int8", (self._data, self._rows, imp, flags, cov), pf
+        return "bed", (self._data, self._n_stored, self._p, self._rows, imp, flags, cov), pf
 
     # ---- validation --------------------------------------------------------------------
 

@@ -18,10 +18,9 @@ import warnings
 
 import numpy as np
 
-from .. import _core
 from .. import _validation as v
 from ..exceptions import ConvergenceWarning, sklearn_compatible
-from . import _tall
+from . import _core_paths, _tall
 
 
 def _solve_path(X, y, *, l1_ratio, alphas, eps, fit_intercept, standardize, positive, tol,
@@ -41,7 +40,7 @@ def _solve_path(X, y, *, l1_ratio, alphas, eps, fit_intercept, standardize, posi
             raise ValueError("l1_ratio: automatic alpha grids need l1_ratio > 0; pass alphas")
     else:
         grid, n_alphas = alphas, len(alphas)
-    options = dict(alphas=grid, n_alphas=n_alphas, eps=float(eps), l1_ratio=float(l1_ratio),
+    options = dict(n_alphas=n_alphas, eps=float(eps), l1_ratio=float(l1_ratio),
                    fit_intercept=bool(fit_intercept), standardize=bool(standardize),
                    positive=bool(positive), tol=float(tol), max_iter=int(max_iter),
                    screening=bool(screening), n_threads=0 if n_threads is None else int(n_threads),
@@ -58,16 +57,9 @@ def _solve_path(X, y, *, l1_ratio, alphas, eps, fit_intercept, standardize, posi
             acceleration=options["acceleration"], n_threads=n_threads)
         if result is not None:
             return result
-    if v.is_genotypes(X):
-        out = X._enet_path(y, sample_weight, penalty_factor, coef_init, **options)
-    elif v.is_sparse(X):
-        out = _core.enet_path_csc(X.data, X.indices, X.indptr, X.shape[0], y, sample_weight,
-                                  penalty_factor, coef_init, **options)
-    else:
-        out = _core.enet_path_dense(X, y, sample_weight, penalty_factor, coef_init, **options)
-    alphas, coefs, intercepts, gaps, n_iter, converged, stats = out
-    return dict(alphas=alphas, coefs=coefs, intercepts=intercepts, dual_gaps=gaps,
-                n_iter=n_iter, converged=converged.astype(bool), **stats)
+    return _core_paths.path(X, y, _core_paths.path_options(**options),
+                            sample_weight=sample_weight, penalty_factor=penalty_factor,
+                            coef_init=coef_init, alphas=grid)
 
 
 def _gram_mode(precompute):

@@ -21,12 +21,12 @@ import warnings
 
 import numpy as np
 
-from .. import _core
 from .. import _validation as v
 from .._threads import threads_for_n_jobs
 from .._base import BaseEstimator, RegressorMixin
 from ..exceptions import (ConvergenceWarning, DataConversionWarning, GridEdgeWarning,
                           sklearn_compatible)
+from . import _core_paths
 from ._coordinate_descent import (_gram_mode, _random_seed, _warn_not_converged,
                                   enet_path, lasso_path)
 from ._linear import LinearModelMixin, feature_names
@@ -114,24 +114,6 @@ def _folds(cv, X, y, n_samples, split_params):
 # the paths in the core
 
 
-def _genotype_paths(X, y, targets, sample_weights, val_weights, alphas, penalty_factor,
-                    **options):
-    """The core's shared-pass paths on a Genotypes design: its arrays as
-    ``Genotypes._enet_path`` passes them (covariates unpenalized unless it says otherwise)."""
-    imp, flags = X._impute(), X._missing_flags()
-    cov = X._cov
-    if cov is not None:
-        cov = np.asfortranarray(cov, dtype=y.dtype)
-        if penalty_factor is None and not X._penalize_cov:
-            penalty_factor = np.ones(X.shape[1], dtype=y.dtype)
-            penalty_factor[X._p:] = 0.0
-    args = (cov, y, targets, sample_weights, val_weights, alphas, penalty_factor)
-    if X.kind == "int8":
-        return _core.enet_paths_cv_int8(X._data, X._rows, imp, flags, *args, **options)
-    return _core.enet_paths_cv_bed(X._data, X._n_stored, X._p, X._rows, imp, flags, *args,
-                                   **options)
-
-
 class _Poller:
     """Reports progress(done, total) from a counter the core increments, every TICK seconds
     while a core call runs (a context manager around it, on a thread of its own), and
@@ -190,24 +172,15 @@ def _paths_core(X, y, tasks, *, l1_ratio, fit_intercept, standardize, positive, 
     converged, n_done, val_mse, coefs_csc, and the core's counters).
     """
     targets = None if y.ndim == 1 else np.array([t[0] for t in tasks], dtype=np.int64)
-    options = dict(n_alphas=int(n_alphas), eps=float(eps), l1_ratio=float(l1_ratio),
-                   fit_intercept=fit_intercept, standardize=standardize, positive=positive,
-                   tol=float(tol), max_iter=int(max_iter), n_threads=int(n_threads or 0),
-                   random=seed is not None, seed=0 if seed is None else int(seed),
-                   gram=int(gram), patience=int(patience), max_alphas=int(max_alphas),
-                   sparse_coefs=True, progress=progress)
-    args = (y, targets, [t[1] for t in tasks], [t[2] for t in tasks], [t[3] for t in tasks],
-            penalty_factor)
-    if v.is_genotypes(X):
-        results, _ = _genotype_paths(X, *args, **options)
-    elif v.is_sparse(X):
-        results, _ = _core.enet_paths_cv_csc(X.data, X.indices, X.indptr, X.shape[0], *args,
-                                             **options)
-    else:
-        results, _ = _core.enet_paths_cv_dense(X, *args, **options)
-    for res in results:
-        res["dual_gaps"] = res.pop("gaps")
-        res["converged"] = res["converged"].astype(bool)
+    options = _core_paths.path_options(
+        n_alphas=int(n_alphas), eps=float(eps), l1_ratio=float(l1_ratio),
+        fit_intercept=fit_intercept, standardize=standardize, positive=positive, tol=float(tol),
+        max_iter=int(max_iter), n_threads=int(n_threads or 0), random=seed is not None,
+        seed=0 if seed is None else int(seed), gram=int(gram), patience=int(patience),
+        max_alphas=int(max_alphas), sparse_coefs=True)
+    results, _ = _core_paths.cv_paths(X, y, targets, [t[1] for t in tasks],
+                                      [t[2] for t in tasks], [t[3] for t in tasks],
+                                      penalty_factor, options, progress)
     return results
 
 

@@ -1,0 +1,61 @@
+"""The core's elastic-net paths, as every entry point calls them: one options object
+(``_core.PathOptions``, whose defaults are the core's), one core function per design kind
+for a path and one for the shared-pass paths of a cross-validation, one result dict.
+
+A design gives the core its leading arguments through ``design_arguments``: dense X itself,
+CSC X's arrays, and a ``Genotypes``' own ``_core_design`` (its stored data, sample subset,
+imputation values and covariates), which the paths and the cross-validation both use."""
+
+from __future__ import annotations
+
+from .. import _core
+from .. import _validation as v
+
+
+def path_options(**values):
+    """A ``_core.PathOptions`` with these fields set (the others keep the core's defaults):
+    l1_ratio, fit_intercept, standardize, positive, tol, max_iter, screening, n_threads (0:
+    the default), acceleration, random, seed, gram (1 on, 0 off, -1 automatic), n_alphas,
+    eps, patience, max_alphas, sparse_coefs."""
+    options = _core.PathOptions()
+    for name, value in values.items():
+        setattr(options, name, value)
+    return options
+
+
+def design_arguments(X, dtype):
+    """(kind, leading arguments, default penalty factors or None) of X for the core's
+    ``enet_path_<kind>`` and ``enet_paths_cv_<kind>``."""
+    if v.is_genotypes(X):
+        return X._core_design(dtype)
+    if v.is_sparse(X):
+        return "csc", (X.data, X.indices, X.indptr, X.shape[0]), None
+    return "dense", (X,), None
+
+
+def path(X, y, options, *, sample_weight=None, penalty_factor=None, coef_init=None,
+         alphas=None, val_weights=None):
+    """One path (1-d y) or one per column of a 2-d F-ordered y, sharing their passes over X.
+    alphas: a decreasing float64 array, or None for a generated grid. Returns the core's
+    result dict (alphas, coefs, coefs_csc, intercepts, dual_gaps, n_iter, converged, n_done,
+    val_mse, tol_scaled, full_passes, epochs, grad_columns; shared_passes with 2-d y)."""
+    kind, args, pf = design_arguments(X, y.dtype)
+    result = getattr(_core, f"enet_path_{kind}")(
+        *args, y, sample_weight, pf if penalty_factor is None else penalty_factor, coef_init,
+        alphas, val_weights, options)
+    result["converged"] = result["converged"].astype(bool)
+    return result
+
+
+def cv_paths(X, y, targets, sample_weights, val_weights, alphas, penalty_factor, options,
+             progress=None):
+    """Several paths on X in one core call, sharing their passes (per task: the column of
+    a 2-d y in ``targets``, sample weights, validation weights, grid or None). Returns
+    (one result dict per task, the passes over X they shared)."""
+    kind, args, pf = design_arguments(X, y.dtype)
+    results, shared = getattr(_core, f"enet_paths_cv_{kind}")(
+        *args, y, targets, sample_weights, val_weights, alphas,
+        pf if penalty_factor is None else penalty_factor, options, progress)
+    for result in results:
+        result["converged"] = result["converged"].astype(bool)
+    return results, shared
