@@ -162,7 +162,7 @@ def test_bed_end_to_end(tmp_path, capsys, rule):
     plots = importlib.util.find_spec("matplotlib") is not None  # PNG content: test_plots
     assert ("matplotlib is not installed" in log) != plots
     assert _outputs(out) == ["res.coef.tsv"] + ["res.cv.png"] * plots + ["res.log"] + \
-        ["res.path.png"] * plots
+        ["res.manhattan.png"] * plots + ["res.path.png"] * plots
 
 
 def test_plots(tmp_path):
@@ -389,7 +389,7 @@ def test_failure_while_writing_leaves_nothing(tmp_path, monkeypatch, capsys):
     out.mkdir()
     (out / "res.coef.tsv").write_text("an earlier run\n")
 
-    def broken(outputs, model, args):
+    def broken(outputs, model, data, args):
         outputs.temporary("path.png")
         raise OSError("No space left on device")
 
@@ -471,6 +471,7 @@ def test_path_plot_rows_without_densifying():
         warnings.simplefilter("ignore")
         model = fastreg.LassoCV(cv=3).fit(X, y)
     dense = model.coef_path_
-    alphas, rows = _path_rows(model)
+    alphas, rows, index = _path_rows(model)
     np.testing.assert_array_equal(alphas, model.cv_alphas_)
-    np.testing.assert_array_equal(rows, dense[np.any(dense != 0, axis=1)])
+    np.testing.assert_array_equal(index, np.flatnonzero(np.any(dense != 0, axis=1)))
+    np.testing.assert_array_equal(rows, dense[index])

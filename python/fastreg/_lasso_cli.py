@@ -23,6 +23,7 @@ import numpy as np
 
 EXIT_INPUT = 2  # bad input or options, as argparse's usage errors
 EXIT_FIT = 1    # the fit itself failed
+EXIT_INTERRUPT = 130  # Ctrl-C: 128 + SIGINT, as shells report a command killed by it
 
 
 class InputError(Exception):
@@ -93,6 +94,12 @@ def cv_folds(n, k, seed):
 
 
 class _Outputs:
+    """The outputs of one run as a transaction: each file is written to a hidden temporary
+    name in the target directory and, once every one of them is complete, all are renamed
+    into place together. A rename that fails half-way (or a Ctrl-C between renames) puts
+    back the files it had replaced, so an earlier run's outputs stay as they were, byte for
+    byte, unless every new one is in place."""
+
     def __init__(self, prefix):
         prefix = os.fspath(prefix)
         self.prefix = prefix
@@ -103,7 +110,8 @@ class _Outputs:
                              "DIR/result, not a directory")
         if not os.path.isdir(self.dir):
             raise InputError(f"--out {prefix!r}: directory {self.dir!r} does not exist")
-        self.pending = {}  # final name -> temporary name
+        self.pending = {}     # final name -> temporary name
+        self.stale = []       # final names to remove with the commit (plots not redrawn)
         umask = os.umask(0)  # mkstemp makes 0600 files; outputs get the usual permissions
         os.umask(umask)
         self.mode = 0o666 & ~umask
@@ -111,22 +119,61 @@ class _Outputs:
     def final(self, ext):
         return f"{self.prefix}.{ext}"
 
+    def _hidden(self, ext, suffix):
+        fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=f".{self.base}.{ext}.", suffix=suffix)
+        os.close(fd)
+        return tmp
+
     def temporary(self, ext):
         """A new hidden temporary file in the target directory (the rename is then
         atomic), committed later as PREFIX.ext."""
-        fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=f".{self.base}.{ext}.", suffix=".tmp")
-        os.close(fd)
-        os.chmod(tmp, self.mode)
+        tmp = self._hidden(ext, ".tmp")
         self.pending[self.final(ext)] = tmp
+        os.chmod(tmp, self.mode)
         return tmp
 
+    def remove_with_commit(self, ext):
+        """PREFIX.ext goes when the commit succeeds (and stays if it fails)."""
+        if os.path.lexists(self.final(ext)):
+            self.stale.append(self.final(ext))
+
     def commit(self):
-        for final in self.pending:  # fail before renaming anything, not half-way
-            if os.path.isdir(final):
+        for final in list(self.pending) + self.stale:  # fail before renaming anything
+            if os.path.isdir(final) and not os.path.islink(final):
                 raise OSError(f"{final}: is a directory, cannot write the output there")
-        for final, tmp in self.pending.items():  # insertion order: the log last
-            os.replace(tmp, final)
-        self.pending.clear()
+        saved = []  # (final, its earlier content under a hidden name, or None)
+        try:
+            for final, tmp in list(self.pending.items()) + [(f, None) for f in self.stale]:
+                backup = None
+                if os.path.lexists(final):
+                    # the earlier file moves aside (an atomic rename, the same inode)
+                    backup = self._hidden(os.path.basename(final)[len(self.base) + 1:], ".old")
+                    try:
+                        os.replace(final, backup)
+                    except BaseException:
+                        os.remove(backup)
+                        raise
+                saved.append((final, backup))
+                if tmp is not None:
+                    os.replace(tmp, final)  # insertion order: the log last
+                    del self.pending[final]
+        except BaseException:  # Ctrl-C included: no half-committed outputs
+            for final, backup in reversed(saved):
+                try:
+                    if backup is not None:
+                        os.replace(backup, final)
+                    elif final not in self.pending and os.path.lexists(final):
+                        os.remove(final)
+                except OSError:
+                    pass
+            raise
+        for _, backup in saved:
+            if backup is not None:
+                try:
+                    os.remove(backup)
+                except OSError:
+                    pass
+        self.stale.clear()
 
     def discard(self):
         for tmp in self.pending.values():
@@ -135,6 +182,7 @@ class _Outputs:
             except OSError:
                 pass
         self.pending.clear()
+        self.stale.clear()
 
 
 class _Log:
@@ -234,6 +282,7 @@ class _Data:
     n_variants = 0       # penalized columns (variants or features)
     y_source = ""        # where y came from, for messages
     covariate_names = ()
+    covariates = None    # (n, c) array of the covariates of the samples used
 
 
 def _check_options(args):
@@ -263,6 +312,8 @@ def _check_options(args):
         raise InputError(f"--n-alphas: needs at least 2 alphas, got {args.n_alphas}")
     if args.eps is not None and not 0 < args.eps < 1:
         raise InputError(f"--eps: must be in (0, 1), got {args.eps}")
+    if args.seed < 0:
+        raise InputError(f"--seed: must be a non-negative integer, got {args.seed}")
     if args.threads is not None and args.threads < 1:
         raise InputError(f"--threads: must be positive, got {args.threads}")
 
@@ -374,6 +425,7 @@ def _read_bed(args, log):
                 f"coefficient 0 (the intercept takes their place): {_examples(const)}")
         Gs = Gs.with_covariates(C_all[idx])
         data.covariate_names = names
+        data.covariates = C_all[idx]
     data.X = Gs
     data.y = y_all[idx]
     data.genotypes = G
@@ -416,6 +468,13 @@ def _read_npy(args, log):
         i, j = np.argwhere(bad)[0]
         raise InputError(f"{args.npy}: row {i}, column {j} is {X[i, j]}: X must be finite "
                          f"({int(bad.sum())} non-finite value(s))")
+    with np.errstate(over="ignore", invalid="ignore"):
+        sums = np.einsum("ij,ij->j", X, X)  # in X's dtype: what the fit's norms need
+    if not np.isfinite(sums).all():
+        j = int(np.flatnonzero(~np.isfinite(sums))[0])
+        raise InputError(f"{args.npy}: column {j} has values as large as "
+                         f"{X[np.argmax(np.abs(X[:, j])), j]:g}: their squares overflow "
+                         f"{X.dtype}; rescale X (e.g. standardize its columns)")
     y = np.asarray(y, dtype=np.float64)
     if np.isinf(y).any():
         raise InputError(f"{args.y}: value {int(np.flatnonzero(np.isinf(y))[0])} is "
@@ -446,6 +505,51 @@ def _read_npy(args, log):
 # ---- fitting -------------------------------------------------------------------------
 
 
+def _check_target(data):
+    """What the fit cannot answer: a constant target, one whose squares overflow, and one
+    that the unpenalized part of the model (intercept and covariates) explains exactly,
+    which would leave only rounding errors for the variants to fit."""
+    y = np.asarray(data.y, dtype=np.float64)
+    n = y.size
+    if not np.ptp(y) > 0:
+        raise InputError(f"{data.y_source}: constant ({y[0]:g}) over the {n} samples "
+                         "used: nothing to predict")
+    with np.errstate(over="ignore", invalid="ignore"):
+        centered = y - y.mean()
+        ss = float(centered @ centered)
+    if not np.isfinite(ss):
+        big = y[np.argmax(np.abs(y))]
+        raise InputError(f"{data.y_source}: values as large as {big:g} overflow the sums of "
+                         "squares the fit needs (float64); rescale the phenotype (e.g. to "
+                         "standard units)")
+    C = getattr(data, "covariates", None)
+    if C is None or C.shape[1] == 0:
+        return
+    with np.errstate(over="ignore", invalid="ignore"):
+        Cc = C - C.mean(axis=0)
+        spread = np.sqrt((Cc * Cc).sum(axis=0))
+    if not np.isfinite(spread).all():
+        j = int(np.flatnonzero(~np.isfinite(spread))[0])
+        raise InputError(f"covariate {data.covariate_names[j]!r}: values as large as "
+                         f"{C[np.argmax(np.abs(C[:, j])), j]:g} overflow the sums of squares "
+                         "the fit needs (float64); rescale it")
+    # least squares on [1, covariates], on scaled columns so that the test is about
+    # the fit, not units
+    A = np.column_stack([np.ones(n), Cc])
+    scale = np.sqrt((A * A).sum(axis=0))
+    scale[scale == 0] = 1.0
+    z = centered / np.sqrt(ss)
+    coef = np.linalg.lstsq(A / scale, z, rcond=None)[0]
+    r = z - (A / scale) @ coef
+    if np.sqrt(r @ r) <= 1e-9:
+        names = ", ".join(data.covariate_names)
+        raise InputError(f"{data.y_source}: the covariates ({names}) and the intercept "
+                         "explain the phenotype exactly (residual below 1e-9 of its spread): "
+                         "nothing is left for the variants to explain, and a fit would select "
+                         "variants on rounding errors; check that the phenotype is not a "
+                         "covariate (or a combination of them)")
+
+
 def _fit(data, args, log, progress):
     import fastreg
 
@@ -453,9 +557,7 @@ def _fit(data, args, log, progress):
     if n < 2 * args.cv:
         raise InputError(f"{n} sample(s) left: too few for {args.cv}-fold cross-validation "
                          f"(at least {2 * args.cv})")
-    if not np.ptp(data.y) > 0:
-        raise InputError(f"{data.y_source}: constant ({data.y[0]:g}) over the {n} samples "
-                         "used: nothing to predict")
+    _check_target(data)
     eps = args.eps if args.eps is not None else (1e-2 if n < p else 1e-3)
     folds = cv_folds(n, args.cv, args.seed)
     common = dict(cv=folds, alphas=args.n_alphas, eps=eps, selection_rule=args.rule,
@@ -509,6 +611,9 @@ def _report_fit(model, data, args, log, seconds, caught):
         log(f"            covariate {name}: {c:.6g}")
     log(f"time        fit {seconds:.2f} s")
     for message in caught:
+        if data.covariate_names:  # the top of the grid keeps the unpenalized covariates
+            message = message.replace("the intercept-only model",
+                                      "the model of the intercept and covariates alone")
         log(f"warning     {message}")
 
 
@@ -538,48 +643,77 @@ def _write_coef(path, model, data):
 
 
 def _path_rows(model):
-    """(alphas, coefficients) of the path on all samples, for the features nonzero
-    somewhere on it only: coef_path_ would densify all n_features x n_alphas values (800 MB
-    for a million variants), so read the model's sparse path when it has one."""
+    """(alphas, coefficients, feature indices) of the path on all samples, for the
+    features nonzero somewhere on it only: coef_path_ would densify all n_features x
+    n_alphas values (800 MB for a million variants), so read the model's sparse path when
+    it has one."""
     alphas = np.asarray(model.cv_alphas_)
     stored = getattr(model, "_path_coefs", None)
     if stored is None:
         coefs = model.coef_path_
-        return alphas, coefs[np.any(coefs != 0, axis=1)]
+        index = np.flatnonzero(np.any(coefs != 0, axis=1))
+        return alphas, coefs[index], index
     (data, indices, indptr), _, _, k = stored
     cols = np.repeat(np.arange(k), np.diff(indptr))
     nz = data != 0
     rows, pos = np.unique(indices[nz], return_inverse=True)
     out = np.zeros((rows.size, k))
     out[pos, cols[nz]] = data[nz]
-    return alphas[:k], out[:, :alphas.size]
+    return alphas[:k], out[:, :alphas.size], rows
 
 
-def _write_plots(outputs, model, args):
-    """PREFIX.path.png and PREFIX.cv.png into temporary files; False without matplotlib."""
+PLOTS = ("path.png", "cv.png", "manhattan.png")
+
+
+def _write_plots(outputs, model, data, args):
+    """PREFIX.path.png, PREFIX.cv.png and (PLINK input) PREFIX.manhattan.png into
+    temporary files; returns their extensions, or None without matplotlib."""
     try:
         import matplotlib
     except ImportError:
-        return False
+        return None
     matplotlib.use("Agg")  # files only: no display needed
     import matplotlib.pyplot as plt
 
-    import fastreg
+    from . import plot
 
-    rule = f"chosen: {args.rule} rule"
-    marks = dict(alpha_min=model.alpha_min_, alpha_1se=model.alpha_1se_)
-    for ext, draw, title in (
-            ("path.png", lambda: fastreg.plot.path(_path_rows(model), **marks),
-             f"Coefficient path ({rule})"),
-            ("cv.png", lambda: fastreg.plot.cv(model),
-             f"{model.n_folds_}-fold cross-validation ({rule})")):
+    rule = f"chosen: --rule {args.rule}"
+    nv = data.n_variants
+    what = "variants" if data.kind == "bed" else "features"
+    if data.kind == "bed":
+        G = data.genotypes
+        names = lambda idx: [str(G.variant_ids[j]) if j < nv else  # noqa: E731
+                             data.covariate_names[j - nv] for j in idx]
+    else:
+        names = lambda idx: [f"x{j}" for j in idx]  # noqa: E731
+    alphas, rows, index = _path_rows(model)
+
+    def draw_path():
+        return plot.path((alphas, rows), labels=names(index), covariates=index >= nv,
+                         alpha_min=model.alpha_min_, alpha_1se=model.alpha_1se_,
+                         count_label=f"nonzero {what}")
+
+    draws = [("path.png", draw_path, f"Coefficient path on all samples ({rule})"),
+             ("cv.png", lambda: plot.cv(model),
+              f"{model.n_folds_}-fold cross-validation ({rule})")]
+    if data.kind == "bed":
+        coef = np.asarray(model.coef_[:nv], dtype=np.float64)
+
+        def draw_manhattan():
+            return plot.manhattan(coef, G.chromosomes, G.positions,
+                                  labels=G.variant_ids, ylabel="coefficient per copy of A1")
+
+        nz = int(np.count_nonzero(coef))
+        draws.append(("manhattan.png", draw_manhattan,
+                      f"{nz:,} of {nv:,} variants nonzero at alpha {model.alpha_:.3g} ({rule})"))
+    for ext, draw, title in draws:
         ax = draw()
         ax.set_title(title)
         try:
             ax.figure.savefig(outputs.temporary(ext), format="png", dpi=100)
         finally:
             plt.close(ax.figure)
-    return True
+    return [ext for ext, _, _ in draws]
 
 
 # ---- the command -----------------------------------------------------------------------
@@ -609,21 +743,21 @@ def run(args, stderr=None):
 
         t0 = time.perf_counter()
         _write_coef(outputs.temporary("coef.tsv"), model, data)
-        if _write_plots(outputs, model, args):
-            plots = f", {outputs.final('path.png')}, {outputs.final('cv.png')}"
+        drawn = _write_plots(outputs, model, data, args)
+        if drawn is not None:
+            plots = "".join(f", {outputs.final(ext)}" for ext in drawn)
         else:
             plots = ""
-            log("plots       matplotlib is not installed (pip install 'fastreg[plot]'): "
-                f"{outputs.final('path.png')} and {outputs.final('cv.png')} not written")
+            log("plots       matplotlib is not installed: no PNG written (pip install "
+                "'fastreg[plot]', or matplotlib, to get them)")
         log(f"time        write {time.perf_counter() - t0:.2f} s, total "
             f"{time.perf_counter() - t_start:.2f} s")
         log(f"written     {outputs.final('coef.tsv')}{plots}, {outputs.final('log')}")
         with open(outputs.temporary("log"), "w", encoding="utf-8") as f:
             f.write("\n".join(log.lines) + "\n")
-        if not plots:  # stale plots of an earlier run would contradict this log
-            for ext in ("path.png", "cv.png"):
-                if os.path.exists(outputs.final(ext)):
-                    os.remove(outputs.final(ext))
+        for ext in PLOTS:  # stale plots of an earlier run would contradict this log: they
+            if ext not in (drawn or ()):  # go with the commit, and stay if it fails
+                outputs.remove_with_commit(ext)
         outputs.commit()
         return 0
     except InputError as e:
@@ -632,6 +766,9 @@ def run(args, stderr=None):
     except (_FitError, OSError) as e:  # OSError: writing the outputs (disk full, permissions)
         print(f"fastreg lasso: error: {e}", file=stderr)
         return EXIT_FIT
+    except KeyboardInterrupt:
+        print("fastreg lasso: interrupted: no output written", file=stderr, flush=True)
+        return EXIT_INTERRUPT
     finally:
         if outputs is not None:
             outputs.discard()  # after a commit there is nothing left to discard

@@ -70,7 +70,11 @@ def make_dataset(directory, n, p, n_causal, h2, seed):
     causal = np.sort(rng.choice(candidates, n_causal, replace=False))
     effect = rng.standard_normal(n_causal)
     genetic = true[:, causal] @ effect
-    genetic = (genetic - genetic.mean()) * np.sqrt(h2) / genetic.std()
+    # scaled to variance h2; the effects written to the truth file take the same factor,
+    # so that they are y's change per copy of A1
+    scale = np.sqrt(h2) / genetic.std()
+    effect = effect * scale
+    genetic = (genetic - genetic.mean()) * scale
     age = rng.integers(20, 71, n).astype(np.float64)
     sex = rng.integers(1, 3, n)                 # PLINK's 1 = male, 2 = female
     y = (genetic + np.sqrt(1 - h2) * rng.standard_normal(n)
@@ -107,7 +111,7 @@ def make_dataset(directory, n, p, n_causal, h2, seed):
     with open(prefix + ".causal.tsv", "w") as f:
         f.write("id\tchrom\tpos\teffect_per_A1\n")
         for j, e in zip(causal, effect):
-            f.write(f"{variant_ids[j]}\t{chrom[j]}\t{positions[j]}\t{e:.6f}\n")
+            f.write(f"{variant_ids[j]}\t{chrom[j]}\t{positions[j]}\t{e:.6g}\n")
     return prefix, pheno_file, covar_file, [variant_ids[j] for j in causal]
 
 
