@@ -273,3 +273,42 @@ def test_plot_module_is_lazy():
             "fastreg.metrics; assert 'scipy' not in sys.modules and 'sklearn' not in sys.modules")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
+
+
+def test_plots_at_50000_variants_cost_a_few_empty_figures(tmp_path):
+    """The path of 50,000 variants (2,000 of them nonzero somewhere on 100 alphas) and the
+    Manhattan plot of 50,000 variants, saved as PNG, against an empty figure saved the same
+    way, interleaved (medians of 3). Drawing a Line2D per variant and a legend among them
+    took about 25 empty figures; one LineCollection about 6 (docs/cli.md)."""
+    import statistics
+    import time
+
+    rng = np.random.default_rng(0)
+    p, k, moving = 50_000, 100, 2000
+    alphas = np.geomspace(1.0, 0.01, k)
+    enter = rng.integers(0, k, moving)
+    coefs = np.zeros((moving, k))
+    for i in range(moving):
+        coefs[i, enter[i]:] = rng.standard_normal() * np.linspace(0, 1, k - enter[i])
+    coef = np.zeros(p)
+    coef[rng.choice(p, 300, replace=False)] = rng.standard_normal(300)
+    chrom = 1 + np.arange(p) * 22 // p
+    pos = np.arange(p) * 1000 % 5_000_000
+    ids = [f"rs{j}" for j in range(p)]
+
+    def save(ax):
+        ax.figure.savefig(tmp_path / "t.png", dpi=100)
+        plt.close(ax.figure)
+
+    draws = {"empty": lambda: save(plt.figure().add_subplot()),
+             "path": lambda: save(fastreg.plot.path((alphas, coefs), labels=ids[:moving])),
+             "manhattan": lambda: save(fastreg.plot.manhattan(coef, chrom, pos, labels=ids))}
+    times = {name: [] for name in draws}
+    for _ in range(3):
+        for name, draw in draws.items():
+            t0 = time.perf_counter()
+            draw()
+            times[name].append(time.perf_counter() - t0)
+    empty = statistics.median(times["empty"])
+    for name in ("path", "manhattan"):
+        assert statistics.median(times[name]) < 12 * empty, (name, times)
