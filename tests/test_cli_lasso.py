@@ -81,10 +81,11 @@ def _folds(n, k, seed):
     return [(np.setdiff1d(np.arange(n), t), np.sort(t)) for t in np.array_split(perm, k)]
 
 
-def _reference(X, y, *, folds=5, seed=0, rule="min", l1_ratio=1.0):
+def _reference(X, y, *, folds=5, seed=0, rule="1se", l1_ratio=1.0, standardize=True):
+    """The documented defaults (docs/cli.md): the 1-SE rule, standardized columns."""
     n, p = X.shape
     common = dict(cv=_folds(n, folds, seed), alphas=100, eps=1e-2 if n < p else 1e-3,
-                  selection_rule=rule)
+                  selection_rule=rule, standardize=standardize)
     est = (fastreg.LassoCV(**common) if l1_ratio == 1 else
            fastreg.ElasticNetCV(l1_ratio=l1_ratio, **common))
     with warnings.catch_warnings():
@@ -117,16 +118,21 @@ def _close(actual, expected, what):
 # ---- end to end ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("rule", ["min", "1se"])
-def test_bed_end_to_end(tmp_path, capsys, rule):
+@pytest.mark.parametrize("rule, standardize", [("min", True), ("1se", True), (None, True),
+                                               ("min", False)])
+def test_bed_end_to_end(tmp_path, capsys, rule, standardize):
     d = _dataset(tmp_path)
     out = tmp_path / "out"
     out.mkdir()
-    status = main(["lasso", "--bed", d["prefix"], "--pheno", d["pheno"], "--pheno-name", "y",
-                   "--covar", d["covar"], "--rule", rule, "--out", str(out / "res")])
+    argv = ["lasso", "--bed", d["prefix"], "--pheno", d["pheno"], "--pheno-name", "y",
+            "--covar", d["covar"], "--out", str(out / "res")]
+    argv += ["--rule", rule] if rule else []  # None: the default, 1se
+    argv += [] if standardize else ["--no-standardize"]
+    status = main(argv)
     assert status == 0, capsys.readouterr().err
+    rule = rule or "1se"
     X = Genotypes.from_bed(d["prefix"]).subset(d["keep"]).with_covariates(d["C"])
-    ref = _reference(X, d["y"], rule=rule)
+    ref = _reference(X, d["y"], rule=rule, standardize=standardize)
     assert ref.alpha_ == (ref.alpha_1se_ if rule == "1se" else ref.alpha_min_)
     assert ref.alpha_1se_ > ref.alpha_min_  # the two rules differ here: the test tells them apart
 
@@ -157,6 +163,12 @@ def test_bed_end_to_end(tmp_path, capsys, rule):
     assert f"CV MSE {ref.cv_mean_[i]:.6g}" in log
     assert f"<- chosen (--rule {rule})" in log
     assert f"nonzero     {nz.size} of {P} variants" in log
+    for r, alpha in (("min", ref.alpha_min_), ("1se", ref.alpha_1se_)):  # counts per rule
+        i = int(np.argmin(np.abs(ref.cv_alphas_ - alpha)))
+        count = int(np.count_nonzero(ref.coef_path_[:P, i]))
+        assert f"{count} nonzero variants" in [x for x in log.splitlines()
+                                               if x.startswith(f"alpha {r}")][0]
+    assert (", standardized" in log) == standardize
     assert "time        fit" in log
     assert not [f for f in os.listdir(out) if f.startswith(".")]  # no temporary left
     plots = importlib.util.find_spec("matplotlib") is not None  # PNG content: test_plots

@@ -11,6 +11,7 @@ file behind (and never a partial log). docs/cli.md describes the options and for
 
 from __future__ import annotations
 
+import argparse
 import os
 import shlex
 import sys
@@ -50,9 +51,11 @@ def add_arguments(p):
                      help="the target for --npy, shape (n,); NaN is missing")
     fit = p.add_argument_group("model")
     fit.add_argument("--cv", type=int, default=5, metavar="K", help="CV folds (default 5)")
-    fit.add_argument("--rule", choices=("min", "1se"), default="min",
-                     help="alpha of the final model: minimum mean CV error, or the largest "
-                     "within one standard error of it (default min)")
+    fit.add_argument("--rule", choices=("min", "1se"), default="1se",
+                     help="alpha of the final model: 1se, the largest alpha whose mean CV "
+                     "error is within one standard error of the minimum (sparser: fewer "
+                     "false positives; glmnet's lambda.1se), or min, the minimum mean CV "
+                     "error (best prediction, many more variants) (default 1se)")
     fit.add_argument("--l1-ratio", type=float, default=1.0, metavar="R",
                      help="elastic-net mixing in (0, 1]; 1 is the Lasso (default 1)")
     fit.add_argument("--n-alphas", type=int, default=100, metavar="K",
@@ -60,9 +63,11 @@ def add_arguments(p):
     fit.add_argument("--eps", type=float, default=None,
                      help="smallest alpha / largest alpha (default 0.01 when samples < "
                      "features, else 0.001, as glmnet)")
-    fit.add_argument("--standardize", action="store_true",
-                     help="penalize the coefficients of unit-variance columns (glmnet's "
-                     "default); coefficients are reported per unit of the input either way")
+    fit.add_argument("--standardize", action=argparse.BooleanOptionalAction, default=True,
+                     help="penalize the coefficients of unit-variance columns (on by "
+                     "default, as glmnet; --no-standardize penalizes the raw dosages, which "
+                     "favours common variants and selects more); coefficients are reported "
+                     "per unit of the input either way (docs/cli.md)")
     fit.add_argument("--seed", type=int, default=0,
                      help="seed of the random assignment of samples to folds (default 0)")
     fit.add_argument("--threads", type=int, default=None, metavar="N",
@@ -597,14 +602,22 @@ class _FitError(Exception):
 
 def _report_fit(model, data, args, log, seconds, caught):
     mean, se, grid = model.cv_mean_, model.cv_se_, model.cv_alphas_
+    what = "variants" if data.kind == "bed" else "features"
+    _, rows, index = _path_rows(model)
+    rows = rows[index < data.n_variants]  # the penalized ones: variants or features
     for rule, alpha in (("min", model.alpha_min_), ("1se", model.alpha_1se_)):
         i = int(np.argmin(np.abs(grid - alpha)))
         chosen = "  <- chosen (--rule " + rule + ")" if rule == args.rule else ""
+        count = int(np.count_nonzero(rows[:, i])) if i < rows.shape[1] else 0
         log(f"alpha {rule:<5} {alpha:.6g} (#{i + 1} of {grid.size}): CV MSE {mean[i]:.6g} "
-            f"(se {se[i]:.3g}){chosen}")
+            f"(se {se[i]:.3g}), {count:,} nonzero {what}{chosen}")
+    log("            (min: the best CV prediction, with many weak or false positives "
+        "among its variants; 1se: the sparsest model within one standard error of it, "
+        "fewer false positives)" if data.kind == "bed" else
+        "            (min: the best CV prediction; 1se: the sparsest model within one "
+        "standard error of it)")
     coef = model.coef_
     nz = int(np.count_nonzero(coef[:data.n_variants]))
-    what = "variants" if data.kind == "bed" else "features"
     log(f"nonzero     {nz:,} of {data.n_variants:,} {what} at alpha {model.alpha_:.6g}; "
         f"intercept {model.intercept_:.6g}")
     for name, c in zip(data.covariate_names, coef[data.n_variants:]):

@@ -236,6 +236,8 @@ def path(model_or_tuple, ax=None, *, alpha_min=None, alpha_1se=None, labels=None
     top.set_xticks(alphas[at], labels=[str(int(c)) for c in counts[at]])
     top.minorticks_off()
     top.set_xlabel(count_label, fontsize="small")
+    if own_figure:  # room for the top axis and a title above it
+        ax.figure.subplots_adjust(top=0.82)
 
     if legend or (legend is None and (cov.size or any(m is not None for m in marked))):
         ax.legend(loc="upper left", fontsize="small")
@@ -404,6 +406,7 @@ def manhattan(coef, chromosomes, positions, ax=None, *, labels=None, n_labels=10
                         textcoords="offset points", ha="center",
                         va="bottom" if coef[j] > 0 else "top", fontsize="x-small")
     ax.axhline(0.0, color="0.5", linewidth=0.8)
+    ax.margins(y=0.15)  # room for the labels above and below the longest stems
     ax.set_xlim(-gap, start[-1] + length[-1] + gap)
     ax.set_xticks(start + length / 2, labels=[codes[k] for k in order],
                   fontsize="x-small" if codes.size > 12 else "small")
