@@ -158,8 +158,9 @@ def plink_demo(n=1000, p=20_000, causal=20, h2=0.5, seed=0, threads=None, folds=
           f"{N_MONOMORPHIC} monomorphic variants, 1 all missing), {NAME}.pheno (from {causal} "
           f"causal variants at h2 = {h2} and 2 covariates; about {100 * MISSING_PHENO:g} % NA "
           f"or -9), {NAME}.covar (age, sex), {NAME}.causal.tsv (the truth)")
-    # The one-standard-error rule: the sparsest model about as good as the best, the usual
-    # choice when the selected variants matter more than the prediction.
+    # The one-standard-error rule (the command's default, written out so that the printed
+    # command says it): the sparsest model about as good as the best, the usual choice
+    # when the selected variants matter more than the prediction.
     argv = ["lasso", "--bed", prefix, "--pheno", pheno, "--covar", covar, "--cv", str(folds),
             "--rule", "1se", "--out", os.path.join(out, "lasso")]
     if threads is not None:
