@@ -326,3 +326,17 @@ def test_bed_plots(tmp_path, monkeypatch):
                if line.endswith("\tvariant")]
     assert [f"rs{j}" for j in np.flatnonzero(coef)] == written
     assert "res.manhattan.png" in (out / "res.log").read_text()
+
+
+def test_an_internal_error_of_the_fit_is_one_line(tmp_path, monkeypatch, capsys):
+    d = _dataset(tmp_path, covar=False)
+
+    def broken(self, X, y):
+        raise IndexError("index 0 is out of bounds for axis 0 with size 0")
+
+    monkeypatch.setattr(fastreg.LassoCV, "fit", broken)
+    assert main(_argv(d, tmp_path)) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("fastreg lasso: error: the fit failed (IndexError: index 0")
+    assert len(err.splitlines()) == 1 and "report" in err
+    assert _outputs(tmp_path, "res") == []

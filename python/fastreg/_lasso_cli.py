@@ -33,12 +33,20 @@ class InputError(Exception):
 
 def add_arguments(p):
     """The options of `fastreg lasso` on an argparse parser."""
-    src = p.add_argument_group("input (either --bed with --pheno, or --npy with --y)")
+    src = p.add_argument_group("input (--bed or --pgen, with --pheno or the .fam/.psam "
+                               "phenotype; or --npy with --y)")
     src.add_argument("--bed", metavar="PREFIX",
                      help="PLINK 1 files PREFIX.bed, PREFIX.bim, PREFIX.fam (variant-major)")
+    src.add_argument("--pgen", metavar="PREFIX",
+                     help="PLINK 2 files PREFIX.pgen, PREFIX.pvar, PREFIX.psam (needs pgenlib: "
+                     "pip install 'fastreg[pgen]')")
     src.add_argument("--pheno", metavar="FILE",
                      help="phenotype file: FID IID value... per line, whitespace-separated, an "
                      "optional header line 'FID IID name...' (or '#FID'); missing: NA, nan, -9")
+    src.add_argument("--pheno-from-fam", action="store_true",
+                     help="the phenotype in the .fam's 6th column (the .psam's first "
+                     "phenotype column): PLINK's default, also taken when --pheno is not "
+                     "given; missing: -9, NA, and 0 in a case/control column")
     src.add_argument("--pheno-name", metavar="COL",
                      help="phenotype column: a header name, or a 1-based index among the "
                      "value columns (default: the first)")
@@ -291,22 +299,28 @@ class _Data:
 
 
 def _check_options(args):
-    if (args.bed is None) == (args.npy is None):
-        raise InputError("give either --bed PREFIX (with --pheno FILE) or --npy X.npy (with "
-                         "--y y.npy), " + ("not both" if args.bed else "got neither"))
-    if args.bed is not None:
-        if args.pheno is None:
-            raise InputError("--bed needs --pheno FILE (FID IID value... per line)")
+    given = [opt for opt, val in (("--bed", args.bed), ("--pgen", args.pgen),
+                                  ("--npy", args.npy)) if val is not None]
+    if len(given) != 1:
+        raise InputError("give one of --bed PREFIX, --pgen PREFIX (with --pheno FILE or the "
+                         ".fam/.psam phenotype) or --npy X.npy (with --y y.npy), " +
+                         (f"not {' and '.join(given)}" if given else "got none"))
+    if args.npy is None:
+        if args.pheno is not None and args.pheno_from_fam:
+            raise InputError("--pheno-from-fam takes the phenotype from the .fam/.psam: give "
+                             "it or --pheno FILE, not both")
         if args.y is not None:
-            raise InputError("--y goes with --npy; with --bed the phenotype comes from --pheno")
+            raise InputError(f"--y goes with --npy; with {given[0]} the phenotype comes from "
+                             "--pheno or the .fam/.psam")
     else:
         if args.y is None:
             raise InputError("--npy needs --y y.npy (the target)")
         for opt, val in (("--pheno", args.pheno), ("--pheno-name", args.pheno_name),
-                         ("--covar", args.covar)):
+                         ("--covar", args.covar),
+                         ("--pheno-from-fam", args.pheno_from_fam or None)):
             if val is not None:
-                raise InputError(f"{opt} goes with --bed; --npy takes the target from --y "
-                                 "(covariates are columns of X.npy)")
+                raise InputError(f"{opt} goes with --bed or --pgen; --npy takes the target "
+                                 "from --y (covariates are columns of X.npy)")
     if args.pheno_name is not None and args.pheno is None:
         raise InputError("--pheno-name needs --pheno")
     if args.cv < 2:
@@ -332,12 +346,7 @@ def _read_bed(args, log):
     from ._pheno import MISSING_TOKENS, match, read_table, select_column
     from .genotypes import Genotypes
 
-    try:
-        G = Genotypes.from_bed(args.bed)
-    except (ValueError, OSError) as e:
-        raise InputError(str(e)) from None
-    prefix = args.bed[:-4] if args.bed.endswith(".bed") else args.bed
-    fam, bim = prefix + ".fam", prefix + ".bim"
+    G, fam, bim = _open_plink(args, Genotypes)
     ids = [(str(f), str(i)) for f, i in G.sample_ids]
     n_fam = len(ids)
     if len(set(ids)) != n_fam:
@@ -349,31 +358,12 @@ def _read_bed(args, log):
             first[key] = k
     log(f"genotypes   {G.source}: {n_fam:,} samples ({fam}), {G.n_variants:,} variants ({bim})")
 
-    try:
-        ph = read_table(args.pheno, "phenotype")
-        col = select_column(ph, args.pheno_name)
-    except ValueError as e:
-        raise InputError(str(e)) from None
-    rows, extra = match(ids, ph)
-    label = repr(ph.names[col]) if ph.names is not None else f"column {col + 3}"
-    n_cols = ph.values.shape[1]
-    log(f"phenotype   {ph.path}: {label} ({'header' if ph.names is not None else 'no header'}, "
-        f"{n_cols} value column(s)), {len(ph.ids):,} lines; {extra:,} of its ids not in {fam} "
-        "(ignored)")
-    if (rows < 0).all():
-        raise InputError(f"{ph.path}: none of its {len(ph.ids):,} sample ids matches one in "
-                         f"{fam} (samples are matched by FID and IID; {fam} starts with "
-                         f"{ids[0][0]} {ids[0][1]}, {ph.path} line {ph.lines[0]} with "
-                         f"{ph.ids[0][0]} {ph.ids[0][1]})")
-    y_all = np.where(rows >= 0, ph.values[np.maximum(rows, 0), col], np.nan)
-    no_pheno = rows < 0
-    missing_pheno = ~no_pheno & np.isnan(y_all)
-    if not (~no_pheno & ~missing_pheno).any():
-        raise InputError(f"{ph.path}: phenotype {label}: the values of all "
-                         f"{int((~no_pheno).sum()):,} samples of {fam} it lists are missing "
-                         f"({', '.join(MISSING_TOKENS)})")
-    drops = [(no_pheno, f"no line in {ph.path}"),
-             (missing_pheno, f"missing phenotype ({', '.join(MISSING_TOKENS)})")]
+    if args.pheno is None:
+        y_all, drops, y_source = _fam_phenotype(G, fam, log)
+    else:
+        readers = (MISSING_TOKENS, match, read_table, select_column)
+        y_all, drops, y_source = _pheno_file(args, ids, fam, log, readers)
+    _refuse_case_control(y_all, y_source)
 
     C_all = None
     names = ()
@@ -382,7 +372,10 @@ def _read_bed(args, log):
             cv = read_table(args.covar, "covariate")
         except ValueError as e:
             raise InputError(str(e)) from None
-        crow, cextra = match(ids, cv)
+        try:
+            crow, cextra = match(ids, cv)
+        except ValueError as e:
+            raise InputError(str(e)) from None
         names = tuple(cv.names) if cv.names is not None else tuple(
             f"covar{j + 1}" for j in range(cv.values.shape[1]))
         if (crow < 0).all():
@@ -434,8 +427,97 @@ def _read_bed(args, log):
     data.X = Gs
     data.y = y_all[idx]
     data.genotypes = G
-    data.y_source = f"{ph.path}: phenotype {label}"
+    data.y_source = y_source
     return data
+
+
+def _refuse_case_control(values, what):
+    """A case/control phenotype is never fitted as the numbers 1 and 2 (or 0 and 1): the
+    binomial family is what it needs, and until the command has one, a clear error."""
+    try:
+        from .genotypes import is_case_control
+    except ImportError:  # a genotypes module without PLINK's phenotype rules
+        return
+    if is_case_control(values):
+        codes = sorted({float(v) for v in values[~np.isnan(values)]})
+        meaning = " (PLINK's 1 = control, 2 = case)" if codes == [1.0, 2.0] else ""
+        raise InputError(f"{what}: coded case/control, values {codes[0]:g} and {codes[1]:g}"
+                         f"{meaning}: fastreg lasso fits a quantitative trait by least "
+                         "squares and has no binomial (logistic) family yet, so it does not "
+                         "fit these codes as numbers")
+
+
+def _open_plink(args, Genotypes):
+    """(Genotypes, sample file, variant file) of --bed or --pgen."""
+    if args.bed is not None:
+        prefix, ext, files = args.bed, ".bed", (".fam", ".bim")
+        reader = Genotypes.from_bed
+    else:
+        prefix, ext, files = args.pgen, ".pgen", (".psam", ".pvar")
+        reader = getattr(Genotypes, "from_pgen", None)
+        if reader is None:
+            raise InputError("--pgen: this version of fastreg cannot read PLINK 2 files; "
+                             "convert them with plink2 --pfile PREFIX --make-bed")
+    try:
+        G = reader(prefix)
+    except (ValueError, OSError, ImportError) as e:  # ImportError: pgenlib not installed
+        raise InputError(str(e)) from None
+    prefix = prefix[:-len(ext)] if prefix.endswith(ext) else prefix
+    return G, prefix + files[0], prefix + files[1]
+
+
+def _pheno_file(args, ids, fam, log, readers):
+    """The --pheno column for each sample of the .fam/.psam (NaN without a value), the
+    reasons to drop samples, and the phenotype's name for messages."""
+    MISSING_TOKENS, match, read_table, select_column = readers
+
+    try:
+        ph = read_table(args.pheno, "phenotype")
+        col = select_column(ph, args.pheno_name)
+        rows, extra = match(ids, ph)
+    except ValueError as e:
+        raise InputError(str(e)) from None
+    label = repr(ph.names[col]) if ph.names is not None else f"column {col + 3}"
+    n_cols = ph.values.shape[1]
+    log(f"phenotype   {ph.path}: {label} ({'header' if ph.names is not None else 'no header'}, "
+        f"{n_cols} value column(s)), {len(ph.ids):,} lines; {extra:,} of its ids not in {fam} "
+        "(ignored)")
+    if (rows < 0).all():
+        raise InputError(f"{ph.path}: none of its {len(ph.ids):,} sample ids matches one in "
+                         f"{fam} (samples are matched by FID and IID; {fam} starts with "
+                         f"{ids[0][0]} {ids[0][1]}, {ph.path} line {ph.lines[0]} with "
+                         f"{ph.ids[0][0]} {ph.ids[0][1]})")
+    y_all = np.where(rows >= 0, ph.values[np.maximum(rows, 0), col], np.nan)
+    no_pheno = rows < 0
+    missing_pheno = ~no_pheno & np.isnan(y_all)
+    if not (~no_pheno & ~missing_pheno).any():
+        raise InputError(f"{ph.path}: phenotype {label}: the values of all "
+                         f"{int((~no_pheno).sum()):,} samples of {fam} it lists are missing "
+                         f"({', '.join(MISSING_TOKENS)})")
+    drops = [(no_pheno, f"no line in {ph.path}"),
+             (missing_pheno, f"missing phenotype ({', '.join(MISSING_TOKENS)})")]
+
+    return y_all, drops, f"{ph.path}: phenotype {label}"
+
+
+def _fam_phenotype(G, fam, log):
+    """The .fam's 6th column (the .psam's first phenotype), PLINK's default phenotype."""
+    read = getattr(G, "fam_phenotype", None)
+    if read is None:
+        raise InputError(f"no --pheno FILE given, and this version of fastreg cannot read "
+                         f"the phenotype column of {fam}: give --pheno FILE")
+    try:
+        y_all = np.asarray(read(), dtype=np.float64)
+    except ValueError as e:
+        raise InputError(f"{e}; give --pheno FILE") from None
+    column = "6th column" if fam.endswith(".fam") else "first phenotype column"
+    missing = np.isnan(y_all)
+    log(f"phenotype   {fam}: its {column} (no --pheno given: PLINK's default), "
+        f"{int((~missing).sum()):,} of {y_all.size:,} values present")
+    if missing.all():
+        raise InputError(f"{fam}: the phenotype in its {column} is missing for every sample "
+                         "(-9, NA, or 0 in a case/control column): give --pheno FILE")
+    return y_all, [(missing, f"missing phenotype in {fam}")], f"{fam}: phenotype ({column})"
 
 
 def _load_npy(path, what):
@@ -588,6 +670,10 @@ def _fit(data, args, log, progress):
         except (ValueError, MemoryError) as e:
             progress.abort()
             raise _FitError(f"the fit failed: {e}") from None
+        except Exception as e:  # a bug of ours on these data: still one line, no traceback
+            progress.abort()
+            raise _FitError(f"the fit failed ({type(e).__name__}: {e}); this is a bug in "
+                            "fastreg: please report it with the command") from None
         except BaseException:  # Ctrl-C included: stop the ticker, end the bar's line
             progress.abort()
             raise
@@ -748,7 +834,7 @@ def run(args, stderr=None):
             f"{time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}")
         log(f"command     {command}")
         t0 = time.perf_counter()
-        data = _read_bed(args, log) if args.bed is not None else _read_npy(args, log)
+        data = _read_npy(args, log) if args.npy is not None else _read_bed(args, log)
         log(f"time        read {time.perf_counter() - t0:.2f} s")
         progress = _Progress(stderr, enabled=not args.quiet)
         model, seconds, caught = _fit(data, args, log, progress)
