@@ -1,12 +1,14 @@
 """`fastreg lasso`: a cross-validated Lasso / elastic-net path on PLINK files or .npy arrays.
 
-Reads the inputs (PLINK .bed/.bim/.fam with a phenotype file and optional covariates, or
-an X.npy with a y.npy), matches the samples by (FID, IID), drops those with a missing
-phenotype or covariate, fits LassoCV (ElasticNetCV when --l1-ratio < 1) with the
-covariates unpenalized, and writes PREFIX.coef.tsv, PREFIX.path.png, PREFIX.cv.png and
-PREFIX.log. Everything is written to hidden temporary files next to the targets and
-renamed into place only once all of them are complete, so a failed run leaves no PREFIX.*
-file behind (and never a partial log). docs/cli.md describes the options and formats.
+Reads the inputs (PLINK 1 .bed/.bim/.fam or PLINK 2 .pgen/.pvar/.psam with a phenotype
+file or the .fam/.psam's own, optional covariates; or an X.npy with a y.npy), matches the
+samples by (FID, IID), drops those with a missing phenotype or covariate, fits LassoCV
+(ElasticNetCV when --l1-ratio < 1) with the covariates unpenalized, and writes
+PREFIX.coef.tsv, PREFIX.path.png, PREFIX.cv.png, PREFIX.manhattan.png and PREFIX.log.
+The outputs are one transaction (_Outputs): written to hidden temporary files next to the
+targets and renamed into place only once all of them are complete, earlier files put back
+if a rename fails or Ctrl-C comes, so a failed run leaves the earlier outputs byte for
+byte (and never a partial log). docs/cli.md describes the options and formats.
 """
 
 from __future__ import annotations
@@ -82,8 +84,9 @@ def add_arguments(p):
                      help="threads (default: all cores)")
     out = p.add_argument_group("output")
     out.add_argument("--out", required=True, metavar="PREFIX",
-                     help="writes PREFIX.coef.tsv, PREFIX.path.png, PREFIX.cv.png, PREFIX.log "
-                     "(the directory must exist)")
+                     help="writes PREFIX.coef.tsv, PREFIX.path.png, PREFIX.cv.png, "
+                     "PREFIX.manhattan.png (PLINK input), PREFIX.log (the directory must "
+                     "exist)")
     out.add_argument("--quiet", action="store_true",
                      help="print nothing (no summary, no progress bar); errors still go to stderr")
 

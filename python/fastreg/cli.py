@@ -74,12 +74,15 @@ def build_parser() -> argparse.ArgumentParser:
     lasso = sub.add_parser(
         "lasso", help="cross-validated Lasso / elastic net on PLINK files (or .npy arrays)",
         description="Fit the cross-validated Lasso path (LassoCV; ElasticNetCV with "
-        "--l1-ratio < 1) on PLINK 1 genotypes and a phenotype file, samples matched by "
-        "(FID, IID), those with a missing phenotype or covariate dropped, covariates "
-        "unpenalized; or on an X.npy matrix and a y.npy target. Writes PREFIX.coef.tsv (the "
-        "nonzero coefficients, the covariates and the intercept), PREFIX.path.png, "
-        "PREFIX.cv.png (with matplotlib) and PREFIX.log. On any error nothing is written. "
-        "See docs/cli.md.")
+        "--l1-ratio < 1) on PLINK 1 or 2 genotypes and a phenotype (a file, or the "
+        ".fam/.psam's), samples matched by (FID, IID), those with a missing phenotype or "
+        "covariate dropped, covariates unpenalized; or on an X.npy matrix and a y.npy "
+        "target. By default 5 folds, the one-standard-error rule and standardized columns. "
+        "Writes PREFIX.coef.tsv (the nonzero coefficients, the covariates and the "
+        "intercept), PREFIX.path.png, PREFIX.cv.png, PREFIX.manhattan.png (with "
+        "matplotlib) and PREFIX.log. A failed or interrupted run leaves earlier outputs as "
+        "they were. Exit status: 0 done, 1 the fit or writing failed, 2 bad input, 130 "
+        "Ctrl-C. See docs/cli.md.")
     add_arguments(lasso)
     lasso.set_defaults(run=_lasso)
     demo = sub.add_parser(
