@@ -68,6 +68,24 @@ def test_failed_commit_keeps_earlier_outputs(tmp_path, monkeypatch, capsys, when
     assert _snapshot(out) == before  # byte for byte, and no temporary left behind
 
 
+@pytest.mark.parametrize("exc", [OSError(5, "Input/output error"), KeyboardInterrupt()])
+def test_failed_commit_removes_new_files_without_predecessor(tmp_path, monkeypatch, capsys,
+                                                             exc):
+    """Only some outputs existed before: after a failure half-way through the renames
+    those are back and the new files that had none are gone."""
+    pytest.importorskip("matplotlib")
+    d = _dataset(tmp_path, covar=False)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "res.cv.png").write_bytes(EARLIER["cv.png"])
+    (out / "notes.txt").write_text("mine")
+    before = _snapshot(out)
+    _failing_replace(monkeypatch, "manhattan.png", exc)  # after coef.tsv, path, cv
+    assert main(_argv(d, out)) == (130 if isinstance(exc, KeyboardInterrupt) else 1)
+    assert _snapshot(out) == before
+    capsys.readouterr()
+
+
 def test_output_name_taken_by_a_directory(tmp_path, capsys):
     """A real failure, no mock: PREFIX.cv.png is a directory."""
     pytest.importorskip("matplotlib")

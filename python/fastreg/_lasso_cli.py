@@ -169,21 +169,21 @@ class _Outputs:
                     except BaseException:
                         os.remove(backup)
                         raise
-                saved.append((final, backup))
+                saved.append((final, backup, tmp))
                 if tmp is not None:
                     os.replace(tmp, final)  # insertion order: the log last
-                    del self.pending[final]
         except BaseException:  # Ctrl-C included: no half-committed outputs
-            for final, backup in reversed(saved):
+            for final, backup, tmp in reversed(saved):
                 try:
-                    if backup is not None:
+                    if backup is not None:  # the earlier file back, over the new one if any
                         os.replace(backup, final)
-                    elif final not in self.pending and os.path.lexists(final):
+                    elif tmp is not None and not os.path.lexists(tmp):  # renamed: new file
                         os.remove(final)
                 except OSError:
                     pass
             raise
-        for _, backup in saved:
+        self.pending.clear()
+        for _, backup, _ in saved:
             if backup is not None:
                 try:
                     os.remove(backup)
