@@ -358,3 +358,14 @@ def test_an_internal_error_of_the_fit_is_one_line(tmp_path, monkeypatch, capsys)
     assert err.startswith("fastreg lasso: error: the fit failed (IndexError: index 0")
     assert len(err.splitlines()) == 1 and "report" in err
     assert _outputs(tmp_path, "res") == []
+
+
+def test_interrupted_demo(monkeypatch, capsys):
+    from fastreg import _plink_demo
+
+    def interrupted(**kw):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_plink_demo, "plink_demo", interrupted)
+    assert main(["demo"]) == 130
+    assert capsys.readouterr().err == "fastreg demo: interrupted\n"
