@@ -81,10 +81,11 @@ def _folds(n, k, seed):
     return [(np.setdiff1d(np.arange(n), t), np.sort(t)) for t in np.array_split(perm, k)]
 
 
-def _reference(X, y, *, folds=5, seed=0, rule="min", l1_ratio=1.0):
+def _reference(X, y, *, folds=5, seed=0, rule="1se", l1_ratio=1.0, standardize=True):
+    """The documented defaults (docs/cli.md): the 1-SE rule, standardized columns."""
     n, p = X.shape
     common = dict(cv=_folds(n, folds, seed), alphas=100, eps=1e-2 if n < p else 1e-3,
-                  selection_rule=rule)
+                  selection_rule=rule, standardize=standardize)
     est = (fastreg.LassoCV(**common) if l1_ratio == 1 else
            fastreg.ElasticNetCV(l1_ratio=l1_ratio, **common))
     with warnings.catch_warnings():
@@ -117,16 +118,21 @@ def _close(actual, expected, what):
 # ---- end to end ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("rule", ["min", "1se"])
-def test_bed_end_to_end(tmp_path, capsys, rule):
+@pytest.mark.parametrize("rule, standardize", [("min", True), ("1se", True), (None, True),
+                                               ("min", False)])
+def test_bed_end_to_end(tmp_path, capsys, rule, standardize):
     d = _dataset(tmp_path)
     out = tmp_path / "out"
     out.mkdir()
-    status = main(["lasso", "--bed", d["prefix"], "--pheno", d["pheno"], "--pheno-name", "y",
-                   "--covar", d["covar"], "--rule", rule, "--out", str(out / "res")])
+    argv = ["lasso", "--bed", d["prefix"], "--pheno", d["pheno"], "--pheno-name", "y",
+            "--covar", d["covar"], "--out", str(out / "res")]
+    argv += ["--rule", rule] if rule else []  # None: the default, 1se
+    argv += [] if standardize else ["--no-standardize"]
+    status = main(argv)
     assert status == 0, capsys.readouterr().err
+    rule = rule or "1se"
     X = Genotypes.from_bed(d["prefix"]).subset(d["keep"]).with_covariates(d["C"])
-    ref = _reference(X, d["y"], rule=rule)
+    ref = _reference(X, d["y"], rule=rule, standardize=standardize)
     assert ref.alpha_ == (ref.alpha_1se_ if rule == "1se" else ref.alpha_min_)
     assert ref.alpha_1se_ > ref.alpha_min_  # the two rules differ here: the test tells them apart
 
@@ -157,12 +163,18 @@ def test_bed_end_to_end(tmp_path, capsys, rule):
     assert f"CV MSE {ref.cv_mean_[i]:.6g}" in log
     assert f"<- chosen (--rule {rule})" in log
     assert f"nonzero     {nz.size} of {P} variants" in log
+    for r, alpha in (("min", ref.alpha_min_), ("1se", ref.alpha_1se_)):  # counts per rule
+        i = int(np.argmin(np.abs(ref.cv_alphas_ - alpha)))
+        count = int(np.count_nonzero(ref.coef_path_[:P, i]))
+        assert f"{count} nonzero variants" in [x for x in log.splitlines()
+                                               if x.startswith(f"alpha {r}")][0]
+    assert (", standardized" in log) == standardize
     assert "time        fit" in log
     assert not [f for f in os.listdir(out) if f.startswith(".")]  # no temporary left
     plots = importlib.util.find_spec("matplotlib") is not None  # PNG content: test_plots
     assert ("matplotlib is not installed" in log) != plots
     assert _outputs(out) == ["res.coef.tsv"] + ["res.cv.png"] * plots + ["res.log"] + \
-        ["res.path.png"] * plots
+        ["res.manhattan.png"] * plots + ["res.path.png"] * plots
 
 
 def test_plots(tmp_path):
@@ -355,8 +367,13 @@ def _bad_cases(tmp_path):
                          ["cov2.txt", "none of its 2 sample ids"]),
         "covar field count": (bed + ["--covar", text("cov3.txt", "FID IID a b\nfam0 ind0 1\n")],
                               ["cov3.txt", "line 2", "3 fields, expected 4"]),
-        "both": (bed + ["--npy", os.path.join(t, "X.npy")], ["not both"]),
-        "neither": ([], ["got neither"]),
+        "both": (bed + ["--npy", os.path.join(t, "X.npy")], ["not --bed and --npy"]),
+        "bed and pgen": (bed + ["--pgen", prefix], ["not --bed and --pgen"]),
+        "neither": ([], ["got none"]),
+        "pheno twice": (bed + ["--pheno-from-fam"], ["--pheno-from-fam", "not both"]),
+        "fam pheno with npy": (["--npy", os.path.join(t, "X.npy"), "--y",
+                                os.path.join(t, "y4.npy"), "--pheno-from-fam"],
+                               ["--pheno-from-fam goes with --bed or --pgen"]),
         "y length": (["--npy", os.path.join(t, "X.npy"), "--y", os.path.join(t, "y4.npy")],
                      ["y4.npy", "4 values", "X.npy has 5 rows"]),
         "npy missing": (["--npy", os.path.join(t, "nope.npy"), "--y", os.path.join(t, "y4.npy")],
@@ -389,7 +406,7 @@ def test_failure_while_writing_leaves_nothing(tmp_path, monkeypatch, capsys):
     out.mkdir()
     (out / "res.coef.tsv").write_text("an earlier run\n")
 
-    def broken(outputs, model, args):
+    def broken(outputs, model, data, args):
         outputs.temporary("path.png")
         raise OSError("No space left on device")
 
@@ -471,6 +488,7 @@ def test_path_plot_rows_without_densifying():
         warnings.simplefilter("ignore")
         model = fastreg.LassoCV(cv=3).fit(X, y)
     dense = model.coef_path_
-    alphas, rows = _path_rows(model)
+    alphas, rows, index = _path_rows(model)
     np.testing.assert_array_equal(alphas, model.cv_alphas_)
-    np.testing.assert_array_equal(rows, dense[np.any(dense != 0, axis=1)])
+    np.testing.assert_array_equal(index, np.flatnonzero(np.any(dense != 0, axis=1)))
+    np.testing.assert_array_equal(rows, dense[index])

@@ -121,7 +121,7 @@ def test_demo_help():
     res = _run_demo("--help")
     assert res.returncode == 0, res.stderr
     for option in ("--n", "--p", "--causal", "--seed", "--threads", "--no-sklearn",
-                   "--kernels", "--size", "--repeat", "--cv", "--folds", "--out"):
+                   "--kernels", "--size", "--repeat", "--cv", "--folds", "--rules", "--out"):
         assert option in res.stdout, option
 
 
@@ -162,7 +162,7 @@ def test_demo_lasso_rejects_bad_sizes():
 def test_demo_cv_small_run(tmp_path):
     pytest.importorskip("matplotlib")
     prefix = tmp_path / "run"
-    res = _run_demo("--cv", "--n", "300", "--p", "1000", "--causal", "8", "--folds", "3",
+    res = _run_demo("--rules", "--n", "300", "--p", "1000", "--causal", "8", "--cv", "3",
                     "--threads", "1", "--out", str(prefix))
     assert res.returncode == 0, res.stdout + res.stderr
     out = res.stdout

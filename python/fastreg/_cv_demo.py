@@ -1,4 +1,4 @@
-"""`fastreg demo --cv`: LassoCV on the demo's genotype-like problem, both selection rules.
+"""`fastreg demo --rules`: LassoCV on the demo's genotype-like problem, both selection rules.
 
 Fits LassoCV on the training split (the same data as `fastreg demo`), refits at the alpha
 of each rule (minimum mean CV error, and glmnet's one-standard-error rule), reports each
@@ -51,15 +51,15 @@ def _plots(model, prefix):
 
 
 def cv_demo(n=1000, p=20_000, causal=30, h2=0.5, seed=0, threads=None, folds=5,
-            prefix="fastreg_demo") -> int:
+            prefix="fastreg-demo") -> int:
     if n < 10 * folds or p < 1 or causal < 1 or causal > p:
-        raise SystemExit("fastreg demo --cv: need --n >= 10 * --folds, 1 <= --causal <= --p")
+        raise SystemExit("fastreg demo --rules: need --n >= 10 * --cv, 1 <= --causal <= --p")
     if folds < 2:
-        raise SystemExit("fastreg demo --cv: --folds must be at least 2")
+        raise SystemExit("fastreg demo --rules: --cv must be at least 2")
     if not 0 < h2 < 1:
-        raise SystemExit("fastreg demo --cv: --h2 must be in (0, 1)")
+        raise SystemExit("fastreg demo --rules: --h2 must be in (0, 1)")
     if threads is not None and threads < 1:
-        raise SystemExit("fastreg demo --cv: --threads must be positive")
+        raise SystemExit("fastreg demo --rules: --threads must be positive")
     X, y, truth, _ = make_genotype_problem(n, p, causal, h2, seed)
     n_train = int(round(TRAIN_FRACTION * n))
     X_train, y_train, X_test, y_test = _split(X, y, n_train)

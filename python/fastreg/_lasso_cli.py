@@ -1,16 +1,19 @@
 """`fastreg lasso`: a cross-validated Lasso / elastic-net path on PLINK files or .npy arrays.
 
-Reads the inputs (PLINK .bed/.bim/.fam with a phenotype file and optional covariates, or
-an X.npy with a y.npy), matches the samples by (FID, IID), drops those with a missing
-phenotype or covariate, fits LassoCV (ElasticNetCV when --l1-ratio < 1) with the
-covariates unpenalized, and writes PREFIX.coef.tsv, PREFIX.path.png, PREFIX.cv.png and
-PREFIX.log. Everything is written to hidden temporary files next to the targets and
-renamed into place only once all of them are complete, so a failed run leaves no PREFIX.*
-file behind (and never a partial log). docs/cli.md describes the options and formats.
+Reads the inputs (PLINK 1 .bed/.bim/.fam or PLINK 2 .pgen/.pvar/.psam with a phenotype
+file or the .fam/.psam's own, optional covariates; or an X.npy with a y.npy), matches the
+samples by (FID, IID), drops those with a missing phenotype or covariate, fits LassoCV
+(ElasticNetCV when --l1-ratio < 1) with the covariates unpenalized, and writes
+PREFIX.coef.tsv, PREFIX.path.png, PREFIX.cv.png, PREFIX.manhattan.png and PREFIX.log.
+The outputs are one transaction (_Outputs): written to hidden temporary files next to the
+targets and renamed into place only once all of them are complete, earlier files put back
+if a rename fails or Ctrl-C comes, so a failed run leaves the earlier outputs byte for
+byte (and never a partial log). docs/cli.md describes the options and formats.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import shlex
 import sys
@@ -23,6 +26,7 @@ import numpy as np
 
 EXIT_INPUT = 2  # bad input or options, as argparse's usage errors
 EXIT_FIT = 1    # the fit itself failed
+EXIT_INTERRUPT = 130  # Ctrl-C: 128 + SIGINT, as shells report a command killed by it
 
 
 class InputError(Exception):
@@ -31,12 +35,20 @@ class InputError(Exception):
 
 def add_arguments(p):
     """The options of `fastreg lasso` on an argparse parser."""
-    src = p.add_argument_group("input (either --bed with --pheno, or --npy with --y)")
+    src = p.add_argument_group("input (--bed or --pgen, with --pheno or the .fam/.psam "
+                               "phenotype; or --npy with --y)")
     src.add_argument("--bed", metavar="PREFIX",
                      help="PLINK 1 files PREFIX.bed, PREFIX.bim, PREFIX.fam (variant-major)")
+    src.add_argument("--pgen", metavar="PREFIX",
+                     help="PLINK 2 files PREFIX.pgen, PREFIX.pvar, PREFIX.psam (needs pgenlib: "
+                     "pip install 'fastreg[pgen]')")
     src.add_argument("--pheno", metavar="FILE",
                      help="phenotype file: FID IID value... per line, whitespace-separated, an "
                      "optional header line 'FID IID name...' (or '#FID'); missing: NA, nan, -9")
+    src.add_argument("--pheno-from-fam", action="store_true",
+                     help="the phenotype in the .fam's 6th column (the .psam's first "
+                     "phenotype column): PLINK's default, also taken when --pheno is not "
+                     "given; missing: -9, NA, and 0 in a case/control column")
     src.add_argument("--pheno-name", metavar="COL",
                      help="phenotype column: a header name, or a 1-based index among the "
                      "value columns (default: the first)")
@@ -49,9 +61,11 @@ def add_arguments(p):
                      help="the target for --npy, shape (n,); NaN is missing")
     fit = p.add_argument_group("model")
     fit.add_argument("--cv", type=int, default=5, metavar="K", help="CV folds (default 5)")
-    fit.add_argument("--rule", choices=("min", "1se"), default="min",
-                     help="alpha of the final model: minimum mean CV error, or the largest "
-                     "within one standard error of it (default min)")
+    fit.add_argument("--rule", choices=("min", "1se"), default="1se",
+                     help="alpha of the final model: 1se, the largest alpha whose mean CV "
+                     "error is within one standard error of the minimum (sparser: fewer "
+                     "false positives; glmnet's lambda.1se), or min, the minimum mean CV "
+                     "error (best prediction, many more variants) (default 1se)")
     fit.add_argument("--l1-ratio", type=float, default=1.0, metavar="R",
                      help="elastic-net mixing in (0, 1]; 1 is the Lasso (default 1)")
     fit.add_argument("--n-alphas", type=int, default=100, metavar="K",
@@ -59,17 +73,20 @@ def add_arguments(p):
     fit.add_argument("--eps", type=float, default=None,
                      help="smallest alpha / largest alpha (default 0.01 when samples < "
                      "features, else 0.001, as glmnet)")
-    fit.add_argument("--standardize", action="store_true",
-                     help="penalize the coefficients of unit-variance columns (glmnet's "
-                     "default); coefficients are reported per unit of the input either way")
+    fit.add_argument("--standardize", action=argparse.BooleanOptionalAction, default=True,
+                     help="penalize the coefficients of unit-variance columns (on by "
+                     "default, as glmnet; --no-standardize penalizes the raw dosages, which "
+                     "favours common variants and selects more); coefficients are reported "
+                     "per unit of the input either way (docs/cli.md)")
     fit.add_argument("--seed", type=int, default=0,
                      help="seed of the random assignment of samples to folds (default 0)")
     fit.add_argument("--threads", type=int, default=None, metavar="N",
                      help="threads (default: all cores)")
     out = p.add_argument_group("output")
     out.add_argument("--out", required=True, metavar="PREFIX",
-                     help="writes PREFIX.coef.tsv, PREFIX.path.png, PREFIX.cv.png, PREFIX.log "
-                     "(the directory must exist)")
+                     help="writes PREFIX.coef.tsv, PREFIX.path.png, PREFIX.cv.png, "
+                     "PREFIX.manhattan.png (PLINK input), PREFIX.log (the directory must "
+                     "exist)")
     out.add_argument("--quiet", action="store_true",
                      help="print nothing (no summary, no progress bar); errors still go to stderr")
 
@@ -93,6 +110,12 @@ def cv_folds(n, k, seed):
 
 
 class _Outputs:
+    """The outputs of one run as a transaction: each file is written to a hidden temporary
+    name in the target directory and, once every one of them is complete, all are renamed
+    into place together. A rename that fails half-way (or a Ctrl-C between renames) puts
+    back the files it had replaced, so an earlier run's outputs stay as they were, byte for
+    byte, unless every new one is in place."""
+
     def __init__(self, prefix):
         prefix = os.fspath(prefix)
         self.prefix = prefix
@@ -103,7 +126,8 @@ class _Outputs:
                              "DIR/result, not a directory")
         if not os.path.isdir(self.dir):
             raise InputError(f"--out {prefix!r}: directory {self.dir!r} does not exist")
-        self.pending = {}  # final name -> temporary name
+        self.pending = {}     # final name -> temporary name
+        self.stale = []       # final names to remove with the commit (plots not redrawn)
         umask = os.umask(0)  # mkstemp makes 0600 files; outputs get the usual permissions
         os.umask(umask)
         self.mode = 0o666 & ~umask
@@ -111,22 +135,61 @@ class _Outputs:
     def final(self, ext):
         return f"{self.prefix}.{ext}"
 
+    def _hidden(self, ext, suffix):
+        fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=f".{self.base}.{ext}.", suffix=suffix)
+        os.close(fd)
+        return tmp
+
     def temporary(self, ext):
         """A new hidden temporary file in the target directory (the rename is then
         atomic), committed later as PREFIX.ext."""
-        fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=f".{self.base}.{ext}.", suffix=".tmp")
-        os.close(fd)
-        os.chmod(tmp, self.mode)
+        tmp = self._hidden(ext, ".tmp")
         self.pending[self.final(ext)] = tmp
+        os.chmod(tmp, self.mode)
         return tmp
 
+    def remove_with_commit(self, ext):
+        """PREFIX.ext goes when the commit succeeds (and stays if it fails)."""
+        if os.path.lexists(self.final(ext)):
+            self.stale.append(self.final(ext))
+
     def commit(self):
-        for final in self.pending:  # fail before renaming anything, not half-way
-            if os.path.isdir(final):
+        for final in list(self.pending) + self.stale:  # fail before renaming anything
+            if os.path.isdir(final) and not os.path.islink(final):
                 raise OSError(f"{final}: is a directory, cannot write the output there")
-        for final, tmp in self.pending.items():  # insertion order: the log last
-            os.replace(tmp, final)
+        saved = []  # (final, its earlier content under a hidden name, or None)
+        try:
+            for final, tmp in list(self.pending.items()) + [(f, None) for f in self.stale]:
+                backup = None
+                if os.path.lexists(final):
+                    # the earlier file moves aside (an atomic rename, the same inode)
+                    backup = self._hidden(os.path.basename(final)[len(self.base) + 1:], ".old")
+                    try:
+                        os.replace(final, backup)
+                    except BaseException:
+                        os.remove(backup)
+                        raise
+                saved.append((final, backup, tmp))
+                if tmp is not None:
+                    os.replace(tmp, final)  # insertion order: the log last
+        except BaseException:  # Ctrl-C included: no half-committed outputs
+            for final, backup, tmp in reversed(saved):
+                try:
+                    if backup is not None:  # the earlier file back, over the new one if any
+                        os.replace(backup, final)
+                    elif tmp is not None and not os.path.lexists(tmp):  # renamed: new file
+                        os.remove(final)
+                except OSError:
+                    pass
+            raise
         self.pending.clear()
+        for _, backup, _ in saved:
+            if backup is not None:
+                try:
+                    os.remove(backup)
+                except OSError:
+                    pass
+        self.stale.clear()
 
     def discard(self):
         for tmp in self.pending.values():
@@ -135,6 +198,7 @@ class _Outputs:
             except OSError:
                 pass
         self.pending.clear()
+        self.stale.clear()
 
 
 class _Log:
@@ -234,25 +298,32 @@ class _Data:
     n_variants = 0       # penalized columns (variants or features)
     y_source = ""        # where y came from, for messages
     covariate_names = ()
+    covariates = None    # (n, c) array of the covariates of the samples used
 
 
 def _check_options(args):
-    if (args.bed is None) == (args.npy is None):
-        raise InputError("give either --bed PREFIX (with --pheno FILE) or --npy X.npy (with "
-                         "--y y.npy), " + ("not both" if args.bed else "got neither"))
-    if args.bed is not None:
-        if args.pheno is None:
-            raise InputError("--bed needs --pheno FILE (FID IID value... per line)")
+    given = [opt for opt, val in (("--bed", args.bed), ("--pgen", args.pgen),
+                                  ("--npy", args.npy)) if val is not None]
+    if len(given) != 1:
+        raise InputError("give one of --bed PREFIX, --pgen PREFIX (with --pheno FILE or the "
+                         ".fam/.psam phenotype) or --npy X.npy (with --y y.npy), " +
+                         (f"not {' and '.join(given)}" if given else "got none"))
+    if args.npy is None:
+        if args.pheno is not None and args.pheno_from_fam:
+            raise InputError("--pheno-from-fam takes the phenotype from the .fam/.psam: give "
+                             "it or --pheno FILE, not both")
         if args.y is not None:
-            raise InputError("--y goes with --npy; with --bed the phenotype comes from --pheno")
+            raise InputError(f"--y goes with --npy; with {given[0]} the phenotype comes from "
+                             "--pheno or the .fam/.psam")
     else:
         if args.y is None:
             raise InputError("--npy needs --y y.npy (the target)")
         for opt, val in (("--pheno", args.pheno), ("--pheno-name", args.pheno_name),
-                         ("--covar", args.covar)):
+                         ("--covar", args.covar),
+                         ("--pheno-from-fam", args.pheno_from_fam or None)):
             if val is not None:
-                raise InputError(f"{opt} goes with --bed; --npy takes the target from --y "
-                                 "(covariates are columns of X.npy)")
+                raise InputError(f"{opt} goes with --bed or --pgen; --npy takes the target "
+                                 "from --y (covariates are columns of X.npy)")
     if args.pheno_name is not None and args.pheno is None:
         raise InputError("--pheno-name needs --pheno")
     if args.cv < 2:
@@ -263,6 +334,8 @@ def _check_options(args):
         raise InputError(f"--n-alphas: needs at least 2 alphas, got {args.n_alphas}")
     if args.eps is not None and not 0 < args.eps < 1:
         raise InputError(f"--eps: must be in (0, 1), got {args.eps}")
+    if args.seed < 0:
+        raise InputError(f"--seed: must be a non-negative integer, got {args.seed}")
     if args.threads is not None and args.threads < 1:
         raise InputError(f"--threads: must be positive, got {args.threads}")
 
@@ -276,12 +349,7 @@ def _read_bed(args, log):
     from .genotypes._pheno import MISSING_TOKENS, match, read_table, select_column
     from .genotypes import Genotypes
 
-    try:
-        G = Genotypes.from_bed(args.bed)
-    except (ValueError, OSError) as e:
-        raise InputError(str(e)) from None
-    prefix = args.bed[:-4] if args.bed.endswith(".bed") else args.bed
-    fam, bim = prefix + ".fam", prefix + ".bim"
+    G, fam, bim = _open_plink(args, Genotypes)
     ids = [(str(f), str(i)) for f, i in G.sample_ids]
     n_fam = len(ids)
     if len(set(ids)) != n_fam:
@@ -293,31 +361,12 @@ def _read_bed(args, log):
             first[key] = k
     log(f"genotypes   {G.source}: {n_fam:,} samples ({fam}), {G.n_variants:,} variants ({bim})")
 
-    try:
-        ph = read_table(args.pheno, "phenotype")
-        col = select_column(ph, args.pheno_name)
-    except ValueError as e:
-        raise InputError(str(e)) from None
-    rows, extra = match(ids, ph)
-    label = repr(ph.names[col]) if ph.names is not None else f"column {col + 3}"
-    n_cols = ph.values.shape[1]
-    log(f"phenotype   {ph.path}: {label} ({'header' if ph.names is not None else 'no header'}, "
-        f"{n_cols} value column(s)), {len(ph.ids):,} lines; {extra:,} of its ids not in {fam} "
-        "(ignored)")
-    if (rows < 0).all():
-        raise InputError(f"{ph.path}: none of its {len(ph.ids):,} sample ids matches one in "
-                         f"{fam} (samples are matched by FID and IID; {fam} starts with "
-                         f"{ids[0][0]} {ids[0][1]}, {ph.path} line {ph.lines[0]} with "
-                         f"{ph.ids[0][0]} {ph.ids[0][1]})")
-    y_all = np.where(rows >= 0, ph.values[np.maximum(rows, 0), col], np.nan)
-    no_pheno = rows < 0
-    missing_pheno = ~no_pheno & np.isnan(y_all)
-    if not (~no_pheno & ~missing_pheno).any():
-        raise InputError(f"{ph.path}: phenotype {label}: the values of all "
-                         f"{int((~no_pheno).sum()):,} samples of {fam} it lists are missing "
-                         f"({', '.join(MISSING_TOKENS)})")
-    drops = [(no_pheno, f"no line in {ph.path}"),
-             (missing_pheno, f"missing phenotype ({', '.join(MISSING_TOKENS)})")]
+    if args.pheno is None:
+        y_all, drops, y_source = _fam_phenotype(G, fam, log)
+    else:
+        readers = (MISSING_TOKENS, match, read_table, select_column)
+        y_all, drops, y_source = _pheno_file(args, ids, fam, log, readers)
+    _refuse_case_control(y_all, y_source)
 
     C_all = None
     names = ()
@@ -326,7 +375,10 @@ def _read_bed(args, log):
             cv = read_table(args.covar, "covariate")
         except ValueError as e:
             raise InputError(str(e)) from None
-        crow, cextra = match(ids, cv)
+        try:
+            crow, cextra = match(ids, cv)
+        except ValueError as e:
+            raise InputError(str(e)) from None
         names = tuple(cv.names) if cv.names is not None else tuple(
             f"covar{j + 1}" for j in range(cv.values.shape[1]))
         if (crow < 0).all():
@@ -374,11 +426,101 @@ def _read_bed(args, log):
                 f"coefficient 0 (the intercept takes their place): {_examples(const)}")
         Gs = Gs.with_covariates(C_all[idx])
         data.covariate_names = names
+        data.covariates = C_all[idx]
     data.X = Gs
     data.y = y_all[idx]
     data.genotypes = G
-    data.y_source = f"{ph.path}: phenotype {label}"
+    data.y_source = y_source
     return data
+
+
+def _refuse_case_control(values, what):
+    """A case/control phenotype is never fitted as the numbers 1 and 2 (or 0 and 1): the
+    binomial family is what it needs, and until the command has one, a clear error."""
+    try:
+        from .genotypes import is_case_control
+    except ImportError:  # a genotypes module without PLINK's phenotype rules
+        return
+    if is_case_control(values):
+        codes = sorted({float(v) for v in values[~np.isnan(values)]})
+        meaning = " (PLINK's 1 = control, 2 = case)" if codes == [1.0, 2.0] else ""
+        raise InputError(f"{what}: coded case/control, values {codes[0]:g} and {codes[1]:g}"
+                         f"{meaning}: fastreg lasso fits a quantitative trait by least "
+                         "squares and has no binomial (logistic) family yet, so it does not "
+                         "fit these codes as numbers")
+
+
+def _open_plink(args, Genotypes):
+    """(Genotypes, sample file, variant file) of --bed or --pgen."""
+    if args.bed is not None:
+        prefix, ext, files = args.bed, ".bed", (".fam", ".bim")
+        reader = Genotypes.from_bed
+    else:
+        prefix, ext, files = args.pgen, ".pgen", (".psam", ".pvar")
+        reader = getattr(Genotypes, "from_pgen", None)
+        if reader is None:
+            raise InputError("--pgen: this version of fastreg cannot read PLINK 2 files; "
+                             "convert them with plink2 --pfile PREFIX --make-bed")
+    try:
+        G = reader(prefix)
+    except (ValueError, OSError, ImportError) as e:  # ImportError: pgenlib not installed
+        raise InputError(str(e)) from None
+    prefix = prefix[:-len(ext)] if prefix.endswith(ext) else prefix
+    return G, prefix + files[0], prefix + files[1]
+
+
+def _pheno_file(args, ids, fam, log, readers):
+    """The --pheno column for each sample of the .fam/.psam (NaN without a value), the
+    reasons to drop samples, and the phenotype's name for messages."""
+    MISSING_TOKENS, match, read_table, select_column = readers
+
+    try:
+        ph = read_table(args.pheno, "phenotype")
+        col = select_column(ph, args.pheno_name)
+        rows, extra = match(ids, ph)
+    except ValueError as e:
+        raise InputError(str(e)) from None
+    label = repr(ph.names[col]) if ph.names is not None else f"column {col + 3}"
+    n_cols = ph.values.shape[1]
+    log(f"phenotype   {ph.path}: {label} ({'header' if ph.names is not None else 'no header'}, "
+        f"{n_cols} value column(s)), {len(ph.ids):,} lines; {extra:,} of its ids not in {fam} "
+        "(ignored)")
+    if (rows < 0).all():
+        raise InputError(f"{ph.path}: none of its {len(ph.ids):,} sample ids matches one in "
+                         f"{fam} (samples are matched by FID and IID; {fam} starts with "
+                         f"{ids[0][0]} {ids[0][1]}, {ph.path} line {ph.lines[0]} with "
+                         f"{ph.ids[0][0]} {ph.ids[0][1]})")
+    y_all = np.where(rows >= 0, ph.values[np.maximum(rows, 0), col], np.nan)
+    no_pheno = rows < 0
+    missing_pheno = ~no_pheno & np.isnan(y_all)
+    if not (~no_pheno & ~missing_pheno).any():
+        raise InputError(f"{ph.path}: phenotype {label}: the values of all "
+                         f"{int((~no_pheno).sum()):,} samples of {fam} it lists are missing "
+                         f"({', '.join(MISSING_TOKENS)})")
+    drops = [(no_pheno, f"no line in {ph.path}"),
+             (missing_pheno, f"missing phenotype ({', '.join(MISSING_TOKENS)})")]
+
+    return y_all, drops, f"{ph.path}: phenotype {label}"
+
+
+def _fam_phenotype(G, fam, log):
+    """The .fam's 6th column (the .psam's first phenotype), PLINK's default phenotype."""
+    read = getattr(G, "fam_phenotype", None)
+    if read is None:
+        raise InputError(f"no --pheno FILE given, and this version of fastreg cannot read "
+                         f"the phenotype column of {fam}: give --pheno FILE")
+    try:
+        y_all = np.asarray(read(), dtype=np.float64)
+    except ValueError as e:
+        raise InputError(f"{e}; give --pheno FILE") from None
+    column = "6th column" if fam.endswith(".fam") else "first phenotype column"
+    missing = np.isnan(y_all)
+    log(f"phenotype   {fam}: its {column} (no --pheno given: PLINK's default), "
+        f"{int((~missing).sum()):,} of {y_all.size:,} values present")
+    if missing.all():
+        raise InputError(f"{fam}: the phenotype in its {column} is missing for every sample "
+                         "(-9, NA, or 0 in a case/control column): give --pheno FILE")
+    return y_all, [(missing, f"missing phenotype in {fam}")], f"{fam}: phenotype ({column})"
 
 
 def _load_npy(path, what):
@@ -416,6 +558,13 @@ def _read_npy(args, log):
         i, j = np.argwhere(bad)[0]
         raise InputError(f"{args.npy}: row {i}, column {j} is {X[i, j]}: X must be finite "
                          f"({int(bad.sum())} non-finite value(s))")
+    with np.errstate(over="ignore", invalid="ignore"):
+        sums = np.einsum("ij,ij->j", X, X)  # in X's dtype: what the fit's norms need
+    if not np.isfinite(sums).all():
+        j = int(np.flatnonzero(~np.isfinite(sums))[0])
+        raise InputError(f"{args.npy}: column {j} has values as large as "
+                         f"{X[np.argmax(np.abs(X[:, j])), j]:g}: their squares overflow "
+                         f"{X.dtype}; rescale X (e.g. standardize its columns)")
     y = np.asarray(y, dtype=np.float64)
     if np.isinf(y).any():
         raise InputError(f"{args.y}: value {int(np.flatnonzero(np.isinf(y))[0])} is "
@@ -446,6 +595,51 @@ def _read_npy(args, log):
 # ---- fitting -------------------------------------------------------------------------
 
 
+def _check_target(data):
+    """What the fit cannot answer: a constant target, one whose squares overflow, and one
+    that the unpenalized part of the model (intercept and covariates) explains exactly,
+    which would leave only rounding errors for the variants to fit."""
+    y = np.asarray(data.y, dtype=np.float64)
+    n = y.size
+    if not np.ptp(y) > 0:
+        raise InputError(f"{data.y_source}: constant ({y[0]:g}) over the {n} samples "
+                         "used: nothing to predict")
+    with np.errstate(over="ignore", invalid="ignore"):
+        centered = y - y.mean()
+        ss = float(centered @ centered)
+    if not np.isfinite(ss):
+        big = y[np.argmax(np.abs(y))]
+        raise InputError(f"{data.y_source}: values as large as {big:g} overflow the sums of "
+                         "squares the fit needs (float64); rescale the phenotype (e.g. to "
+                         "standard units)")
+    C = getattr(data, "covariates", None)
+    if C is None or C.shape[1] == 0:
+        return
+    with np.errstate(over="ignore", invalid="ignore"):
+        Cc = C - C.mean(axis=0)
+        spread = np.sqrt((Cc * Cc).sum(axis=0))
+    if not np.isfinite(spread).all():
+        j = int(np.flatnonzero(~np.isfinite(spread))[0])
+        raise InputError(f"covariate {data.covariate_names[j]!r}: values as large as "
+                         f"{C[np.argmax(np.abs(C[:, j])), j]:g} overflow the sums of squares "
+                         "the fit needs (float64); rescale it")
+    # least squares on [1, covariates], on scaled columns so that the test is about
+    # the fit, not units
+    A = np.column_stack([np.ones(n), Cc])
+    scale = np.sqrt((A * A).sum(axis=0))
+    scale[scale == 0] = 1.0
+    z = centered / np.sqrt(ss)
+    coef = np.linalg.lstsq(A / scale, z, rcond=None)[0]
+    r = z - (A / scale) @ coef
+    if np.sqrt(r @ r) <= 1e-9:
+        names = ", ".join(data.covariate_names)
+        raise InputError(f"{data.y_source}: the covariates ({names}) and the intercept "
+                         "explain the phenotype exactly (residual below 1e-9 of its spread): "
+                         "nothing is left for the variants to explain, and a fit would select "
+                         "variants on rounding errors; check that the phenotype is not a "
+                         "covariate (or a combination of them)")
+
+
 def _fit(data, args, log, progress):
     import fastreg
 
@@ -453,9 +647,7 @@ def _fit(data, args, log, progress):
     if n < 2 * args.cv:
         raise InputError(f"{n} sample(s) left: too few for {args.cv}-fold cross-validation "
                          f"(at least {2 * args.cv})")
-    if not np.ptp(data.y) > 0:
-        raise InputError(f"{data.y_source}: constant ({data.y[0]:g}) over the {n} samples "
-                         "used: nothing to predict")
+    _check_target(data)
     eps = args.eps if args.eps is not None else (1e-2 if n < p else 1e-3)
     folds = cv_folds(n, args.cv, args.seed)
     common = dict(cv=folds, alphas=args.n_alphas, eps=eps, selection_rule=args.rule,
@@ -481,6 +673,10 @@ def _fit(data, args, log, progress):
         except (ValueError, MemoryError) as e:
             progress.abort()
             raise _FitError(f"the fit failed: {e}") from None
+        except Exception as e:  # a bug of ours on these data: still one line, no traceback
+            progress.abort()
+            raise _FitError(f"the fit failed ({type(e).__name__}: {e}); this is a bug in "
+                            "fastreg: please report it with the command") from None
         except BaseException:  # Ctrl-C included: stop the ticker, end the bar's line
             progress.abort()
             raise
@@ -495,20 +691,31 @@ class _FitError(Exception):
 
 def _report_fit(model, data, args, log, seconds, caught):
     mean, se, grid = model.cv_mean_, model.cv_se_, model.cv_alphas_
+    what = "variants" if data.kind == "bed" else "features"
+    _, rows, index = _path_rows(model)
+    rows = rows[index < data.n_variants]  # the penalized ones: variants or features
     for rule, alpha in (("min", model.alpha_min_), ("1se", model.alpha_1se_)):
         i = int(np.argmin(np.abs(grid - alpha)))
         chosen = "  <- chosen (--rule " + rule + ")" if rule == args.rule else ""
+        count = int(np.count_nonzero(rows[:, i])) if i < rows.shape[1] else 0
         log(f"alpha {rule:<5} {alpha:.6g} (#{i + 1} of {grid.size}): CV MSE {mean[i]:.6g} "
-            f"(se {se[i]:.3g}){chosen}")
+            f"(se {se[i]:.3g}), {count:,} nonzero {what}{chosen}")
+    log("            (min: the best CV prediction, with many weak or false positives "
+        "among its variants; 1se: the sparsest model within one standard error of it, "
+        "fewer false positives)" if data.kind == "bed" else
+        "            (min: the best CV prediction; 1se: the sparsest model within one "
+        "standard error of it)")
     coef = model.coef_
     nz = int(np.count_nonzero(coef[:data.n_variants]))
-    what = "variants" if data.kind == "bed" else "features"
     log(f"nonzero     {nz:,} of {data.n_variants:,} {what} at alpha {model.alpha_:.6g}; "
         f"intercept {model.intercept_:.6g}")
     for name, c in zip(data.covariate_names, coef[data.n_variants:]):
         log(f"            covariate {name}: {c:.6g}")
     log(f"time        fit {seconds:.2f} s")
     for message in caught:
+        if data.covariate_names:  # the top of the grid keeps the unpenalized covariates
+            message = message.replace("the intercept-only model",
+                                      "the model of the intercept and covariates alone")
         log(f"warning     {message}")
 
 
@@ -538,48 +745,77 @@ def _write_coef(path, model, data):
 
 
 def _path_rows(model):
-    """(alphas, coefficients) of the path on all samples, for the features nonzero
-    somewhere on it only: coef_path_ would densify all n_features x n_alphas values (800 MB
-    for a million variants), so read the model's sparse path when it has one."""
+    """(alphas, coefficients, feature indices) of the path on all samples, for the
+    features nonzero somewhere on it only: coef_path_ would densify all n_features x
+    n_alphas values (800 MB for a million variants), so read the model's sparse path when
+    it has one."""
     alphas = np.asarray(model.cv_alphas_)
     stored = getattr(model, "_path_coefs", None)
     if stored is None:
         coefs = model.coef_path_
-        return alphas, coefs[np.any(coefs != 0, axis=1)]
+        index = np.flatnonzero(np.any(coefs != 0, axis=1))
+        return alphas, coefs[index], index
     (data, indices, indptr), _, _, k = stored
     cols = np.repeat(np.arange(k), np.diff(indptr))
     nz = data != 0
     rows, pos = np.unique(indices[nz], return_inverse=True)
     out = np.zeros((rows.size, k))
     out[pos, cols[nz]] = data[nz]
-    return alphas[:k], out[:, :alphas.size]
+    return alphas[:k], out[:, :alphas.size], rows
 
 
-def _write_plots(outputs, model, args):
-    """PREFIX.path.png and PREFIX.cv.png into temporary files; False without matplotlib."""
+PLOTS = ("path.png", "cv.png", "manhattan.png")
+
+
+def _write_plots(outputs, model, data, args):
+    """PREFIX.path.png, PREFIX.cv.png and (PLINK input) PREFIX.manhattan.png into
+    temporary files; returns their extensions, or None without matplotlib."""
     try:
         import matplotlib
     except ImportError:
-        return False
+        return None
     matplotlib.use("Agg")  # files only: no display needed
     import matplotlib.pyplot as plt
 
-    import fastreg
+    from . import plot
 
-    rule = f"chosen: {args.rule} rule"
-    marks = dict(alpha_min=model.alpha_min_, alpha_1se=model.alpha_1se_)
-    for ext, draw, title in (
-            ("path.png", lambda: fastreg.plot.path(_path_rows(model), **marks),
-             f"Coefficient path ({rule})"),
-            ("cv.png", lambda: fastreg.plot.cv(model),
-             f"{model.n_folds_}-fold cross-validation ({rule})")):
+    rule = f"chosen: --rule {args.rule}"
+    nv = data.n_variants
+    what = "variants" if data.kind == "bed" else "features"
+    if data.kind == "bed":
+        G = data.genotypes
+        names = lambda idx: [str(G.variant_ids[j]) if j < nv else  # noqa: E731
+                             data.covariate_names[j - nv] for j in idx]
+    else:
+        names = lambda idx: [f"x{j}" for j in idx]  # noqa: E731
+    alphas, rows, index = _path_rows(model)
+
+    def draw_path():
+        return plot.path((alphas, rows), labels=names(index), covariates=index >= nv,
+                         alpha_min=model.alpha_min_, alpha_1se=model.alpha_1se_,
+                         count_label=f"nonzero {what}")
+
+    draws = [("path.png", draw_path, f"Coefficient path on all samples ({rule})"),
+             ("cv.png", lambda: plot.cv(model),
+              f"{model.n_folds_}-fold cross-validation ({rule})")]
+    if data.kind == "bed":
+        coef = np.asarray(model.coef_[:nv], dtype=np.float64)
+
+        def draw_manhattan():
+            return plot.manhattan(coef, G.chromosomes, G.positions,
+                                  labels=G.variant_ids, ylabel="coefficient per copy of A1")
+
+        nz = int(np.count_nonzero(coef))
+        draws.append(("manhattan.png", draw_manhattan,
+                      f"{nz:,} of {nv:,} variants nonzero at alpha {model.alpha_:.3g} ({rule})"))
+    for ext, draw, title in draws:
         ax = draw()
         ax.set_title(title)
         try:
             ax.figure.savefig(outputs.temporary(ext), format="png", dpi=100)
         finally:
             plt.close(ax.figure)
-    return True
+    return [ext for ext, _, _ in draws]
 
 
 # ---- the command -----------------------------------------------------------------------
@@ -601,7 +837,7 @@ def run(args, stderr=None):
             f"{time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}")
         log(f"command     {command}")
         t0 = time.perf_counter()
-        data = _read_bed(args, log) if args.bed is not None else _read_npy(args, log)
+        data = _read_npy(args, log) if args.npy is not None else _read_bed(args, log)
         log(f"time        read {time.perf_counter() - t0:.2f} s")
         progress = _Progress(stderr, enabled=not args.quiet)
         model, seconds, caught = _fit(data, args, log, progress)
@@ -609,21 +845,21 @@ def run(args, stderr=None):
 
         t0 = time.perf_counter()
         _write_coef(outputs.temporary("coef.tsv"), model, data)
-        if _write_plots(outputs, model, args):
-            plots = f", {outputs.final('path.png')}, {outputs.final('cv.png')}"
+        drawn = _write_plots(outputs, model, data, args)
+        if drawn is not None:
+            plots = "".join(f", {outputs.final(ext)}" for ext in drawn)
         else:
             plots = ""
-            log("plots       matplotlib is not installed (pip install 'fastreg[plot]'): "
-                f"{outputs.final('path.png')} and {outputs.final('cv.png')} not written")
+            log("plots       matplotlib is not installed: no PNG written (pip install "
+                "'fastreg[plot]', or matplotlib, to get them)")
         log(f"time        write {time.perf_counter() - t0:.2f} s, total "
             f"{time.perf_counter() - t_start:.2f} s")
         log(f"written     {outputs.final('coef.tsv')}{plots}, {outputs.final('log')}")
         with open(outputs.temporary("log"), "w", encoding="utf-8") as f:
             f.write("\n".join(log.lines) + "\n")
-        if not plots:  # stale plots of an earlier run would contradict this log
-            for ext in ("path.png", "cv.png"):
-                if os.path.exists(outputs.final(ext)):
-                    os.remove(outputs.final(ext))
+        for ext in PLOTS:  # stale plots of an earlier run would contradict this log: they
+            if ext not in (drawn or ()):  # go with the commit, and stay if it fails
+                outputs.remove_with_commit(ext)
         outputs.commit()
         return 0
     except InputError as e:
@@ -632,6 +868,9 @@ def run(args, stderr=None):
     except (_FitError, OSError) as e:  # OSError: writing the outputs (disk full, permissions)
         print(f"fastreg lasso: error: {e}", file=stderr)
         return EXIT_FIT
+    except KeyboardInterrupt:
+        print("fastreg lasso: interrupted: no output written", file=stderr, flush=True)
+        return EXIT_INTERRUPT
     finally:
         if outputs is not None:
             outputs.discard()  # after a commit there is nothing left to discard

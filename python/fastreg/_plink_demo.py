@@ -70,7 +70,11 @@ def make_dataset(directory, n, p, n_causal, h2, seed):
     causal = np.sort(rng.choice(candidates, n_causal, replace=False))
     effect = rng.standard_normal(n_causal)
     genetic = true[:, causal] @ effect
-    genetic = (genetic - genetic.mean()) * np.sqrt(h2) / genetic.std()
+    # scaled to variance h2; the effects written to the truth file take the same factor,
+    # so that they are y's change per copy of A1
+    scale = np.sqrt(h2) / genetic.std()
+    effect = effect * scale
+    genetic = (genetic - genetic.mean()) * scale
     age = rng.integers(20, 71, n).astype(np.float64)
     sex = rng.integers(1, 3, n)                 # PLINK's 1 = male, 2 = female
     y = (genetic + np.sqrt(1 - h2) * rng.standard_normal(n)
@@ -107,7 +111,7 @@ def make_dataset(directory, n, p, n_causal, h2, seed):
     with open(prefix + ".causal.tsv", "w") as f:
         f.write("id\tchrom\tpos\teffect_per_A1\n")
         for j, e in zip(causal, effect):
-            f.write(f"{variant_ids[j]}\t{chrom[j]}\t{positions[j]}\t{e:.6f}\n")
+            f.write(f"{variant_ids[j]}\t{chrom[j]}\t{positions[j]}\t{e:.6g}\n")
     return prefix, pheno_file, covar_file, [variant_ids[j] for j in causal]
 
 
@@ -154,8 +158,9 @@ def plink_demo(n=1000, p=20_000, causal=20, h2=0.5, seed=0, threads=None, folds=
           f"{N_MONOMORPHIC} monomorphic variants, 1 all missing), {NAME}.pheno (from {causal} "
           f"causal variants at h2 = {h2} and 2 covariates; about {100 * MISSING_PHENO:g} % NA "
           f"or -9), {NAME}.covar (age, sex), {NAME}.causal.tsv (the truth)")
-    # The one-standard-error rule: the sparsest model about as good as the best, the usual
-    # choice when the selected variants matter more than the prediction.
+    # The one-standard-error rule (the command's default, written out so that the printed
+    # command says it): the sparsest model about as good as the best, the usual choice
+    # when the selected variants matter more than the prediction.
     argv = ["lasso", "--bed", prefix, "--pheno", pheno, "--covar", covar, "--cv", str(folds),
             "--rule", "1se", "--out", os.path.join(out, "lasso")]
     if threads is not None:

@@ -26,6 +26,9 @@ def _info(args) -> int:
     return 0
 
 
+DEMO_OUT = "fastreg-demo"  # the demo's directory, or with --rules its plots' prefix
+
+
 def _default(value, default):
     return default if value is None else value
 
@@ -35,12 +38,12 @@ def _demo(args) -> int:
         from fastreg._demo import kernel_demo
 
         return kernel_demo(size=args.size, repeat=args.repeat, threads=args.threads)
-    if args.cv:
+    if args.rules:
         from fastreg._cv_demo import cv_demo
 
         return cv_demo(n=args.n, p=args.p, causal=_default(args.causal, 30), h2=args.h2,
                        seed=args.seed, threads=args.threads, folds=args.folds,
-                       prefix=_default(args.out, "fastreg_demo"))
+                       prefix=_default(args.out, DEMO_OUT))
     if args.compare:
         from fastreg._lasso_demo import lasso_demo
 
@@ -50,7 +53,7 @@ def _demo(args) -> int:
 
     return plink_demo(n=args.n, p=args.p, causal=_default(args.causal, 20), h2=args.h2,
                       seed=args.seed, threads=args.threads, folds=args.folds,
-                      out=_default(args.out, "fastreg-demo"))
+                      out=_default(args.out, DEMO_OUT))
 
 
 def _lasso(args) -> int:
@@ -60,7 +63,10 @@ def _lasso(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from fastreg._version import __version__  # a constant: no compiled code loaded
+
     parser = argparse.ArgumentParser(prog="fastreg", description="fastreg: fast regularization.")
+    parser.add_argument("--version", action="version", version=f"fastreg {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("info", help="version, build, OpenMP, threads, SIMD variant, GPU").set_defaults(run=_info)
     from fastreg._lasso_cli import add_arguments  # numpy only: keeps `fastreg info` light
@@ -68,12 +74,15 @@ def build_parser() -> argparse.ArgumentParser:
     lasso = sub.add_parser(
         "lasso", help="cross-validated Lasso / elastic net on PLINK files (or .npy arrays)",
         description="Fit the cross-validated Lasso path (LassoCV; ElasticNetCV with "
-        "--l1-ratio < 1) on PLINK 1 genotypes and a phenotype file, samples matched by "
-        "(FID, IID), those with a missing phenotype or covariate dropped, covariates "
-        "unpenalized; or on an X.npy matrix and a y.npy target. Writes PREFIX.coef.tsv (the "
-        "nonzero coefficients, the covariates and the intercept), PREFIX.path.png, "
-        "PREFIX.cv.png (with matplotlib) and PREFIX.log. On any error nothing is written. "
-        "See docs/cli.md.")
+        "--l1-ratio < 1) on PLINK 1 or 2 genotypes and a phenotype (a file, or the "
+        ".fam/.psam's), samples matched by (FID, IID), those with a missing phenotype or "
+        "covariate dropped, covariates unpenalized; or on an X.npy matrix and a y.npy "
+        "target. By default 5 folds, the one-standard-error rule and standardized columns. "
+        "Writes PREFIX.coef.tsv (the nonzero coefficients, the covariates and the "
+        "intercept), PREFIX.path.png, PREFIX.cv.png, PREFIX.manhattan.png (with "
+        "matplotlib) and PREFIX.log. A failed or interrupted run leaves earlier outputs as "
+        "they were. Exit status: 0 done, 1 the fit or writing failed, 2 bad input, 130 "
+        "Ctrl-C. See docs/cli.md.")
     add_arguments(lasso)
     lasso.set_defaults(run=_lasso)
     demo = sub.add_parser(
@@ -86,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
         "recall); under 30 s on 2 cores at the default sizes. --out DIR (default ./fastreg-demo) "
         "must be new, empty, or the output of an earlier demo (then its files are "
         "replaced). With --compare: the Lasso path on in-memory data timed against "
-        "scikit-learn's; --cv: LassoCV on that data with both selection rules and plots; "
+        "scikit-learn's; --rules: LassoCV on that data with both selection rules and plots; "
         "--kernels: the regularization kernels timed against NumPy.")
     demo.add_argument("--n", type=int, default=1000, help="samples (default 1000)")
     demo.add_argument("--p", type=int, default=20_000, help="variants (default 20,000)")
@@ -97,11 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
                       "without the covariates (default 0.5)")
     demo.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     demo.add_argument("--threads", type=int, default=None, help="threads (default: all cores)")
-    demo.add_argument("--folds", type=int, default=5, help="CV folds (default 5)")
+    demo.add_argument("--cv", "--folds", dest="folds", type=int, default=5, metavar="K",
+                      help="CV folds, as `fastreg lasso --cv` (default 5)")
     demo.add_argument("--out", default=None,
-                      help="the dataset's directory (default fastreg-demo); with --cv the "
+                      help="the dataset's directory (default fastreg-demo); with --rules the "
                       "prefix of the plot files PREFIX.path.png and PREFIX.cv.png (default "
-                      "fastreg_demo)")
+                      "fastreg-demo)")
     compare = demo.add_argument_group("comparison with scikit-learn (--compare)")
     compare.add_argument("--compare", action="store_true",
                          help="instead: fit the Lasso path on 80%% of the samples of "
@@ -111,8 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
                          "cores at the default sizes, mostly scikit-learn's)")
     compare.add_argument("--no-sklearn", action="store_true",
                          help="skip the scikit-learn comparison")
-    cv = demo.add_argument_group("cross-validation (--cv)")
-    cv.add_argument("--cv", action="store_true",
+    cv = demo.add_argument_group("selection rules (--rules)")
+    cv.add_argument("--rules", action="store_true",
                     help="instead: LassoCV on the --compare data: alpha by the minimum and "
                     "the one-standard-error rules, the held-out error of each, and PNG plots "
                     "of the path and the CV curve (needs matplotlib: pip install "
@@ -128,11 +138,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+EXIT_INTERRUPT = 130  # 128 + SIGINT: what shells report for a command Ctrl-C stopped
+
+
 def main(argv=None) -> int:
+    """Run the `fastreg` command with the arguments argv (default: sys.argv[1:]); returns
+    the exit status. Ctrl-C ends any command with one line on stderr and status 130."""
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
     args.argv = argv  # what the log records as the command
-    return args.run(args)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        print(f"fastreg {args.command}: interrupted", file=sys.stderr, flush=True)
+        return EXIT_INTERRUPT
 
 
 if __name__ == "__main__":

@@ -337,6 +337,10 @@ class _LinearModelCV(LinearModelMixin, RegressorMixin, BaseEstimator):
         # counted in alphas fitted: the core adds each alpha's fit to `counter` as it ends
         # (and a path's remaining alphas when it stops early), read here by a poller
         progress = getattr(self, "_progress", None)
+        if self.verbose:  # printed as the core fits (per-fold lines follow each call)
+            from ._verbose import VerboseProgress
+
+            progress = VerboseProgress(type(self).__name__, self.verbose, then=progress)
         total = n_targets * (n_l1 * n_folds + 1) * k
         counter = None if progress is None else np.zeros(1, dtype=np.int64)
         poller = _Poller(counter, total, progress)
@@ -586,7 +590,8 @@ _COMMON_PARAMS = """\
         shuffling: contiguous blocks), a splitter with a ``split(X, y)`` method, or an
         iterable of (train, test) index arrays. At least 2 folds.
     verbose : bool or int, default=False
-        Print one line per fold path.
+        Print the alphas fitted so far while the paths are fitted (every tenth of the
+        work; every fiftieth when > 1), and one line per fold path after each core call.
     n_jobs : int, optional
         The cores of the fit when ``n_threads`` is not given, as in scikit-learn: k > 0 for
         k, -1 for every CPU the process may use, -2 for all but one, and so on; None
