@@ -281,7 +281,7 @@ def test_progress(tmp_path, capsys):
         def isatty(self):
             return True
 
-    from fastreg._lasso_cli import run
+    from fastreg.cli._lasso import run
     from fastreg.cli import build_parser
 
     np.save(tmp_path / "X.npy", X)
@@ -399,7 +399,7 @@ def test_bad_inputs(tmp_path, capsys):
 
 
 def test_failure_while_writing_leaves_nothing(tmp_path, monkeypatch, capsys):
-    from fastreg import _lasso_cli
+    from fastreg.cli import _lasso as _lasso_cli
 
     d = _dataset(tmp_path, covar=False)
     out = tmp_path / "out"
@@ -430,7 +430,7 @@ def test_out_directory_must_exist(tmp_path, capsys):
 
 
 def test_demo_writer_matches_test_writer(tmp_path):
-    from fastreg._plink_demo import write_plink as demo_writer
+    from fastreg.cli._plink_demo import write_plink as demo_writer
 
     G = _dosages(13, 7, seed=2)
     ours = write_plink(os.path.join(tmp_path, "a"), G)
@@ -479,7 +479,7 @@ def test_demo_compare_still_available(capsys):
 
 
 def test_path_plot_rows_without_densifying():
-    from fastreg._lasso_cli import _path_rows
+    from fastreg.cli._lasso import _path_rows
 
     rng = np.random.default_rng(2)
     X = rng.standard_normal((50, 40))

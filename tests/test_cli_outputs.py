@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import fastreg
-from fastreg import _lasso_cli
+from fastreg.cli import _lasso as _lasso_cli
 from fastreg.cli import main
 from test_cli_lasso import _dataset, _outputs
 
@@ -280,7 +280,7 @@ def test_version():
 def test_demo_truth_is_on_the_phenotype_scale(tmp_path):
     """Least squares of the phenotype on the causal variants and the covariates gives the
     effects listed in demo.causal.tsv (they were 0.26-0.38 of the listed values)."""
-    from fastreg._plink_demo import make_dataset
+    from fastreg.cli._plink_demo import make_dataset
 
     prefix, pheno, covar, truth = make_dataset(str(tmp_path), 4000, 200, 8, 0.5, seed=4)
     G = fastreg.Genotypes.from_bed(prefix)
@@ -361,7 +361,7 @@ def test_an_internal_error_of_the_fit_is_one_line(tmp_path, monkeypatch, capsys)
 
 
 def test_interrupted_demo(monkeypatch, capsys):
-    from fastreg import _plink_demo
+    from fastreg.cli import _plink_demo
 
     def interrupted(**kw):
         raise KeyboardInterrupt

@@ -346,8 +346,8 @@ def _examples(names, limit=5):
 
 
 def _read_bed(args, log):
-    from .genotypes._pheno import MISSING_TOKENS, match, read_table, select_column
-    from .genotypes import Genotypes
+    from ..genotypes._pheno import MISSING_TOKENS, match, read_table, select_column
+    from ..genotypes import Genotypes
 
     G, fam, bim = _open_plink(args, Genotypes)
     ids = [(str(f), str(i)) for f, i in G.sample_ids]
@@ -438,7 +438,7 @@ def _refuse_case_control(values, what):
     """A case/control phenotype is never fitted as the numbers 1 and 2 (or 0 and 1): the
     binomial family is what it needs, and until the command has one, a clear error."""
     try:
-        from .genotypes import is_case_control
+        from ..genotypes import is_case_control
     except ImportError:  # a genotypes module without PLINK's phenotype rules
         return
     if is_case_control(values):
@@ -777,7 +777,7 @@ def _write_plots(outputs, model, data, args):
     matplotlib.use("Agg")  # files only: no display needed
     import matplotlib.pyplot as plt
 
-    from . import plot
+    from .. import plot
 
     rule = f"chosen: --rule {args.rule}"
     nv = data.n_variants

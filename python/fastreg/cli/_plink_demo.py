@@ -139,8 +139,8 @@ def _selected_variants(coef_file):
 
 def plink_demo(n=1000, p=20_000, causal=20, h2=0.5, seed=0, threads=None, folds=5,
                out="fastreg-demo") -> int:
-    from . import cli
-    from ._lasso_cli import run
+    from .. import cli
+    from ._lasso import run
 
     if n < 10 * folds or p < 10 or not 1 <= causal <= p - N_MONOMORPHIC - 1:
         raise SystemExit("fastreg demo: need --n >= 10 * --folds, --p >= 10 and "

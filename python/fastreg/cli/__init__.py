@@ -35,29 +35,29 @@ def _default(value, default):
 
 def _demo(args) -> int:
     if args.kernels:
-        from fastreg._demo import kernel_demo
+        from fastreg.cli._kernel_demo import kernel_demo
 
         return kernel_demo(size=args.size, repeat=args.repeat, threads=args.threads)
     if args.rules:
-        from fastreg._cv_demo import cv_demo
+        from fastreg.cli._cv_demo import cv_demo
 
         return cv_demo(n=args.n, p=args.p, causal=_default(args.causal, 30), h2=args.h2,
                        seed=args.seed, threads=args.threads, folds=args.folds,
                        prefix=_default(args.out, DEMO_OUT))
     if args.compare:
-        from fastreg._lasso_demo import lasso_demo
+        from fastreg.cli._lasso_demo import lasso_demo
 
         return lasso_demo(n=args.n, p=args.p, causal=_default(args.causal, 30), h2=args.h2,
                           seed=args.seed, threads=args.threads, sklearn=not args.no_sklearn)
-    from fastreg._plink_demo import plink_demo
+    from fastreg.cli._plink_demo import plink_demo
 
     return plink_demo(n=args.n, p=args.p, causal=_default(args.causal, 20), h2=args.h2,
                       seed=args.seed, threads=args.threads, folds=args.folds,
                       out=_default(args.out, DEMO_OUT))
 
 
-def _lasso(args) -> int:
-    from fastreg._lasso_cli import run
+def _lasso_command(args) -> int:
+    from fastreg.cli._lasso import run
 
     return run(args)
 
@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"fastreg {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("info", help="version, build, OpenMP, threads, SIMD variant, GPU").set_defaults(run=_info)
-    from fastreg._lasso_cli import add_arguments  # numpy only: keeps `fastreg info` light
+    from fastreg.cli._lasso import add_arguments  # numpy only: keeps `fastreg info` light
 
     lasso = sub.add_parser(
         "lasso", help="cross-validated Lasso / elastic net on PLINK files (or .npy arrays)",
@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
         "they were. Exit status: 0 done, 1 the fit or writing failed, 2 bad input, 130 "
         "Ctrl-C. See docs/cli.md.")
     add_arguments(lasso)
-    lasso.set_defaults(run=_lasso)
+    lasso.set_defaults(run=_lasso_command)
     demo = sub.add_parser(
         "demo", help="write a synthetic PLINK dataset and run `fastreg lasso` on it",
         description="Write a synthetic PLINK dataset (n samples x p variants with some "
