@@ -156,89 +156,11 @@ public:
         return m;
     }
 
-    // Recomputes the full gradient (one pass over X), which becomes the reference of the
-    // KKT bounds. `quantized`: a genotype design's pass may go through the integer kernels
-    // (quantized_pass(); the caller then makes the gradients that matter exact, exact_near()).
-    void full_gradient(bool quantized = false) {
-        q_radius_ = 0.0;
-        if (gram_) {  // g = q - Q w: no pass over X
-            for (index_t k = 0; k < p_; ++k) g_[k] = q_[k];
-            for (index_t j = 0; j < p_; ++j)
-                if (w_[j] != 0.0) {
-                    const double* Qj = Q_.data() + j * p_;
-                    for (index_t k = 0; k < p_; ++k) g_[k] -= w_[j] * Qj[k];
-                }
-            quadratic_sums();
-            return;
-        }
-        refresh();
-        advance_drift();
-        pass_drift_ = drift_;
-        const index_t p = p_;
-        const int nt = threads(X_.total_nnz());
-        // A shared pass also gives the gradient at the previous alpha's solution: two
-        // residuals on the path span its current direction (with a fixed active set the
-        // lasso residual is affine in alpha), which makes the bounds of the next alphas
-        // exact until the active set changes. There the second residual is one more column
-        // of a batched product. A pass of its own would pay a second dot product per
-        // column, more than the passes and gradients it saves (genotypes n = 2,000,
-        // p = 200,000: 41 against 25 passes' worth of dot products).
-        if (shared_.passes) {
-            const bool both = path_r_ready_ && !refs_.is_newest(path_r_.data());
-            double path_s = 0.0;
-            int path_slot = -1;
-            if (both) {
-                for (index_t i = 0; i < n_; ++i) path_s += weight(i) * double(path_r_[i]);
-                path_slot = refs_.open(path_r_.data());
-            }
-            shared_gradient(refs_.open(R_.data()), path_slot, path_s);
-            return;
-        }
-        if constexpr (quantizes) {
-            if (quantized) {
-                quantized_pass();
-                return;
-            }
-        }
-        const int slot = refs_.open(R_.data());
-        parallel_for(p, nt, 64, [&](index_t j) {
-            g_[j] = nrm_[j] > 0.0 ? colgrad(j) : 0.0;
-            refs_.set(slot, j, g_[j]);
-        });
-        ++passes_;
-        grad_columns_ += p;
-    }
+    void full_gradient(bool quantized = false);  // cd/enet_passes.hpp
 
-    // v r (r itself when unweighted), in buf
-    const T* weighted(const T* r, std::vector<T>& buf) {
-        if (!v_) return r;
-        buf.resize(n_);
-        for (index_t i = 0; i < n_; ++i) buf[i] = v_[i] * r[i];
-        return buf.data();
-    }
+    const T* weighted(const T* r, std::vector<T>& buf);  // cd/enet_passes.hpp
 
-    // full_gradient() through the shared passes: the raw products x_j^T (v r) of a batch
-    // with the other fits, centered and scaled here as colgrad() does.
-    void shared_gradient(int slot, int path_slot, double path_s) {
-        const double scale = v_ ? 1.0 : inv_n_;
-        raw_.resize(p_);
-        const T* e0 = weighted(R_.data(), ebuf_[0]);
-        const T* e1 = nullptr;
-        if (path_slot >= 0) {
-            raw_path_.resize(p_);
-            e1 = weighted(path_r_.data(), ebuf_[1]);
-        }
-        shared_.passes->gradients(shared_.slot, e0, raw_.data(), e1, raw_path_.data());
-        for (index_t j = 0; j < p_; ++j) {
-            const bool usable = nrm_[j] > 0.0;
-            g_[j] = usable ? (raw_[j] * scale - mu_[j] * S_) / s_[j] : 0.0;
-            refs_.set(slot, j, g_[j]);
-            if (path_slot >= 0)
-                refs_.set(path_slot, j, usable ? (raw_path_[j] * scale - mu_[j] * path_s) / s_[j] : 0.0);
-        }
-        ++passes_;
-        grad_columns_ += p_;
-    }
+    void shared_gradient(int slot, int path_slot, double path_s);  // cd/enet_passes.hpp
 
     struct FitInfo {
         double gap = 0.0;
@@ -419,234 +341,17 @@ public:
         path_r_ready_ = true;
     }
 
-    // The stopping test. The gap of the problem restricted to the working set costs only
-    // its columns; it is the true gap unless a feature outside violates its KKT condition
-    // |x~_j^T v r| <= l1 pf_j. That is settled without a pass over X for every feature
-    // whose bound from the references (the last full passes' gradients, projected) is below
-    // l1 pf_j; only the others are computed, or all of X when they are many. Violators join
-    // the working set. Returns true when gap <= tol_s.
-    //
-    // The features outside are checked once the working set's problem is solved or, after
-    // CHECK_EVERY sweeps without, once its gap is below a fraction of the last whole gap
-    // (celer's rule): on strongly correlated columns (uncentered dosages without an
-    // intercept) a working set's problem can take thousands of sweeps, and growing the set
-    // only after each is solved stalls the path.
-    bool check(double l1, double l2, double tol_s, bool last, FitInfo& info) {
-        refresh();
-        check_gap_ = std::numeric_limits<double>::quiet_NaN();
-        if (full_ws_) {
-            full_gradient(l1 > 0.0);
-            exact_near(l1, l2);
-            info.gap = check_gap_ = gap_all(l1, l2);
-            info.converged = info.gap <= tol_s;
-            return info.converged;
-        }
-        // (a gap above this keeps the check inside the working set)
-        const double inside_above =
-            last ? std::numeric_limits<double>::infinity()
-                 : outside_age_ >= CHECK_EVERY ? std::max(tol_s, SUBPROBLEM_GAP * kkt_gap_) : tol_s;
-        if (!working_set_gradients(l1, l2, inside_above)) return false;
-        const double gap_ws = check_gap_ = gap_over(ws_, l1, l2);
-        const bool outside = gap_ws <= inside_above;
-        if (!outside) {
-            // the working set's own problem is not solved yet: screen it with its gap
-            if (l1 > 0.0) screen(l1, l2, gap_ws);
-            return false;
-        }
+    bool check(double l1, double l2, double tol_s, bool last, FitInfo& info);  // cd/enet_checks.hpp
 
-        in_ws_.assign(p_, 0);
-        for (const index_t j : ws_) in_ws_[j] = 1;
-        const index_t unc_nnz = find_uncertain(l1, refs_.project(R_.data()));
-        bool full = false;
-        if (UNCERTAIN_FULL * unc_nnz > X_.total_nnz()) {
-            full_gradient(l1 > 0.0);
-            exact_near(l1, l2);
-            full = true;
-            info.gap = gap_all(l1, l2);
-        } else {
-            gradients(unc_);
-            info.gap = gap_from(
-                [&](auto&& f) {
-                    for (const index_t j : ws_) f(j);
-                    for (const index_t j : unc_) f(j);
-                },
-                l1, l2);
-        }
-        kkt_gap_ = check_gap_ = info.gap;
-        outside_age_ = 0;
-        info.converged = info.gap <= tol_s;
-        if (info.converged) return true;
-        if (l1 > 0.0) screen(l1, l2, info.gap);
-        // KKT violators outside the working set join it
-        std::vector<index_t> add;
-        auto consider = [&](index_t j) {
-            if (in_ws_[j] || nrm_[j] <= 0.0) return;
-            const double a = opt_.positive ? g_[j] : std::fabs(g_[j]);
-            if (a > l1 * pf_[j]) add.push_back(j);
-        };
-        if (full) {
-            for (index_t j = 0; j < p_; ++j) consider(j);
-        } else {
-            for (const index_t j : unc_) consider(j);
-        }
-        keep_best(add, grow_limit());  // the working set at most doubles
-        if (!add.empty()) {
-            std::vector<index_t> merged;
-            merged.reserve(ws_.size() + add.size());
-            std::merge(ws_.begin(), ws_.end(), add.begin(), add.end(), std::back_inserter(merged));
-            ws_.swap(merged);
-            full_ws_ = index_t(ws_.size()) == usable_;
-            cache_working_set();
-        }
-        return false;
-    }
+    index_t find_uncertain(double l1, double dr);  // cd/enet_checks.hpp
 
-    // unc_ = the features outside the working set whose bound (the references' projected
-    // gradient plus ||x~_j|| times dr, the residual's distance from the references' span)
-    // does not settle their KKT condition, in index order; returns their stored entries.
-    // Blocks of features in parallel: the bounds of all p features are read at every check.
-    index_t find_uncertain(double l1, double dr) {
-        constexpr index_t BLOCK = 8192;
-        const index_t blocks = (p_ + BLOCK - 1) / BLOCK;
-        if (index_t(unc_parts_.size()) < blocks) unc_parts_.resize(std::size_t(blocks));
-        std::vector<index_t> nnz(std::size_t(blocks), 0);
-        parallel_for(blocks, threads(p_), 1, [&](index_t b) {
-            std::vector<index_t>& out = unc_parts_[std::size_t(b)];
-            out.clear();
-            for (index_t j = b * BLOCK, e = std::min(p_, j + BLOCK); j < e; ++j) {
-                const double root = root_nrm_[j];
-                if (in_ws_[j] || root <= 0.0) continue;
-                const double gp = refs_.predict(j);
-                const double g = opt_.positive ? gp : std::fabs(gp);
-                if (g + root * dr > l1 * pf_[j]) {
-                    out.push_back(j);
-                    nnz[std::size_t(b)] += X_.nnz(j);
-                }
-            }
-        });
-        unc_.clear();
-        index_t total = 0;
-        for (index_t b = 0; b < blocks; ++b) {
-            const auto& part = unc_parts_[std::size_t(b)];
-            unc_.insert(unc_.end(), part.begin(), part.end());
-            total += nnz[std::size_t(b)];
-        }
-        return total;
-    }
+    void screen(double l1, double l2, double gap);  // cd/enet_checks.hpp
 
-    // Gap-safe screening of the working set (Fercoq, Gramfort & Salmon 2015): the dual is
-    // 1-strongly concave, so the optimal dual point lies within sqrt(2 gap) of the feasible
-    // one, scale * r, and a feature whose dual constraint holds with that margin,
-    // scale |g_j| + ||x~_j||_aug sqrt(2 gap) < l1 pf_j, is zero at the solution. Zero
-    // coefficients that pass leave the working set for this alpha (the elastic net is a
-    // lasso on X~ stacked over diag(sqrt(l2 pf)), whence ||x~_j||_aug^2 = ||x~_j||^2 + l2 pf_j).
-    // Needs g_ exact on the working set and dual_scale_ from the gap just computed. With the
-    // gap of the problem restricted to the working set, the features screened are zero at
-    // its solution; should one be needed by the whole problem, the KKT check brings it back.
-    void screen(double l1, double l2, double gap) {
-        const double radius = std::sqrt(2.0 * std::max(gap, 0.0));
-        std::size_t kept = 0;
-        for (const index_t j : ws_) {
-            const double pf = pf_[j];
-            bool out = false;
-            if (w_[j] == 0.0 && pf > 0.0) {
-                const double g = opt_.positive ? g_[j] : std::fabs(g_[j]);
-                // (+ the error a quantized pass may have left in g_j, exact_near(), and
-                // how far the residual has moved since g_j was computed)
-                out = dual_scale_ * (g + root_nrm_[j] * (q_radius_ + staleness(j))) +
-                          std::sqrt(nrm_[j] + l2 * pf) * radius <
-                      l1 * pf;
-            }
-            if (!out) ws_[kept++] = j;
-        }
-        if (kept < ws_.size()) {
-            ws_.resize(kept);
-            full_ws_ = false;
-        }
-    }
+    FitInfo solve_gram(double l1, double l2);  // cd/enet_gram.hpp
 
-    // Coordinate descent with covariance updates (scikit-learn's enet_coordinate_descent_gram):
-    // g = q - Q w is kept up to date, O(p) per coefficient change; the gap comes from
-    // quadratic forms. The same stopping rule as with residual updates.
-    FitInfo solve_gram(double l1, double l2) {
-        FitInfo info;
-        const double tol_s = opt_.tol * ynorm2_;
-        quadratic_sums();
-        info.gap = gap_all(l1, l2);
-        if (info.gap <= tol_s) {
-            info.converged = true;
-            return info;
-        }
-        const index_t max_iter = opt_.max_iter;
-        for (index_t iter = 1; iter <= max_iter; ++iter) {
-            stop::checkpoint();
-            double dw_max = 0.0, w_max = 0.0;
-            for (index_t f = 0; f < p_; ++f) {
-                const index_t j = opt_.random ? draw(p_) : f;
-                if (nrm_[j] <= 0.0) continue;
-                const double wj = w_[j];
-                const double wn = coordinate_minimizer(g_[j] + nrm_[j] * wj, j, l1, l2);
-                if (wn != wj) {
-                    const double d = wn - wj;
-                    const double* Qj = Q_.data() + j * p_;
-                    for (index_t k = 0; k < p_; ++k) g_[k] -= d * Qj[k];
-                    w_[j] = wn;
-                }
-                dw_max = std::max(dw_max, std::fabs(wn - wj));
-                w_max = std::max(w_max, std::fabs(wn));
-            }
-            info.n_iter = iter;
-            ++epochs_;
-            const bool last = iter == max_iter;
-            if (!(w_max == 0.0 || dw_max / w_max <= opt_.tol || last)) continue;
-            quadratic_sums();
-            info.gap = gap_all(l1, l2);
-            if (info.gap <= tol_s) {
-                info.converged = true;
-                break;
-            }
-        }
-        return info;
-    }
+    void quadratic_sums();  // cd/enet_gram.hpp
 
-    // Rn2 = sum v r^2 = |y~|^2 - 2 w.q + w'Qw and Ry = sum v r y~ = |y~|^2 - w.q, with
-    // Qw = q - g.
-    void quadratic_sums() {
-        double wq = 0.0, wqw = 0.0;
-        for (index_t j = 0; j < p_; ++j)
-            if (w_[j] != 0.0) {
-                wq += w_[j] * q_[j];
-                wqw += w_[j] * (q_[j] - g_[j]);
-            }
-        Rn2_ = std::max(0.0, ynorm2_ - 2.0 * wq + wqw);
-        Ry_ = ynorm2_ - wq;
-        S_ = 0.0;
-    }
-
-    // Q = X~^T V X~ and q = X~^T V (y - ybar): n p^2 / 2 multiply-adds, in parallel over
-    // columns; counted as one pass over X.
-    void build_gram() {
-        if constexpr (matrix::has_float_columns<M, T>::value) {
-            Q_.assign(std::size_t(p_) * std::size_t(p_), 0.0);
-            q_.assign(p_, 0.0);
-            const double scale = v_ ? 1.0 : inv_n_;
-            const int nt = threads(n_ * p_ * (p_ + 1) / 2);
-            auto row = [&](index_t j) {
-                if (nrm_[j] <= 0.0) return;
-                const T* xj = X_.col(j);
-                q_[j] = vec::cdot(xj, mu_[j], y_, ybar_, v_, n_) * scale / s_[j];
-                for (index_t k = j; k < p_; ++k) {
-                    if (nrm_[k] <= 0.0) continue;
-                    const double d = k == j ? nrm_[j]
-                                            : vec::cdot(xj, mu_[j], X_.col(k), mu_[k], v_, n_) *
-                                                  scale / (s_[j] * s_[k]);
-                    Q_[std::size_t(j) * p_ + k] = Q_[std::size_t(k) * p_ + j] = d;
-                }
-            };
-            parallel_for(p_, nt, 1, row);
-            ++passes_;
-        }
-    }
+    void build_gram();  // cd/enet_gram.hpp
 
     // The minimizer over w_j of the objective with the other coefficients fixed, given
     // tmp = x_j^T v r + ||x_j||^2 w_j: the elastic-net prox of tmp, scaled; 0 when
@@ -764,168 +469,13 @@ public:
     static constexpr index_t NEWTON_WEIGH_EVERY = 10;
     static constexpr index_t NEWTON_CG_ITER = 60;  // (25 to 100 traded one case for another)
     static constexpr double NEWTON_CG_RTOL = 1e-6;
-    bool newton_step(double l1, double l2) {
-        newton_set_.clear();
-        for (const index_t j : ws_)
-            if (w_[j] != 0.0) newton_set_.push_back(j);
-        const index_t m = index_t(newton_set_.size());
-        if (m == 0) return false;
-        fold_offset();
-        std::vector<double> b(m);
-        for (index_t k = 0; k < m; ++k) {
-            const index_t j = newton_set_[k];
-            const double pf = pf_[j];
-            b[k] = colgrad(j) - l2 * pf * w_[j] - (pf > 0.0 ? std::copysign(l1 * pf, w_[j]) : 0.0);
-        }
-        // out = (X~_S^T V X~_S + l2 diag(pf_S)) d, through u = X~_S d in the residual's place
-        const double sum_r = S_;
-        auto apply = [&](const std::vector<double>& d, std::vector<double>& out) {
-            R_.swap(newton_u_);
-            R_.assign(std::size_t(n_), T(0));
-            for (index_t k = 0; k < m; ++k)
-                if (d[k] != 0.0) update(newton_set_[k], -d[k]);
-            fold_offset();
-            S_ = wsum(R_.data());
-            for (index_t k = 0; k < m; ++k) {
-                const index_t j = newton_set_[k];
-                out[k] = colgrad(j) + l2 * pf_[j] * d[k];
-            }
-            R_.swap(newton_u_);
-            S_ = sum_r;
-        };
-        std::vector<double> d;
-        epochs_ += conjugate_gradient(b, apply, NEWTON_CG_ITER, NEWTON_CG_RTOL, d);
-        // the longest step along d, up to 1, that changes no penalized coefficient's sign
-        double t = 1.0;
-        index_t block = -1;
-        for (index_t k = 0; k < m; ++k) {
-            const index_t j = newton_set_[k];
-            if (pf_[j] > 0.0 && w_[j] * d[k] < 0.0 && std::fabs(d[k]) >= std::fabs(w_[j])) {
-                const double tk = -w_[j] / d[k];
-                if (tk < t) {
-                    t = tk;
-                    block = k;
-                }
-            }
-        }
-        const double before = primal(l1, l2);
-        R_save_ = R_;
-        std::vector<double> old(m);
-        for (index_t k = 0; k < m; ++k) {
-            const index_t j = newton_set_[k];
-            old[k] = w_[j];
-            const double wn = k == block ? 0.0 : w_[j] + t * d[k];
-            if (wn != w_[j]) update(j, wn - w_[j]);
-            w_[j] = wn;
-        }
-        fold_offset();
-        if (primal(l1, l2) < before) {
-            ++newton_steps_;
-            anderson_.clear();  // its iterates came before the step
-            return block < 0;
-        }
-        for (index_t k = 0; k < m; ++k) w_[newton_set_[k]] = old[k];
-        R_.swap(R_save_);
-        return false;
-    }
+    bool newton_step(double l1, double l2);  // cd/enet_newton.hpp
 
-    // The objective at the current w and r (w is zero outside the working set).
-    double primal(double l1, double l2) const {
-        double r2 = 0.0;
-        for (index_t i = 0; i < n_; ++i) {
-            const double r = double(R_[i]) + rho_;
-            r2 += weight(i) * r * r;
-        }
-        double a = 0.0, b = 0.0;
-        for (const index_t j : ws_) {
-            a += pf_[j] * std::fabs(w_[j]);
-            b += pf_[j] * w_[j] * w_[j];
-        }
-        return 0.5 * r2 + l1 * a + 0.5 * l2 * b;
-    }
+    double primal(double l1, double l2) const;  // cd/enet_gap.hpp
 
-    // g_j for the features of `set`, in parallel when they are many.
-    void gradients(const std::vector<index_t>& set) {
-        advance_drift();
-        const index_t m = index_t(set.size());
-        index_t work = 0;
-        for (const index_t j : set) work += X_.nnz(j);
-        // (a thread team from 2^16 entries on, as elsewhere: 2^20 left a working set's
-        // ~1,000 columns of n = 1,000 to one core, 7 % of single-target paths' time)
-        const int nt = threads(work);
-        parallel_for(m, nt, 16, [&](index_t k) {
-            if (k + PREFETCH < m) prefetch_gradient(set[k + PREFETCH]);
-            if (k + 1 < m) cache_.prefetch_source(set[k + 1]);
-            const index_t j = set[k];
-            g_[j] = colgrad(j);
-            g_drift_[j] = drift_;
-        });
-        grad_columns_ += m;
-    }
+    void gradients(const std::vector<index_t>& set);  // cd/enet_checks.hpp
 
-    // The gradients over the working set that its gap needs. With an l1 penalty the gap
-    // depends on the gradients only through the dual point's scale, set by the largest
-    // |g_j - l2 pf_j w_j| / pf_j where it exceeds l1, and on the unpenalized features'.
-    // So a zero coefficient's gradient is left as it was when its bound (that value plus
-    // ||x~_j|| times how far the residual has moved since) is below l1 pf_j: the gap comes
-    // out the same. The nonzero coefficients' are always computed; they are most of a
-    // working set near the end of a path, the zero ones skipped about a quarter of it.
-    //
-    // Most checks find the working set's problem not yet solved (2 of 3 on the many-target
-    // benchmark), and the nonzero coefficients' gradients alone nearly always show it: a
-    // coefficient's gradient sits at its threshold after its own step and drifts past it
-    // with the steps after. So they are computed in stages, a quarter of the nonzero
-    // coefficients, then another quarter, then the rest, and the check stops at the first
-    // stage whose gradients prove the gap above `inside_above` (gap_lower_bound()); false
-    // then, and the gradients not computed stay as they were (each with its staleness).
-    // (k = 10 targets: a quarter of them proved 64 % of the unsolved checks, a half 81 %,
-    // all 97 %.)
-    bool working_set_gradients(double l1, double l2, double inside_above) {
-        if (l1 <= 0.0) {
-            gradients(ws_);
-            return true;
-        }
-        advance_drift();  // (staleness() up to the current residual)
-        subset_.clear();
-        for (const index_t j : ws_) {
-            const double pf = pf_[j];
-            if (w_[j] == 0.0 && pf > 0.0) {
-                const double g = opt_.positive ? g_[j] : std::fabs(g_[j]);
-                if (g + root_nrm_[j] * (q_radius_ + staleness(j)) <= l1 * pf) continue;
-            }
-            subset_.push_back(j);
-        }
-        if (!std::isfinite(inside_above) || index_t(subset_.size()) < STAGED_BELOW) {
-            gradients(subset_);
-            return true;
-        }
-        // stage 0: a quarter of the nonzero coefficients, and the unpenalized features (the
-        // bound needs theirs); stage 1: another quarter; stage 2: the rest
-        for (auto& st : stages_) st.clear();
-        index_t nz = 0;
-        for (const index_t j : subset_) {
-            int k = 2;
-            if (pf_[j] <= 0.0) {
-                k = 0;
-            } else if (w_[j] != 0.0) {
-                const index_t c = nz++ % 4;
-                k = c == 0 ? 0 : c == 2 ? 1 : 2;
-            }
-            stages_[std::size_t(k)].push_back(j);
-        }
-        GapBound bound;
-        for (int k = 0; k < 2; ++k) {
-            gradients(stages_[std::size_t(k)]);
-            bound.add(*this, stages_[std::size_t(k)], l2);
-            const double at_least = gap_lower_bound(bound, l1, l2);
-            if (at_least > inside_above) {
-                check_gap_ = at_least;  // (a lower bound: for GapTrend, as good as the gap)
-                return false;
-            }
-        }
-        gradients(stages_[2]);
-        return true;
-    }
+    bool working_set_gradients(double l1, double l2, double inside_above);  // cd/enet_checks.hpp
     static constexpr index_t STAGED_BELOW = 64;  // working sets computed in one stage
 
     // What gap_lower_bound() knows: the largest |g_j - l2 pf_j w_j| / pf_j over the
@@ -944,99 +494,17 @@ public:
             }
         }
     };
-    // A lower bound of the working set's gap (gap_over(ws_), l1 > 0) from the gradients of
-    // some of its features: the dual point's scale is at most l1 / (their largest dual
-    // norm), and the gap is at least its value at the best scale up to that one (the dual
-    // objective is concave in the scale).
-    double gap_lower_bound(const GapBound& b, double l1, double l2) const {
-        double wl1 = 0.0, wl2 = 0.0;
-        for (const index_t j : ws_) {
-            wl1 += pf_[j] * std::fabs(w_[j]);
-            wl2 += pf_[j] * w_[j] * w_[j];
-        }
-        const double a = Rn2_ + l2 * wl2, primal = 0.5 * a + l1 * wl1;
-        double scale = b.dual_norm > l1 ? l1 / b.dual_norm : 1.0;
-        if (a > 0.0) scale = std::clamp(Ry_ / a, 0.0, scale);
-        return primal - (-0.5 * scale * scale * a + scale * Ry_) + b.unpenalized;
-    }
+    double gap_lower_bound(const GapBound& b, double l1, double l2) const;  // cd/enet_checks.hpp
 
-    // drift_ sums ||r - r'||_V over the successive residuals r' at which gradients were
-    // computed, so that ||r_b - r_a||_V <= drift_(b) - drift_(a) (triangle inequality):
-    // g_j computed when drift_ was g_drift_[j] is within ||x~_j|| staleness(j) of its value
-    // at the current residual (Cauchy-Schwarz). Called before gradients are computed.
-    void advance_drift() {
-        if (R_.empty()) return;  // Gram mode: no residual, and no checks
-        drift_snap_.resize(n_);
-        double d2 = 0.0;
-        for (index_t i = 0; i < n_; ++i) {
-            const double r = double(R_[i]) + rho_, d = r - drift_snap_[i];
-            d2 += weight(i) * d * d;
-            drift_snap_[i] = r;
-        }
-        drift_ += std::sqrt(d2);
-    }
+    void advance_drift();  // cd/enet_checks.hpp
     double staleness(index_t j) const { return drift_ - std::max(g_drift_[j], pass_drift_); }
 
     // designs whose full passes may go through the integer kernels (quantized_pass())
     static constexpr bool quantizes = decodes_i8<M>::value && std::is_same_v<T, double>;
 
-    // A full pass of a genotype design (of double) through the integer kernels
-    // (ColumnCache::quantize): the weighted residual e = v r is written once as a sum of
-    // int8 vectors, e^ (fastreg/matrix/quantized.hpp), and each column's product with e^ is
-    // exact in integers. (2,000 x 200,000 .bed: 20 against 38 ms a pass on two threads; int8, where
-    // reading the 400 MB is most of it, 26-28 against 33-35 ms.)
-    //
-    // These are the exact gradients at r^ = e^ / v, which becomes the reference (its bounds
-    // stay exact), and r^ differs from r by q_radius_ = ||r - r^||_V, about 1e-12 ||r||:
-    // by Cauchy-Schwarz each gradient at r is within ||x~_j|| q_radius_ of its value here.
-    // exact_near() recomputes in double those that this leaves near their KKT threshold, so
-    // that the violators and the gap come out as from an exact pass.
-    void quantized_pass() {
-        if constexpr (quantizes) {
-            cache_.quantize(weighted(R_.data(), ebuf_[0]));
-            const std::vector<double>& ev = cache_.quantized_values();
-            r_hat_.resize(n_);
-            double s_hat = 0.0, d2 = 0.0;
-            for (index_t i = 0; i < n_; ++i) {
-                // (a sample of weight 0 counts nowhere: keep its residual)
-                r_hat_[i] = !v_ ? ev[i] : v_[i] > T(0) ? ev[i] / double(v_[i]) : double(R_[i]);
-                s_hat += v_ ? ev[i] : inv_n_ * ev[i];
-                const double d = double(R_[i]) - r_hat_[i];
-                d2 += weight(i) * d * d;
-            }
-            q_radius_ = std::sqrt(d2);
-            const int slot = refs_.open(r_hat_.data());
-            parallel_for(p_, threads(X_.total_nnz()), 64, [&](index_t j) {
-                double d;
-                if (nrm_[j] <= 0.0)
-                    g_[j] = 0.0;
-                else if (cache_.quantized_dot(j, d))
-                    g_[j] = ((v_ ? d : d * inv_n_) - mu_[j] * s_hat) / s_[j];
-                else  // a covariate, or a subset's column not resident: in double, at r^
-                    g_[j] = ((v_ ? X_.dot(j, v_, r_hat_.data()) : X_.dot(j, r_hat_.data()) * inv_n_) -
-                             mu_[j] * s_hat) / s_[j];
-                refs_.set(slot, j, g_[j]);
-            });
-            ++passes_;
-            grad_columns_ += p_;
-        }
-    }
+    void quantized_pass();  // cd/enet_passes.hpp
 
-    // After quantized_pass(): exact gradients for the features whose KKT condition (or the
-    // dual point's scale) the pass's error could decide, |g_j - l2 pf_j w_j| within
-    // ||x~_j|| q_radius_ of l1 pf_j or above, and the unpenalized ones. The others are
-    // below their threshold at r, whatever the error.
-    void exact_near(double l1, double l2) {
-        if (q_radius_ <= 0.0) return;
-        near_.clear();
-        for (index_t j = 0; j < p_; ++j) {
-            if (nrm_[j] <= 0.0) continue;
-            const double pf = pf_[j];
-            if (pf <= 0.0 || std::fabs(g_[j] - l2 * pf * w_[j]) + root_nrm_[j] * q_radius_ >= l1 * pf)
-                near_.push_back(j);
-        }
-        gradients(near_);
-    }
+    void exact_near(double l1, double l2);  // cd/enet_checks.hpp
 
     // Moves the coefficients along the path's current direction, w += factor (w - w_prev)
     // (the lasso path is piecewise linear in alpha: between kinks this lands on the next
@@ -1132,80 +600,11 @@ private:
         return s;
     }
 
-    void column_stats() {
-        mean_.assign(p_, 0.0);
-        mu_.assign(p_, 0.0);
-        s_.assign(p_, 1.0);
-        nrm_.assign(p_, 0.0);
-        const int nt = threads(X_.total_nnz());
-        auto one = [&](index_t j) {
-            const matrix::ColumnStats st = shared_.stats ? shared_.stats[j] : X_.stats(j, v_, opt_.fit_intercept);
-            if (!std::isfinite(st.ssq) || !std::isfinite(st.mean)) {
-                nrm_[j] = std::numeric_limits<double>::quiet_NaN();  // (reported below)
-                return;
-            }
-            mean_[j] = st.mean;
-            mu_[j] = opt_.fit_intercept ? st.mean : 0.0;
-            // a constant column, once centered, is rounding noise: leave it out
-            const double noise = 64.0 * std::numeric_limits<T>::epsilon() * std::fabs(st.mean);
-            double ssq = st.ssq;
-            if (opt_.fit_intercept && ssq <= noise * noise) ssq = 0.0;
-            if (ssq <= 0.0 || !(pf_[j] < std::numeric_limits<double>::infinity())) {
-                nrm_[j] = 0.0;
-                return;
-            }
-            if (opt_.standardize) {
-                s_[j] = std::sqrt(ssq);
-                nrm_[j] = 1.0;
-            } else {
-                nrm_[j] = ssq;
-            }
-        };
-        parallel_for(p_, nt, 64, one);
-        for (index_t j = 0; j < p_; ++j)
-            if (std::isnan(nrm_[j]))
-                throw std::domain_error("X: the values of column " + std::to_string(j) +
-                                        " are too large for float64 arithmetic (the sum of their "
-                                        "squares overflows); rescale X");
-        // ||x~_j||, which every KKT check's bounds multiply (p square roots a check, else)
-        root_nrm_.resize(p_);
-        for (index_t j = 0; j < p_; ++j) root_nrm_[j] = std::sqrt(nrm_[j]);
-        ++passes_;
-    }
+    void column_stats();  // cd/enet_setup.hpp
 
-    // r = y - ybar - X~ w (one pass over the columns with nonzero coefficients), then the
-    // full gradient.
-    void reset_residual() {
-        if (gram_) {
-            full_gradient();
-            return;
-        }
-        for (index_t i = 0; i < n_; ++i) R_[i] = T(double(y_[i]) - ybar_);
-        rho_ = 0.0;
-        for (index_t j = 0; j < p_; ++j)
-            if (w_[j] != 0.0) update(j, w_[j]);
-        first_gradient();
-    }
+    void reset_residual();  // cd/enet_setup.hpp
 
-    // The gradient at the starting point: a genotype design's pass goes through the integer
-    // kernels as the checks' do (2,000 x 200,000: about 50 ms less a fit than in double),
-    // then the gradients that may set l1_max() (those within the pass's error of the
-    // largest) are made exact, so that alpha_max comes out as from an exact pass.
-    void first_gradient() {
-        if constexpr (quantizes) {
-            if (!shared_.passes) {
-                cache_working_set();  // starts the cache: its missing-sample lists serve the pass
-                full_gradient(true);
-                double top = 0.0;  // l1_max() is at least this
-                for (index_t j = 0; j < p_; ++j)
-                    if (pf_[j] > 0.0 && nrm_[j] > 0.0)
-                        top = std::max(top, score(j) - root_nrm_[j] * q_radius_ / pf_[j]);
-                exact_near(top, 0.0);
-                return;
-            }
-        }
-        full_gradient();
-    }
+    void first_gradient();  // cd/enet_passes.hpp
 
     // Genotype epochs fuse a coordinate's residual update with the next coordinate's dot
     // product, one pass over r for both where both columns are resident (ColumnCache::
@@ -1269,21 +668,7 @@ private:
         return d / s_[j];
     }
 
-    // r = y - ybar - X~ w from scratch, accumulated in double: in float32 the residual
-    // drifts from its definition over many updates, enough to put a floor under the gap.
-    void recompute_residual() {
-        std::vector<double> r(n_);
-        for (index_t i = 0; i < n_; ++i) r[i] = double(y_[i]) - ybar_;
-        double shift = 0.0;
-        for (index_t j = 0; j < p_; ++j) {
-            if (w_[j] == 0.0) continue;
-            const double c = w_[j] / s_[j];
-            shift += c * mu_[j];
-            X_.for_each(j, [&](index_t i, T x) { r[i] -= c * double(x); });
-        }
-        for (index_t i = 0; i < n_; ++i) R_[i] = T(r[i] + shift);
-        rho_ = 0.0;
-    }
+    void recompute_residual();  // cd/enet_setup.hpp
 
     // The designs whose residual updates leave the centering shift, the same for every
     // sample, in rho_ (the residual is R_ + rho_): sparse X, where adding it would fill
@@ -1328,60 +713,10 @@ private:
     }
 
     template <class Index>
-    double gap_from(const Index& idx, double l1, double l2) {
-        double wl1 = 0.0, wl2 = 0.0, dual_norm = -std::numeric_limits<double>::infinity(), gg = 0.0;
-        double unpenalized = 0.0;
-        bool any = false;
-        idx([&](index_t j) {
-            const double w = w_[j], pf = pf_[j];
-            wl1 += pf * std::fabs(w);
-            wl2 += pf * w * w;
-            if (pf <= 0.0) {
-                // no dual point is feasible unless x~_j^T v r = 0: count instead what an
-                // exact step on w_j would still gain
-                unpenalized += 0.5 * g_[j] * g_[j] / nrm_[j];
-                return;
-            }
-            if (l1 > 0.0) {
-                const double xta = (g_[j] - l2 * pf * w) / pf;
-                const double a = opt_.positive ? xta : std::fabs(xta);
-                dual_norm = any ? std::max(dual_norm, a) : a;
-                any = true;
-            } else {
-                // the conjugate of the ridge penalty, sup_w (g w - l2 pf w^2 / 2); over
-                // w >= 0 when positive, where a negative g_j costs nothing. Without any
-                // penalty, the squared gradient (scikit-learn's ||X^T r||^2), projected the
-                // same way where w_j = 0.
-                const double gj = opt_.positive && (l2 > 0.0 || w == 0.0) ? std::max(g_[j], 0.0) : g_[j];
-                gg += gj * gj / (l2 > 0.0 ? pf : 1.0);
-            }
-        });
-        if (l1 > 0.0) {
-            const double primal = 0.5 * (Rn2_ + l2 * wl2) + l1 * wl1;
-            const double scale = (any && dual_norm > l1) ? l1 / dual_norm : 1.0;
-            dual_scale_ = scale;
-            const double dual = -0.5 * scale * scale * (Rn2_ + l2 * wl2) + scale * Ry_;
-            return primal - dual + unpenalized;
-        }
-        if (l2 > 0.0) return Rn2_ + 0.5 * l2 * wl2 - Ry_ + gg / (2.0 * l2) + unpenalized;
-        return double(n_) * gg + unpenalized;  // no penalty: scikit-learn's ||X^T r||^2
-    }
+    double gap_from(const Index& idx, double l1, double l2);  // cd/enet_gap.hpp
 
-    double gap_all(double l1, double l2) {
-        return gap_from(
-            [&](auto&& f) {
-                for (index_t j = 0; j < p_; ++j)
-                    if (nrm_[j] > 0.0) f(j);
-            },
-            l1, l2);
-    }
-    double gap_over(const std::vector<index_t>& set, double l1, double l2) {
-        return gap_from(
-            [&](auto&& f) {
-                for (const index_t j : set) f(j);
-            },
-            l1, l2);
-    }
+    double gap_all(double l1, double l2);  // cd/enet_gap.hpp
+    double gap_over(const std::vector<index_t>& set, double l1, double l2);  // cd/enet_gap.hpp
 
     const M& X_;
     const T* y_;
@@ -1439,5 +774,13 @@ private:
 };
 
 }  // namespace fastreg::cd
+
+// the solver's methods by job, defined out of line
+#include "fastreg/cd/enet_checks.hpp"
+#include "fastreg/cd/enet_passes.hpp"
+#include "fastreg/cd/enet_gram.hpp"
+#include "fastreg/cd/enet_newton.hpp"
+#include "fastreg/cd/enet_gap.hpp"
+#include "fastreg/cd/enet_setup.hpp"
 
 #endif  // FASTREG_CD_ENET_HPP
