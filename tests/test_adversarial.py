@@ -283,7 +283,8 @@ import numpy as np, scipy.sparse as sp
 from hypothesis import given, settings, strategies as st, HealthCheck
 import fastreg
 
-ENTRY = ["lasso_path", "enet_path", "Lasso", "ElasticNet", "LassoCV", "Ridge", "RidgeCV"]
+ENTRY = ["lasso_path", "enet_path", "Lasso", "ElasticNet", "LassoCV", "ElasticNetCV", "Ridge",
+         "RidgeCV", "lasso_path_gram", "genotypes"]
 
 @st.composite
 def problems(draw):
@@ -319,11 +320,70 @@ def call(Xd, y, alphas, pf, entry):
     if entry in ("Lasso", "ElasticNet"):
         m = getattr(fastreg, entry)(alpha=0.1, penalty_factor=pf, max_iter=200).fit(Xd, y)
         return [m.coef_, np.atleast_1d(m.intercept_)]
-    if entry == "LassoCV":
-        m = fastreg.LassoCV(cv=2, alphas=alphas, penalty_factor=pf, max_iter=200).fit(Xd, y)
+    if entry in ("LassoCV", "ElasticNetCV"):
+        m = getattr(fastreg, entry)(cv=2, alphas=alphas, penalty_factor=pf,
+                                    max_iter=200).fit(Xd, y)
         return [m.coef_, np.atleast_1d(m.alpha_)]
+    if entry == "lasso_path_gram":
+        Xa = Xd.toarray() if sp.issparse(Xd) else Xd
+        with np.errstate(all="ignore"):
+            XtX, Xty = Xa.T @ Xa, Xa.T @ y
+        out = fastreg.lasso_path_gram(XtX, Xty, Xa.shape[0], alphas=alphas, penalty_factor=pf,
+                                      max_iter=200)
+        return [out[1], out[2]]
+    if entry == "genotypes":
+        Xa = Xd.toarray() if sp.issparse(Xd) else Xd
+        with np.errstate(all="ignore"):
+            D = np.nan_to_num(Xa, nan=-1, posinf=3, neginf=-1).clip(-1, 3).astype(np.int8)
+        m = fastreg.Lasso(alpha=0.1, penalty_factor=pf, max_iter=200).fit(
+            fastreg.Genotypes.from_array(D), y)
+        return [m.coef_, np.atleast_1d(m.intercept_)]
     m = getattr(fastreg, entry)().fit(Xd, y)
     return [m.coef_]
+
+@st.composite
+def kernel_calls(draw):
+    n = draw(st.integers(0, 40))
+    dtype = draw(st.sampled_from([np.float32, np.float64, np.int32, np.bool_, ">f8", object]))
+    x = (np.random.default_rng(draw(st.integers(0, 9))).standard_normal(n) * 3).astype(dtype)
+    if dtype == object:
+        x[:1] = "a" if n and draw(st.booleans()) else x[:1]
+    value = draw(st.sampled_from([0.5, -1.0, np.nan, np.inf, 2**1100, 0, 1, 1.5, -0.1,
+                                  np.ones(n), np.ones(n + 1)]))
+    kernel = draw(st.sampled_from(["soft_threshold", "enet_prox", "dropout", "dropout_mask",
+                                   "dropout_backward"]))
+    return x, value, kernel
+
+@settings(max_examples=MAX, deadline=None, suppress_health_check=list(HealthCheck),
+          derandomize=True)
+@given(kernel_calls())
+def fuzz_kernels(call):
+    x, value, kernel = call
+    before = x.copy()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if kernel == "soft_threshold":
+                out = fastreg.soft_threshold(x, value)
+            elif kernel == "enet_prox":
+                out = fastreg.enet_prox(x, value, 0.5)
+            elif kernel == "dropout":
+                out = fastreg.dropout(x, value, seed=1)
+            elif kernel == "dropout_mask":
+                out = fastreg.dropout_mask(x.shape, value, seed=1)
+            else:
+                out = fastreg.dropout_backward(x, value, seed=1)
+    except (ValueError, TypeError) as e:
+        assert str(e), "an error without a message"
+    else:
+        out = np.asarray(out)
+        finite_in = x.dtype != object and np.isfinite(np.asarray(x, dtype=np.float64)).all()
+        finite_value = not isinstance(value, int) or abs(value) < 2**1000
+        finite_value = finite_value and np.isfinite(np.asarray(value, dtype=float)).all()
+        if kernel != "dropout_mask" and finite_in and finite_value:
+            assert np.isfinite(out.astype(np.float64)).all(), (kernel, value, out)
+    assert x.dtype == before.dtype and (x.dtype == object or np.array_equal(
+        x, before, equal_nan=x.dtype.kind == "f")), "input modified"
 
 @settings(max_examples=MAX, deadline=None, suppress_health_check=list(HealthCheck),
           derandomize=True)
@@ -345,6 +405,7 @@ def fuzz(problem):
         assert np.array_equal(a, b, equal_nan=a.dtype.kind == "f"), "input modified"
 
 fuzz()
+fuzz_kernels()
 print("ok")
 '''
 

@@ -59,7 +59,16 @@ def real_scalar(value, name: str) -> float:
         value = value.item()
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name}: expected a real number, got {type(value).__name__}")
-    return float(value)
+    return _as_float(value)
+
+
+def _as_float(value) -> float:
+    """float(value), with an int beyond float64's range as an infinity of its sign (the
+    caller's range check then names the argument, instead of an OverflowError)."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
 
 
 def probability(p) -> float:
@@ -128,7 +137,7 @@ def penalty_parameter(value, name: str, x):
     if type(value) is float or type(value) is int:  # the common case, kept cheap
         if not value >= 0:
             raise ValueError(f"{name}: must be non-negative (and not NaN), got {value}")
-        return float(value)
+        return _as_float(value)
     xp = array_module(x)
     ndim = value.ndim if is_cupy(value) else np.ndim(value)
     if ndim == 0:
