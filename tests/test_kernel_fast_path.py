@@ -189,6 +189,8 @@ def test_dropout_fast_declines_what_it_does_not_take():
     assert _core.dropout_mask_fast(-1, 0.5, 1, 0, False, None) is None
     assert _core.dropout_mask_fast((2, -1), 0.5, 1, 0, False, None) is None
     assert _core.dropout_mask_fast([2, 3], 0.5, 1, 0, False, None) is None
+    assert _core.dropout_mask_fast((2**70, 2), 0.5, 1, 0, False, None) is None
+    assert _core.dropout_mask_fast((2, 1.0), 0.5, 1, 0, False, None) is None
     assert _core.dropout_mask_fast(5, 0.5, 1, 0, False, x) is None
     assert _core.dropout_mask_fast(20, 0.5, 1, 2**64 - 10, False, None) is None
 

@@ -225,19 +225,22 @@ py::object dropout_mask_fast(py::handle shape, py::handle p, py::handle seed, py
     Py_ssize_t dims[MAX_DIMS];
     int ndim = 0;
     index_t size = 1;
-    if (PyLong_CheckExact(shape.ptr())) {
-        dims[ndim++] = PyLong_AsSsize_t(shape.ptr());
-    } else if (PyTuple_CheckExact(shape.ptr()) && PyTuple_GET_SIZE(shape.ptr()) <= MAX_DIMS) {
-        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(shape.ptr()); ++k) {
-            PyObject* d = PyTuple_GET_ITEM(shape.ptr(), k);
-            if (!PyLong_CheckExact(d)) return py::none();
-            dims[ndim++] = PyLong_AsSsize_t(d);
+    // One dimension from an exact int; false (error cleared) for anything else.
+    const auto dim = [&](PyObject* d) {
+        if (!PyLong_CheckExact(d)) return false;
+        dims[ndim++] = PyLong_AsSsize_t(d);
+        if (dims[ndim - 1] == -1 && PyErr_Occurred()) {
+            PyErr_Clear();
+            return false;
         }
+        return true;
+    };
+    if (PyLong_CheckExact(shape.ptr())) {
+        if (!dim(shape.ptr())) return py::none();
+    } else if (PyTuple_CheckExact(shape.ptr()) && PyTuple_GET_SIZE(shape.ptr()) <= MAX_DIMS) {
+        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(shape.ptr()); ++k)
+            if (!dim(PyTuple_GET_ITEM(shape.ptr(), k))) return py::none();
     } else {
-        return py::none();
-    }
-    if (PyErr_Occurred()) {
-        PyErr_Clear();
         return py::none();
     }
     for (int k = 0; k < ndim; ++k) {
