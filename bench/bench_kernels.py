@@ -1,6 +1,7 @@
 """Kernels against a plain copy and their peers, in one run.
 
-    python bench/bench_kernels.py [--size 50000000] [--repeat 7]
+    python bench/bench_kernels.py [--size 50000000] [--repeat 7] [--threads N]
+    python bench/bench_kernels.py --small [--breakdown] [--repeat 7] [--number 2000]
 
 For float64 and float32 arrays of --size elements, with all cores: the bandwidth
 reference (the faster of numpy.copyto and one copyto per core from Python threads into a
@@ -9,6 +10,10 @@ fastreg with and without out=. Every result is checked before anything is timed.
 are medians of interleaved repetitions, printed as ratios to the copy, with fastreg's
 ratio to the fastest peer and the issue's targets. Then `import fastreg` against
 `import numpy`, each in a fresh process.
+
+--small times one call on 10 to 100,000 elements instead (timeit, best of --repeat runs of
+--number calls, interleaved): each kernel with and without out= against the fastest of its
+NumPy and torch equivalents. --breakdown splits soft_threshold's call into its parts.
 """
 
 from __future__ import annotations
@@ -118,6 +123,8 @@ def bench_dtype(dtype, size, repeat, torch):
         best_peer = min((times[k], k) for k, (_, kind) in theirs.items() if kind == kernel)
         t_ours = times[f"fastreg.{kernel}(out=)"]
         to_copy, to_peer = TARGETS[(kernel, np.dtype(dtype).name)]
+        if nthreads == 1:  # one thread: the copy is the same one-thread copy for both dtypes
+            to_copy = 1.15 if kernel == "soft_threshold" else 1.35
         print(f"{kernel}: {t_ours / copy:.2f}x copy (target <= {to_copy}), "
               f"{t_ours / best_peer[0]:.3f}x fastest peer {best_peer[1]} (target <= {to_peer})")
 
@@ -133,12 +140,212 @@ def import_times(repeat):
           f"fastreg {times['import fastreg'] * 1e3:.0f} ms, ratio {ratio:.2f} (target <= 1.15)")
 
 
+# ---------------------------------------------------------------------------------------
+# --small: the per-call cost on small and medium arrays.
+
+SMALL_SIZES = (10, 100, 1_000, 10_000, 100_000)
+
+
+def best_per_call(fns, repeat, number):
+    """Best of `repeat` timeit runs of `number` calls, per call, for each of {name: fn}.
+    The runs are interleaved across the functions so that the machine's busy moments
+    spread over all of them."""
+    import timeit
+
+    timers = {name: timeit.Timer(fn) for name, fn in fns.items()}
+    best = {name: float("inf") for name in fns}
+    for _ in range(repeat):
+        for name, t in timers.items():
+            best[name] = min(best[name], t.timeit(number) / number)
+    return best
+
+
+def small_cases(x, y, torch):
+    """kernel -> (ours without out=, ours with out= or None, {peer: fn}), every result
+    checked first."""
+    n, dt = x.size, x.dtype.type
+    rng = np.random.default_rng(1)
+    l2 = 0.5
+    soft = np.sign(x) * np.maximum(np.abs(x) - dt(T), 0)
+    check("small soft_threshold", np.array_equal(fastreg.soft_threshold(x, T), soft))
+    check("small soft_threshold out=", np.array_equal(fastreg.soft_threshold(x, T, out=y), soft))
+    check("small enet_prox", np.array_equal(fastreg.enet_prox(x, T, l2), soft / dt(1 + l2)))
+    d, m = fastreg.dropout(x, P, seed=SEED, return_mask=True)
+    check("small dropout", np.array_equal(d, np.where(m, x * dt(1 / (1 - P)), 0)))
+    check("small dropout out=", np.array_equal(fastreg.dropout(x, P, seed=SEED, out=y), d))
+    check("small dropout_backward", np.array_equal(fastreg.dropout_backward(x, P, seed=SEED), d))
+    check("small dropout_mask", np.array_equal(fastreg.dropout_mask(n, P, seed=SEED), m))
+    g = x.copy()
+    keep = rng.random(n) < 1 - P
+    scale = dt(1 / (1 - P))
+    check("small dropout_backward(mask=)", np.array_equal(fastreg.dropout_backward(g, P, mask=keep),
+                                                          np.where(keep, g * scale, 0)))
+
+    def np_soft_out():
+        np.clip(x, -T, T, out=y)
+        np.subtract(x, y, out=y)
+
+    def np_enet_out():
+        np.clip(x, -T, T, out=y)
+        np.subtract(x, y, out=y)
+        np.divide(y, 1 + l2, out=y)
+
+    cases = {
+        "soft_threshold": (lambda: fastreg.soft_threshold(x, T), lambda: fastreg.soft_threshold(x, T, out=y), {
+            "numpy x-clip(x,-t,t)": lambda: x - np.clip(x, -T, T),
+            "numpy clip, subtract (out=)": np_soft_out,
+            "numpy sign*max(|x|-t,0)": lambda: np.sign(x) * np.maximum(np.abs(x) - T, 0)}),
+        "enet_prox": (lambda: fastreg.enet_prox(x, T, l2), lambda: fastreg.enet_prox(x, T, l2, out=y), {
+            "numpy (x-clip)/(1+l2)": lambda: (x - np.clip(x, -T, T)) / (1 + l2),
+            "numpy clip, subtract, divide (out=)": np_enet_out}),
+        "dropout": (lambda: fastreg.dropout(x, P, seed=SEED), lambda: fastreg.dropout(x, P, seed=SEED, out=y), {
+            "numpy x*(rand<1-p)*scale": lambda: x * (rng.random(n, dtype=x.dtype) < 1 - P) * scale}),
+        "dropout_backward": (lambda: fastreg.dropout_backward(g, P, seed=SEED),
+                             lambda: fastreg.dropout_backward(g, P, seed=SEED, out=y), {
+            "numpy g*mask*scale (stored mask)": lambda: g * keep * scale}),
+        "dropout_backward(mask=)": (lambda: fastreg.dropout_backward(g, P, mask=keep),
+                                    lambda: fastreg.dropout_backward(g, P, mask=keep, out=y), {
+            "numpy g*mask*scale": lambda: g * keep * scale}),
+        "dropout_mask": (lambda: fastreg.dropout_mask(n, P, seed=SEED), None, {
+            "numpy rand(float32)<1-p": lambda: rng.random(n, dtype=np.float32) < 1 - P,
+            "numpy rand<1-p": lambda: rng.random(n) < 1 - P}),
+    }
+    if torch is not None:
+        F = torch.nn.functional
+        xt, yt, gt = torch.from_numpy(x), torch.from_numpy(y), torch.from_numpy(g)
+        mt = torch.from_numpy(keep)
+        check("small torch softshrink", np.array_equal(F.softshrink(xt, T).numpy(), soft))
+        cases["soft_threshold"][2]["torch softshrink"] = lambda: F.softshrink(xt, T)
+        cases["soft_threshold"][2]["torch softshrink(out=)"] = lambda: torch._C._nn.softshrink(xt, T, out=yt)
+        cases["enet_prox"][2]["torch softshrink/(1+l2)"] = lambda: F.softshrink(xt, T).div_(1 + l2)
+        cases["dropout"][2]["torch F.dropout"] = lambda: F.dropout(xt, P, training=True)
+        cases["dropout"][2]["torch aten.native_dropout"] = lambda: torch.ops.aten.native_dropout(xt, P, True)
+        cases["dropout_backward"][2]["torch native_dropout_backward"] = (
+            lambda: torch.ops.aten.native_dropout_backward(gt, mt, float(scale)))
+        cases["dropout_backward(mask=)"][2]["torch native_dropout_backward"] = (
+            lambda: torch.ops.aten.native_dropout_backward(gt, mt, float(scale)))
+        cases["dropout_mask"][2]["torch rand<1-p"] = lambda: torch.rand(n, dtype=xt.dtype) < 1 - P
+        cases["dropout_mask"][2]["torch bernoulli_"] = lambda: torch.empty(n, dtype=torch.bool).bernoulli_(1 - P)
+    return cases
+
+
+def bench_small(dtypes, sizes, repeat, number, torch):
+    print(f"\nper call, best of {repeat} x {number} calls (interleaved); ratios to the fastest peer "
+          "(target <= 1.0) and of out= to without (target <= 1.0)")
+    rows = []
+    for dtype in dtypes:
+        for n in sizes:
+            x = np.random.default_rng(0).standard_normal(n).astype(dtype)
+            y = np.empty_like(x)
+            cases = small_cases(x, y, torch)
+            fns = {}
+            for kernel, (mine, mine_out, theirs) in cases.items():
+                fns[(kernel, "ours")] = mine
+                if mine_out is not None:
+                    fns[(kernel, "ours out=")] = mine_out
+                fns.update({(kernel, name): f for name, f in theirs.items()})
+            best = best_per_call(fns, repeat, number)
+            for kernel, (_, mine_out, theirs) in cases.items():
+                peer_time, peer = min((best[(kernel, name)], name) for name in theirs)
+                ours = best[(kernel, "ours")]
+                out = best[(kernel, "ours out=")] if mine_out is not None else None
+                rows.append((kernel, np.dtype(dtype).name, n, ours, out, peer_time, peer))
+    print(f"{'kernel':24}{'dtype':>8}{'n':>8}{'ours us':>9}{'out= us':>9}{'peer us':>9}"
+          f"{'ours/peer':>10}{'out=/peer':>10}{'out=/ours':>10}  fastest peer")
+    for kernel, dtype, n, ours, out, peer_time, peer in sorted(rows, key=lambda r: (SMALL_KERNELS.index(r[0]), r[1], r[2])):
+        o = f"{out * 1e6:9.2f}" if out is not None else f"{'-':>9}"
+        r_out = f"{out / peer_time:10.2f}{out / ours:10.2f}" if out is not None else f"{'-':>10}{'-':>10}"
+        print(f"{kernel:24}{dtype:>8}{n:>8}{ours * 1e6:9.2f}{o}{peer_time * 1e6:9.2f}"
+              f"{ours / peer_time:10.2f}{r_out}  {peer}")
+    worst = max(r[3] / r[5] for r in rows)
+    worst_out = max((r[4] / r[5] for r in rows if r[4] is not None), default=0)
+    print(f"worst ours/peer {worst:.2f}, worst out=/peer {worst_out:.2f} (targets <= 1.0)")
+
+
+SMALL_KERNELS = ("soft_threshold", "enet_prox", "dropout", "dropout_backward", "dropout_backward(mask=)",
+                 "dropout_mask")
+
+
+# ---------------------------------------------------------------------------------------
+# --breakdown: where a small call's microseconds go.
+
+
+def breakdown(repeat, number):
+    from fastreg import _core
+    from fastreg import _validation as v
+    from fastreg.kernels import _general
+
+    print(f"\nwhere soft_threshold's time goes, per call, best of {repeat} x {number} calls")
+    gil = min(_core._probe_gil_release(200_000) for _ in range(repeat))
+    print(f"{'release and retake the GIL (C++ loop)':58}{gil * 1e6:8.3f} us")
+    for dtype in ("float64", "float32"):
+        for n in (10, 10_000):
+            x = np.random.default_rng(0).standard_normal(n).astype(dtype)
+            y = np.empty_like(x)
+            t = v.penalty_parameter(T, "threshold", x)
+            parts = {
+                "a bound call doing nothing (3 arguments)": lambda: _core._probe_call(x, T, None),
+                "np.empty_like(x) (the result's allocation)": lambda: np.empty_like(x),
+                "general: float_array(x)": lambda: v.float_array(x, "x"),
+                "general: penalty_parameter(threshold)": lambda: v.penalty_parameter(T, "threshold", x),
+                "general: output(None) (allocation)": lambda: v.output(None, x, [("x", x), ("threshold", t)]),
+                "general: output(out) (checks, overlap analysis)": lambda: v.output(y, x, [("x", x), ("threshold", t)]),
+                "general: _core.soft_threshold (2 overloads, GIL released)": lambda: _core.soft_threshold(x, t, y),
+                "general path, whole, without out=": lambda: _general.soft_threshold(x, T, None),
+                "general path, whole, with out=": lambda: _general.soft_threshold(x, T, y),
+                "fast: _core.soft_threshold_fast without out=": lambda: _core.soft_threshold_fast(x, T, None),
+                "fast: _core.soft_threshold_fast with out=": lambda: _core.soft_threshold_fast(x, T, y),
+                "fastreg.soft_threshold without out=": lambda: fastreg.soft_threshold(x, T),
+                "fastreg.soft_threshold with out=": lambda: fastreg.soft_threshold(x, T, out=y),
+            }
+            best = best_per_call(parts, repeat, number)
+            print(f"\n{dtype}, n = {n:,}")
+            for name, sec in best.items():
+                print(f"{name:58}{sec * 1e6:8.3f} us")
+    # Releasing the GIL is cheap alone, but with another Python thread busy it hands the
+    # GIL over, and the caller waits for it to come back (the interpreter's switch interval).
+    x = np.random.default_rng(0).standard_normal(100)
+    y = np.empty_like(x)
+    t = v.penalty_parameter(T, "threshold", x)
+    stop = threading.Event()
+
+    def spin():
+        while not stop.is_set():
+            pass
+
+    spinner = threading.Thread(target=spin)
+    spinner.start()
+    try:
+        import statistics
+        import timeit
+
+        busy = {name: statistics.median(timeit.Timer(f).repeat(5, 200)) / 200 for name, f in {
+            "_core.soft_threshold (releases the GIL)": lambda: _core.soft_threshold(x, t, y),
+            "_core.soft_threshold_fast (keeps it below the size)": lambda: _core.soft_threshold_fast(x, T, y),
+        }.items()}
+    finally:
+        stop.set()
+        spinner.join()
+    print("\nfloat64, n = 100, with another Python thread busy (mean of 200 calls, median of 5)")
+    for name, sec in busy.items():
+        print(f"{name:58}{sec * 1e6:8.1f} us")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=50_000_000)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--dtypes", default="float64,float32")
+    parser.add_argument("--small", action="store_true",
+                        help="per-call cost from 10 to 100,000 elements (timeit, best of --repeat x --number)")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="threads for fastreg and torch (default: all the cores); the copy reference uses as many")
+    parser.add_argument("--sizes", default="", help="--small's sizes, comma-separated (default 10 to 100,000)")
+    parser.add_argument("--breakdown", action="store_true", help="where a small call's time goes")
+    parser.add_argument("--number", type=int, default=2000, help="calls per timeit run (--small, --breakdown)")
     args = parser.parse_args()
+    if args.threads:
+        fastreg.set_num_threads(args.threads)
     try:
         import torch
 
@@ -148,6 +355,13 @@ def main():
     print(f"fastreg {fastreg.__version__}, SIMD {fastreg._core.build_info()['simd']}, "
           f"torch {torch.__version__ if torch else 'not installed'}, numpy {np.__version__}, "
           f"{os.cpu_count()} cpus")
+    if args.breakdown:
+        breakdown(args.repeat, args.number)
+    if args.small:
+        sizes = [int(n) for n in args.sizes.split(",")] if args.sizes else SMALL_SIZES
+        bench_small(args.dtypes.split(","), sizes, args.repeat, args.number, torch)
+    if args.small or args.breakdown:
+        return
     for dtype in args.dtypes.split(","):
         bench_dtype(dtype, args.size, args.repeat, torch)
     import_times(max(args.repeat, 15))

@@ -175,6 +175,17 @@ def test_int_and_bool_x_converted_to_float64():
     assert_same(yb, expected_forward(np.ones(100), 0.5, 8)[0])
 
 
+def test_big_endian_x_is_converted(dtype):
+    x = np.linspace(-4, 4, 300).astype(dtype)
+    swapped = x.astype(np.dtype(dtype).newbyteorder(">" if np.little_endian else "<"))
+    y, m = fastreg.dropout(swapped, 0.3, seed=5, return_mask=True)
+    ry, rm = fastreg.dropout(x, 0.3, seed=5, return_mask=True)
+    assert y.dtype == np.dtype(dtype) and y.dtype.isnative
+    assert_same(y, ry)
+    np.testing.assert_array_equal(m, rm)
+    assert_same(fastreg.dropout_backward(swapped, 0.3, seed=5), ry)
+
+
 # -------------------------------------------------------------------- statistics
 
 

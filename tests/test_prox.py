@@ -240,6 +240,50 @@ def test_infinite_threshold_zeroes_finite_values(dtype):
     assert np.all(z == 0)
 
 
+def test_threshold_int_beyond_float_range_rounds_to_inf(dtype):
+    # A Python int too large for float64 rounds to inf, as a float beyond float32's range
+    # does for float32 x: the result is the infinite threshold's, 0 for finite x.
+    x = np.array([-3.0, 0.0, 2.5, 1e30, np.inf, np.nan], dtype)
+    big = 2**1100
+    expected = fastreg.soft_threshold(x, np.inf)
+    np.testing.assert_array_equal(fastreg.soft_threshold(x, big), expected)
+    np.testing.assert_array_equal(fastreg.soft_threshold(x[::2], big), expected[::2])
+    np.testing.assert_array_equal(fastreg.enet_prox(x, big, 0.0), expected)
+    assert np.all(fastreg.enet_prox(x[:4], 1.0, big) == 0)
+    with pytest.raises(ValueError, match="threshold: must be non-negative"):
+        fastreg.soft_threshold(x, -big)
+
+
+def test_big_endian_input_is_converted(dtype):
+    x = sample(np.random.default_rng(3), (5, 7), dtype)
+    swapped = x.astype(np.dtype(dtype).newbyteorder(">" if np.little_endian else "<"))
+    for y, ref in ((fastreg.soft_threshold(swapped, 0.5), fastreg.soft_threshold(x, 0.5)),
+                   (fastreg.enet_prox(swapped, 0.5, 1.0), fastreg.enet_prox(x, 0.5, 1.0)),
+                   (fastreg.soft_threshold(x, swapped[0] ** 2), fastreg.soft_threshold(x, x[0] ** 2))):
+        assert y.dtype == np.dtype(dtype) and y.dtype.isnative
+        np.testing.assert_array_equal(y, ref)
+    with pytest.raises(TypeError, match="out: dtype"):
+        fastreg.soft_threshold(x, 0.5, out=np.empty_like(swapped))
+
+
+def test_torch_bfloat16_computed_in_float32():
+    torch = pytest.importorskip("torch")
+    values = [-3.0, -0.25, 0.0, 0.75, 2.0]
+    t = torch.tensor(values, dtype=torch.bfloat16)  # these values are exact in bfloat16
+    y = fastreg.soft_threshold(t, 0.5)
+    assert y.dtype == np.float32
+    np.testing.assert_array_equal(y, ref_soft(np.array(values, np.float32), 0.5))
+
+
+def test_x_numpy_cannot_read_is_typeerror_naming_x():
+    class Unreadable:
+        def __array__(self, dtype=None, copy=None):
+            raise TypeError("no array here")
+
+    with pytest.raises(TypeError, match="^x: cannot be read as an array.*no array here"):
+        fastreg.soft_threshold(Unreadable(), 0.5)
+
+
 # ------------------------------------------------------------------ special values
 
 

@@ -3,7 +3,7 @@
 fastreg imports this module only when it is given a CuPy array, and the module itself
 imports CuPy only inside its functions, so ``import fastreg`` never needs CuPy or a GPU.
 
-The functions below are called by the dispatcher in ``fastreg.kernels`` after it has
+The functions below are called by the general path of ``fastreg.kernels`` after it has
 validated every argument (float32/float64 dtypes, shapes, scalar ranges, seeds, and that
 ``out`` does not partially overlap the input), so they check nothing themselves.
 

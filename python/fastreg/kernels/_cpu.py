@@ -1,10 +1,10 @@
 """The CPU backend: the C++ core, with the calling convention the GPU backend shares.
 
-Arguments arrive validated (kernels.py): float32/float64 arrays of one shape, parameters
+Arguments arrive validated (_general.py): float32/float64 arrays of one shape, parameters
 as floats or arrays broadcast to that shape, outputs allocated.
 """
 
-from . import _core
+from .. import _core
 
 
 def soft_threshold(x, t, out):

@@ -1,23 +1,23 @@
 """Regularization kernels: soft-thresholding, the elastic-net prox, and dropout.
 
-Each function validates its arguments here, once, then hands arrays to a backend: the C++
-core for NumPy arrays, CuPy kernels for CuPy arrays. See docs/kernels.md for the full
-contract, including the dropout mask's reproducibility rules.
+Each public function first offers its arguments to the compiled fast path, which takes the
+common case (a contiguous float32/float64 ndarray, a scalar parameter, no ``out=`` or one
+of the same dtype and layout) in one C++ call and returns None for anything else; the
+general path (``_general``) then checks and converts every argument, names the one it
+refuses, and dispatches to the C++ core or to CuPy. Both give the same bits. See
+docs/kernels.md for the full contract, including the dropout mask's reproducibility rules.
 """
 
 from __future__ import annotations
 
-from . import _cpu
-from . import _validation as v
+from .._core import dropout_backward_fast as _dropout_backward_fast
+from .._core import dropout_fast as _dropout_fast
+from .._core import dropout_mask_fast as _dropout_mask_fast
+from .._core import enet_prox_fast as _enet_prox_fast
+from .._core import soft_threshold_fast as _soft_threshold_fast
+from . import _general
 
-
-def _backend(a):
-    """The module that runs kernels on a's device: the C++ core, or CuPy kernels."""
-    if v.is_cupy(a):
-        from . import _gpu
-
-        return _gpu
-    return _cpu
+__all__ = ["soft_threshold", "enet_prox", "dropout", "dropout_backward", "dropout_mask"]
 
 
 def soft_threshold(x, threshold, *, out=None):
@@ -26,10 +26,12 @@ def soft_threshold(x, threshold, *, out=None):
     Parameters
     ----------
     x : array_like
-        Input of any shape and strides. float32 and float64 keep their dtype; integer and
-        bool inputs are converted to float64.
+        Input of any shape and strides. float32 and float64 keep their dtype (in the
+        machine's byte order: other byte orders are converted); float16 and torch's
+        bfloat16 are computed in float32; integer and bool inputs are converted to float64.
     threshold : float or array_like
-        Non-negative threshold ``t``: a scalar or an array broadcastable to ``x.shape``.
+        Non-negative threshold ``t``: a scalar or an array broadcastable to ``x.shape``,
+        rounded to x's dtype (so a Python int beyond float64's range acts as ``inf``).
     out : ndarray, optional
         Where to write the result: same shape and dtype as the result; may be ``x``
         itself (in place), must not overlap it otherwise.
@@ -46,10 +48,9 @@ def soft_threshold(x, threshold, *, out=None):
     >>> fastreg.soft_threshold([-2.0, 0.5, 3.0], 1.0)
     array([-1.,  0.,  2.])
     """
-    x = v.float_array(x, "x")
-    t = v.penalty_parameter(threshold, "threshold", x)
-    y = v.output(out, x, [("x", x), ("threshold", t)])
-    _backend(x).soft_threshold(x, t, y)
+    y = _soft_threshold_fast(x, threshold, out)
+    if y is None:
+        y = _general.soft_threshold(x, threshold, out)
     return y
 
 
@@ -77,35 +78,10 @@ def enet_prox(x, l1, l2, *, out=None):
     >>> fastreg.enet_prox([-3.0, 0.5, 3.0], 1.0, 1.0)
     array([-1.,  0.,  1.])
     """
-    x = v.float_array(x, "x")
-    a = v.penalty_parameter(l1, "l1", x)
-    b = v.penalty_parameter(l2, "l2", x)
-    y = v.output(out, x, [("x", x), ("l1", a), ("l2", b)])
-    _backend(x).enet_prox(x, a, b, y)
+    y = _enet_prox_fast(x, l1, l2, out)
+    if y is None:
+        y = _general.enet_prox(x, l1, l2, out)
     return y
-
-
-def _mask_outputs(xp, size, shape, return_mask, packed):
-    """New mask arrays for a dropout: (bool mask, packed bits), None where not asked."""
-    if not return_mask:
-        return None, None
-    if packed:
-        import numpy as np
-
-        return None, xp.zeros((size + 7) // 8, dtype=np.uint8)  # zeroed: the kernels OR bits in
-    return xp.empty(shape, dtype=bool), None
-
-
-def _all_kept(xp, size, shape, packed):
-    """The mask of a dropout that keeps everything."""
-    import numpy as np
-
-    if not packed:
-        return xp.ones(shape, dtype=bool)
-    bits = xp.full((size + 7) // 8, 0xFF, dtype=np.uint8)
-    if size % 8:
-        bits[-1] = (1 << (size % 8)) - 1  # padding bits stay 0
-    return bits
 
 
 def dropout(x, p, *, seed, offset=0, training=True, return_mask=False, packed_mask=False,
@@ -152,47 +128,11 @@ def dropout(x, p, *, seed, offset=0, training=True, return_mask=False, packed_ma
     >>> bool(np.all(y == np.where(m, 2.0, 0.0)))
     True
     """
-    x = v.float_array(x, "x")
-    p = v.probability(p)
-    seed = v.uint64(seed, "seed")
-    offset = v.offset_for(offset, x.size)
-    xp = v.array_module(x)
-    if not training:
-        if out is None:
-            y = x
-        else:
-            y = v.output(out, x, [("x", x)])
-            if y is not x:
-                y[...] = x
-        return (y, _all_kept(xp, x.size, x.shape, packed_mask)) if return_mask else y
-    y = v.output(out, x, [("x", x)])
-    mask, packed = _mask_outputs(xp, x.size, x.shape, return_mask, packed_mask)
-    _backend(x).dropout(x, y, seed, offset, v.keep_threshold(p), v.dropout_scale(p),
-                        mask=mask, packed=packed)
-    if return_mask:
-        return y, (packed if packed_mask else mask)
-    return y
-
-
-def _given_mask(mask, grad):
-    """A caller's mask for `grad`: (bool mask, packed bits), one of them None."""
-    import numpy as np
-
-    xp = v.array_module(grad)
-    if not isinstance(mask, xp.ndarray):
-        mask = xp.asarray(mask)
-    if mask.dtype == np.bool_:
-        if mask.shape != grad.shape:
-            raise ValueError(f"mask: shape {mask.shape} differs from grad's shape {grad.shape}")
-        return mask, None
-    if mask.dtype == np.uint8:
-        nbytes = (grad.size + 7) // 8
-        if mask.ndim != 1 or mask.size != nbytes:
-            raise ValueError(
-                f"mask: a packed mask for {grad.size} elements is 1-D with {nbytes} bytes, "
-                f"got shape {mask.shape}")
-        return None, xp.ascontiguousarray(mask)
-    raise TypeError(f"mask: expected a bool mask or a packed uint8 mask, got dtype {mask.dtype}")
+    if training is True:
+        y = _dropout_fast(x, p, seed, offset, out, return_mask, packed_mask)
+        if y is not None:
+            return y
+    return _general.dropout(x, p, seed, offset, training, return_mask, packed_mask, out)
 
 
 def dropout_backward(grad, p, *, mask=None, seed=None, offset=0, out=None):
@@ -219,23 +159,9 @@ def dropout_backward(grad, p, *, mask=None, seed=None, offset=0, out=None):
     ndarray
         Kept elements ``grad * dtype(1 / (1 - p))``, dropped ones exactly 0.
     """
-    grad = v.float_array(grad, "grad")
-    p = v.probability(p)
-    if (mask is None) == (seed is None):
-        raise ValueError("mask, seed: give exactly one of mask (stored) and seed (regenerated)")
-    y = v.output(out, grad, [("grad", grad), ("mask", mask)])
-    scale = v.dropout_scale(p)
-    backend = _backend(grad)
-    if seed is not None:
-        seed = v.uint64(seed, "seed")
-        offset = v.offset_for(offset, grad.size)
-        backend.dropout_backward(grad, y, scale, seed=seed, offset=offset,
-                                 threshold=v.keep_threshold(p))
-    else:
-        if v.uint64(offset, "offset") != 0:
-            raise ValueError("offset: only used with seed; a given mask already has it applied")
-        bool_mask, packed = _given_mask(mask, grad)
-        backend.dropout_backward(grad, y, scale, mask=bool_mask, packed=packed)
+    y = _dropout_backward_fast(grad, p, mask, seed, offset, out)
+    if y is None:
+        y = _general.dropout_backward(grad, p, mask, seed, offset, out)
     return y
 
 
@@ -261,14 +187,7 @@ def dropout_mask(shape, p, *, seed, offset=0, packed=False, like=None):
     -------
     ndarray
     """
-    import math
-
-    shape = v.shape_tuple(shape)
-    size = math.prod(shape)
-    p = v.probability(p)
-    seed = v.uint64(seed, "seed")
-    offset = v.offset_for(offset, size)
-    xp = v.array_module(like) if like is not None else v.array_module(None)
-    mask, bits = _mask_outputs(xp, size, shape, True, packed)
-    _backend(like).dropout_mask(seed, offset, v.keep_threshold(p), size, mask=mask, packed=bits)
-    return bits if packed else mask
+    m = _dropout_mask_fast(shape, p, seed, offset, packed, like)
+    if m is None:
+        m = _general.dropout_mask(shape, p, seed, offset, packed, like)
+    return m
