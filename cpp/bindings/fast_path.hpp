@@ -10,6 +10,7 @@
 #ifndef FASTREG_BINDINGS_FAST_PATH_HPP
 #define FASTREG_BINDINGS_FAST_PATH_HPP
 
+#include "call_scope.hpp"
 #include "fastreg/common.hpp"
 #include "fastreg/nditer.hpp"
 
@@ -18,6 +19,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <optional>
 
 namespace fastreg::bindings::fast {
 
@@ -30,9 +32,14 @@ using npy = py::detail::npy_api;
 constexpr index_t NOGIL_FROM = index_t(1) << 14;
 
 // Releases the GIL for the scope when `release` is true.
+// While it is released, a Ctrl-C stops the kernel between slabs (fastreg/interrupt.hpp).
 class MaybeNoGil {
 public:
-    explicit MaybeNoGil(bool release) : state_(release ? PyEval_SaveThread() : nullptr) {}
+    explicit MaybeNoGil(bool release) {
+        if (!release) return;
+        stop_.emplace();
+        state_ = PyEval_SaveThread();
+    }
     ~MaybeNoGil() {
         if (state_) PyEval_RestoreThread(state_);
     }
@@ -40,7 +47,8 @@ public:
     MaybeNoGil& operator=(const MaybeNoGil&) = delete;
 
 private:
-    PyThreadState* state_;
+    std::optional<CallScope> stop_;
+    PyThreadState* state_ = nullptr;
 };
 
 // What the fast path needs to know about an ndarray.

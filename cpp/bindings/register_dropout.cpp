@@ -3,6 +3,7 @@
 // ones Python has validated p, seed and offset, computed the keep threshold and scale, and
 // allocated outputs (packed masks zeroed), and this checks shapes and sizes and hands
 // pointers over.
+#include "call_scope.hpp"
 #include "arrays.hpp"
 #include "fast_path.hpp"
 #include "fastreg/dropout.hpp"
@@ -65,6 +66,7 @@ void bind_dropout(py::module_& m) {
               src.threshold = threshold;
               const T* xp = x.data();
               T* op = out.mutable_data();
+              CallScope stop;  // (Ctrl-C on huge arrays)
               py::gil_scoped_release nogil;
               dropout<T>(L, xp, op, scale, src, outputs);
           },
@@ -90,6 +92,7 @@ void bind_dropout(py::module_& m) {
               require_writeable(out, "out");
               const T* gp = grad.data();
               T* op = out.mutable_data();
+              CallScope stop;  // (Ctrl-C on huge arrays)
               py::gil_scoped_release nogil;
               dropout<T>(L, gp, op, scale, src, DropoutOutputs{});
           },
@@ -285,6 +288,7 @@ void register_dropout(py::module_& m) {
               py::array_t<std::uint32_t> words(ngroups * dropout_detail::GROUP);
               std::uint32_t* w = words.mutable_data();
               {
+                  CallScope stop;  // (Ctrl-C on huge arrays)
                   py::gil_scoped_release nogil;
                   fn(seed, first_group, ngroups, w);
               }
@@ -321,6 +325,7 @@ void register_dropout(py::module_& m) {
               src.seed = seed;
               src.offset = offset;
               src.threshold = threshold;
+              CallScope stop;  // (Ctrl-C on huge arrays)
               py::gil_scoped_release nogil;
               dropout<double>(L, nullptr, nullptr, 1.0, src, outputs);
           },

@@ -2,6 +2,7 @@
 // from Python (fast_path.hpp) and answer None for anything else; the general ones get
 // arguments Python has validated, with dtypes chosen and array parameters broadcast to x's
 // shape (scalars as plain floats), and check shapes and hand pointers over.
+#include "call_scope.hpp"
 #include "arrays.hpp"
 #include "fast_path.hpp"
 #include "fastreg/kernels.hpp"
@@ -45,6 +46,7 @@ void bind_prox(py::module_& m) {
               require_writeable(out, "out");
               const T* xp = x.data();
               T* op = out.mutable_data();
+              CallScope stop;  // (Ctrl-C on huge arrays)
               py::gil_scoped_release nogil;
               soft_threshold<T>(L, xp, op, tp);
           },
@@ -60,6 +62,7 @@ void bind_prox(py::module_& m) {
               require_writeable(out, "out");
               const T* xp = x.data();
               T* op = out.mutable_data();
+              CallScope stop;  // (Ctrl-C on huge arrays)
               py::gil_scoped_release nogil;
               enet_prox<T>(L, xp, op, ap, bp);
           },
