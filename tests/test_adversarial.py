@@ -421,3 +421,22 @@ def test_standardized_coef_of_the_wrong_length_names_coef():
     with pytest.raises(ValueError, match="coef"):
         G.standardized_coef(np.ones(3))
     np.testing.assert_allclose(G.standardized_coef(np.ones(5)), G.stds)
+
+
+def test_unpenalized_start_away_from_its_optimum_is_fitted():
+    # a warm start with an unpenalized coefficient away from its optimum once gave a
+    # negative duality gap: the fit stopped at once, the coefficient left where it started
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((80, 10))
+    z = 0.7 * X[:, 3] + X[:, 0] + 0.1 * rng.standard_normal(80)
+    pf = np.ones(10)
+    pf[3] = 0.0
+    start = np.zeros(10)
+    start[3] = 0.2
+    _, coefs, gaps = fastreg.enet_path(X, z, alphas=[10.0], penalty_factor=pf, coef_init=start,
+                                       tol=1e-10)
+    ls = np.linalg.lstsq(X[:, [3]], z, rcond=None)[0][0]  # only x3 is in at this alpha
+    np.testing.assert_allclose(coefs[3, 0], ls, rtol=1e-8)
+    assert gaps[0] >= 0
+    _, _, gaps = fastreg.lasso_path(X, z, penalty_factor=np.zeros(10), alphas=3)
+    assert (gaps >= 0).all()

@@ -481,12 +481,13 @@ public:
     // What gap_lower_bound() knows: the largest |g_j - l2 pf_j w_j| / pf_j over the
     // penalized features computed so far, and the unpenalized features' term.
     struct GapBound {
-        double dual_norm = 0.0, unpenalized = 0.0;
+        double dual_norm = 0.0, unpenalized = 0.0, unpenalized_wg = 0.0;
         void add(const EnetSolver& s, const std::vector<index_t>& part, double l2) {
             for (const index_t j : part) {
                 const double pf = s.pf_[j], g = s.g_[j];
                 if (pf <= 0.0) {
                     unpenalized += 0.5 * g * g / s.nrm_[j];
+                    unpenalized_wg += s.w_[j] * g;
                     continue;
                 }
                 const double xta = (g - l2 * pf * s.w_[j]) / pf;
