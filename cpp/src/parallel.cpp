@@ -70,23 +70,11 @@ const CpuMask& calling_thread_cpus(bool fresh) {
     return cached_mask;
 }
 
-int thread_limit() {
-#if defined(FASTREG_HAVE_OPENMP)
-    return std::max(1, std::min(limit(), calling_thread_cpus(false).count));
-#else
-    return 1;
-#endif
-}
+int thread_limit() { return std::max(1, std::min(limit(), calling_thread_cpus(false).count)); }
 
 }  // namespace detail
 
-int get_num_threads() {
-#if defined(FASTREG_HAVE_OPENMP)
-    return std::max(1, std::min(limit(), detail::calling_thread_cpus(true).count));
-#else
-    return 1;
-#endif
-}
+int get_num_threads() { return std::max(1, std::min(limit(), detail::calling_thread_cpus(true).count)); }
 
 void set_num_threads(int n) { fixed_threads.store(n > 0 ? n : 0, std::memory_order_relaxed); }
 

@@ -23,6 +23,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <thread>
 
 #if defined(__linux__)
@@ -286,6 +287,13 @@ void run_parallel(index_t units, index_t grain, int threads, RangeBody body, voi
         body(ctx, 0, units);
         return;
     }
+    // on the heap, shared with the helpers: one that comes after this call has returned
+    // still finds its counters (and nothing left to do)
+    Job* job = new (std::nothrow) Job;
+    if (!job) {
+        body(ctx, 0, units);
+        return;
+    }
     Pool& P = pool();
     const CpuMask& mask = calling_thread_cpus(false);
     // never more threads in calls at once than CPUs: this caller, the other callers, and
@@ -295,12 +303,10 @@ void run_parallel(index_t units, index_t grain, int threads, RangeBody body, voi
                                    mask.count - callers - P.busy.load());
     if (want <= 0) {
         P.callers.fetch_sub(1);
+        delete job;
         body(ctx, 0, units);
         return;
     }
-    // on the heap, shared with the helpers: one that comes after this call has returned
-    // still finds its counters (and nothing left to do)
-    Job* job = new Job;
     job->body = body;
     job->ctx = ctx;
     job->units = units;
