@@ -55,14 +55,12 @@ constexpr long long SPIN_NS = 20'000;
 // microseconds, as much as a chunk.
 constexpr long long WAIT_SPIN_NS = 100'000;
 
-// After a call whose helpers cost more than they saved, calls run serially for
-// max(twice the previous wait, LOSS_FACTOR times the loss), at most MAX_SERIAL_NS; one
-// call that gains clears it. So a competitor that holds the other cores costs one lost
-// call per growing interval, and an idle machine stays parallel.
+// After a call whose helpers cost more than they saved, the calls from its site run
+// serially for max(twice the previous wait, LOSS_FACTOR times the loss), at most
+// MAX_SERIAL_NS; one call that gains clears it. So a competitor that holds the other cores
+// costs one lost call per growing interval, and an idle machine stays parallel.
 constexpr long long LOSS_FACTOR = 50;
 constexpr long long MAX_SERIAL_NS = 2'000'000'000;
-std::atomic<long long> serial_until{0};
-std::atomic<long long> serial_for{0};
 
 constexpr int MAX_HELPERS = 256;
 constexpr index_t CHUNKS_PER_THREAD = 16;
@@ -253,21 +251,25 @@ Pool& pool() {
     return *the_pool.load();
 }
 
-// Serial until the backoff's deadline (a competitor holds our other CPUs).
-bool backing_off(long long t) { return t < serial_until.load(std::memory_order_relaxed); }
+// Serial until the site's backoff deadline.
+bool backing_off(const Site& site, long long t) {
+    return t < site.serial_until.load(std::memory_order_relaxed);
+}
 
 // After a parallel call: wall time against the serial time the caller's own chunks imply.
-void weigh(long long wall, long long own, index_t own_chunks, index_t chunks) {
-    if (own_chunks <= 0 || own_chunks >= chunks) return;  // no estimate, or no helper came
+// A call whose chunks the caller ran alone (no helper came in time) lost what handing out
+// the job cost.
+void weigh(Site& site, long long wall, long long own, index_t own_chunks, index_t chunks) {
+    if (own_chunks <= 0) return;  // helpers ran everything: no estimate (and they paid)
     const long long serial = (long long)(double(own) * double(chunks) / double(own_chunks));
     if (wall > serial) {
         const long long wait = std::min(
-            MAX_SERIAL_NS,
-            std::max(2 * serial_for.load(std::memory_order_relaxed), LOSS_FACTOR * (wall - serial)));
-        serial_for.store(wait, std::memory_order_relaxed);
-        serial_until.store(now_ns() + wait, std::memory_order_relaxed);
-    } else if (serial_for.load(std::memory_order_relaxed) != 0) {
-        serial_for.store(0, std::memory_order_relaxed);
+            MAX_SERIAL_NS, std::max(2 * site.serial_for.load(std::memory_order_relaxed),
+                                    LOSS_FACTOR * (wall - serial)));
+        site.serial_for.store(wait, std::memory_order_relaxed);
+        site.serial_until.store(now_ns() + wait, std::memory_order_relaxed);
+    } else if (site.serial_for.load(std::memory_order_relaxed) != 0) {
+        site.serial_for.store(0, std::memory_order_relaxed);
     }
 }
 
@@ -275,7 +277,7 @@ void weigh(long long wall, long long own, index_t own_chunks, index_t chunks) {
 
 bool in_parallel() { return depth > 0; }
 
-void run_parallel(index_t units, index_t grain, int threads, RangeBody body, void* ctx) {
+void run_parallel(index_t units, index_t grain, int threads, RangeBody body, void* ctx, Site& site) {
     // at most CHUNKS_PER_THREAD chunks a thread: each claim moves a cache line between
     // cores, and a late helper costs at most one chunk
     grain = std::max<index_t>({index_t(1), grain,
@@ -283,7 +285,7 @@ void run_parallel(index_t units, index_t grain, int threads, RangeBody body, voi
                                    (CHUNKS_PER_THREAD * std::max(1, threads))});
     const index_t chunks = (units + grain - 1) / grain;
     const long long start = now_ns();
-    if (threads <= 1 || chunks <= 1 || depth > 0 || backing_off(start)) {
+    if (threads <= 1 || chunks <= 1 || depth > 0 || backing_off(site, start)) {
         body(ctx, 0, units);
         return;
     }
@@ -342,7 +344,7 @@ void run_parallel(index_t units, index_t grain, int threads, RangeBody body, voi
     }
     job->release();
     if (error) std::rethrow_exception(error);
-    weigh(now_ns() - start, own_ns, own, chunks);
+    weigh(site, now_ns() - start, own_ns, own, chunks);
 }
 
 }  // namespace fastreg::detail

@@ -14,8 +14,8 @@
 //   (after a short bounded spin). Calls from several threads at once share the pool and
 //   together take no more helpers than there are CPUs; work started from inside pool work
 //   runs serially. A call whose helpers cost more than they saved (a competitor holding
-//   the other cores) makes the following calls serial for a while that doubles while it
-//   stays so.
+//   the other cores, or a call too short for a helper to arrive) makes the following calls
+//   from the same call site serial for a while that doubles while it stays so.
 // * Nothing here changes the process's affinity or the OpenMP environment; a helper takes
 //   the affinity of the thread whose work it runs.
 #ifndef FASTREG_PARALLEL_HPP
@@ -24,6 +24,7 @@
 #include "fastreg/common.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <type_traits>
 
 namespace fastreg {
@@ -42,10 +43,17 @@ int thread_limit();
 // Whether the calling thread is running pool work (a caller inside a call, or a helper).
 bool in_parallel();
 using RangeBody = void (*)(void* ctx, index_t begin, index_t end);
+// One call site's record of whether its parallel calls pay (thread_pool.cpp's backoff):
+// sites differ in the size of their calls, and one whose calls are too short for a helper
+// to arrive must not make the others serial.
+struct Site {
+    std::atomic<long long> serial_until{0};
+    std::atomic<long long> serial_for{0};
+};
 // Calls body(ctx, b, e) on disjoint ranges covering [0, units), claimed `grain` units at a
 // time, on the calling thread and up to threads - 1 helpers; rethrows the first exception
 // a range threw (the ranges not yet claimed are then skipped).
-void run_parallel(index_t units, index_t grain, int threads, RangeBody body, void* ctx);
+void run_parallel(index_t units, index_t grain, int threads, RangeBody body, void* ctx, Site& site);
 }  // namespace detail
 
 // Below this many elements a kernel runs on the calling thread: posting work to a helper
@@ -88,10 +96,11 @@ void parallel_chunks(index_t n, index_t align, F&& f, index_t serial_below = SER
     } ctx{&f, n, align};
     const index_t units = (n + align - 1) / align;
     const index_t grain = std::max<index_t>(1, serial_below / 8 / align);
+    static detail::Site site;  // one per call site (each has its own lambda type F)
     detail::run_parallel(units, grain, nt, [](void* c, index_t b, index_t e) {
         const Ctx& x = *static_cast<const Ctx*>(c);
         (*x.f)(b * x.align, std::min(x.n, e * x.align));
-    }, &ctx);
+    }, &ctx, site);
 }
 
 // Calls f(j) for every j in [0, n) on at most nt threads, handing out `chunk` indices at a
@@ -104,10 +113,11 @@ void parallel_for(index_t n, int nt, index_t chunk, F&& f) {
         return;
     }
     using G = std::remove_reference_t<F>;
+    static detail::Site site;  // one per call site (each has its own lambda type F)
     detail::run_parallel(n, std::max<index_t>(1, chunk), nt, [](void* c, index_t b, index_t e) {
         G& g = *static_cast<G*>(c);
         for (index_t j = b; j < e; ++j) g(j);
-    }, const_cast<void*>(static_cast<const void*>(&f)));
+    }, const_cast<void*>(static_cast<const void*>(&f)), site);
 }
 
 }  // namespace fastreg
