@@ -1,4 +1,5 @@
-"""The number of threads fastreg's kernels and solvers use."""
+"""The number of threads fastreg's kernels and solvers use (the policy: docs/performance.md,
+"Threads")."""
 
 import operator
 
@@ -6,14 +7,22 @@ from . import _core
 
 
 def set_num_threads(n):
-    """Set the number of threads fastreg uses.
+    """Set the most threads fastreg uses.
+
+    A call never runs more threads than the CPUs its calling thread may run on at that
+    moment (its affinity: ``taskset``, ``os.sched_setaffinity``, a Slurm or container
+    cpuset), whatever the count set here.
 
     Parameters
     ----------
     n : int or None
-        A positive thread count, or None to return to the default: the cores available
-        to the process (OpenMP's default, which honours ``OMP_NUM_THREADS`` and
-        threadpoolctl limits).
+        A positive thread count, or None to return to the default: OpenMP's, which
+        honours ``OMP_NUM_THREADS`` and threadpoolctl limits (``threadpool_limits(1)``
+        makes fastreg serial inside the block).
+
+    Notes
+    -----
+    Builds without OpenMP run on one thread whatever the count.
     """
     if n is None:
         _core.set_num_threads(0)
@@ -30,7 +39,11 @@ def set_num_threads(n):
 
 
 def get_num_threads():
-    """The number of threads fastreg uses (1 when built without OpenMP).
+    """The most threads a fastreg call from this thread uses now.
+
+    The count set with :func:`set_num_threads` (else OpenMP's default, which
+    ``OMP_NUM_THREADS`` and threadpoolctl limit), at most the CPUs the calling thread may
+    run on, read at this call. 1 when built without OpenMP.
 
     Returns
     -------

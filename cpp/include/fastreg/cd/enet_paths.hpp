@@ -106,7 +106,8 @@ std::int64_t enet_paths(const M& X, std::vector<PathTask<T>>& tasks, const EnetO
                         t.control, *t.out);
         return 0;
     }
-    const int threads = opt.n_threads > 0 ? opt.n_threads : get_num_threads();
+    // never more than the CPUs the calling thread may run on (get_num_threads reads them)
+    const int threads = opt.n_threads > 0 ? std::min(opt.n_threads, get_num_threads()) : get_num_threads();
     EnetOptions fit_opt = opt;
     fit_opt.n_threads = 1;  // a fit computes on one core; the cores go to the passes
 
