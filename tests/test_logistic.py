@@ -359,3 +359,39 @@ def test_classification_metrics_match_sklearn():
         fastreg.metrics.roc_auc_score(np.ones(5), np.arange(5.0))
     with pytest.raises(ValueError, match="binary"):
         fastreg.metrics.roc_auc_score(np.arange(6) % 3, np.arange(6.0))
+
+
+# ---- Ctrl-C -------------------------------------------------------------------------------
+
+
+def test_ctrl_c_stops_a_long_path():
+    # a real SIGINT to the process, as a terminal's Ctrl-C sends it, 1 s into the call
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent("""
+        import os, signal, threading, time, warnings
+        import numpy as np, fastreg
+        warnings.simplefilter("ignore")
+        rng = np.random.default_rng(0)
+        X = np.asfortranarray(rng.standard_normal((2000, 500)))
+        y = (X[:, :20].sum(1) + 3 * rng.standard_normal(2000)) > 0
+        sent = []
+        def send():
+            sent.append(time.perf_counter())
+            os.kill(os.getpid(), signal.SIGINT)
+        threading.Timer(1.0, send).start()
+        try:
+            fastreg.logistic_path(X, y, alphas=np.geomspace(0.1, 1e-6, 5000), tol=1e-14)
+        except KeyboardInterrupt:
+            print("stopped", time.perf_counter() - sent[0])
+        else:
+            print("finished")
+        """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    word, *rest = proc.stdout.split()
+    assert word == "stopped", proc.stdout
+    assert float(rest[0]) < 0.5
