@@ -238,6 +238,39 @@ def test_genotypes_equal_the_imputed_dense_fit(tmp_path, kind, covariates):
     _close(b1, b2, 1e-6)
 
 
+def test_estimator_on_genotypes_and_csr(tmp_path):
+    import scipy.sparse as sp
+
+    G = _dosages(120, 30, seed=4, missing=0.05)
+    dense = _imputed(G)
+    rng = np.random.default_rng(3)
+    y = np.where(rng.random(120) < 1 / (1 + np.exp(-(dense[:, 0] - dense[:, 1]))), "case", "ctrl")
+    g = Genotypes.from_bed(write_plink(os.path.join(tmp_path, "e"), G) + ".bed")
+    a = fastreg.LogisticRegression(C=0.5, l1_ratio=1.0, tol=TIGHT).fit(g, y)
+    b = fastreg.LogisticRegression(C=0.5, l1_ratio=1.0, tol=TIGHT).fit(dense, y)
+    _close(a.coef_, b.coef_, 1e-6)
+    np.testing.assert_allclose(a.predict_proba(g), b.predict_proba(dense), atol=1e-7)
+    np.testing.assert_array_equal(a.predict(g), b.predict(dense))
+    c = fastreg.LogisticRegression(C=0.5, l1_ratio=1.0, tol=TIGHT).fit(sp.csr_matrix(dense), y)
+    _close(c.coef_, b.coef_, 1e-8)
+
+
+def test_clone_pipeline_and_grid_search():
+    from sklearn.base import clone
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = _data(seed=11)
+    est = fastreg.LogisticRegression(C=0.3, l1_ratio=1.0, penalty_factor=np.ones(X.shape[1]))
+    assert clone(est).get_params()["C"] == 0.3
+    pipe = make_pipeline(StandardScaler(), fastreg.LogisticRegression(l1_ratio=1.0)).fit(X, y)
+    assert pipe.score(X, y) > 0.7
+    search = GridSearchCV(fastreg.LogisticRegression(l1_ratio=1.0), {"C": [0.01, 0.1, 1.0]},
+                          cv=3, scoring="roc_auc").fit(X, y)
+    assert search.best_params_["C"] in (0.01, 0.1, 1.0)
+
+
 def test_float32_close_to_float64():
     X, y = _data(seed=10)
     a64, c64, b64 = fastreg.logistic_path(X, y, alphas=10, eps=0.1, tol=1e-8)
