@@ -10,6 +10,7 @@ void register_dropout(py::module_& m);
 void register_cd(py::module_& m);
 void register_genotype(py::module_& m);
 void register_gram(py::module_& m);
+void register_logistic(py::module_& m);
 void register_interrupt(py::module_& m);
 }  // namespace fastreg::bindings
 
@@ -22,4 +23,5 @@ PYBIND11_MODULE(_core, m) {
     fastreg::bindings::register_cd(m);
     fastreg::bindings::register_genotype(m);
     fastreg::bindings::register_gram(m);
+    fastreg::bindings::register_logistic(m);
 }

@@ -30,6 +30,8 @@ _LAZY = {
     "enet_path_gram": "linear_model",
     "Ridge": "linear_model",
     "RidgeCV": "linear_model",
+    "LogisticRegression": "linear_model",
+    "logistic_path": "linear_model",
     "ConvergenceWarning": "exceptions",
     "GridEdgeWarning": "exceptions",
     "Genotypes": "genotypes",

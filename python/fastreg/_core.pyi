@@ -215,3 +215,17 @@ def enet_paths_cv_bed(data: npt.NDArray[np.uint8], n_stored: int, p: int, rows, 
                       targets: Optional[npt.NDArray[np.int64]], sample_weights: _Tasks,
                       val_weights: _Tasks, alphas: _Grids, penalty_factor: Optional[_Float],
                       options: PathOptions, progress: _Progress = None) -> tuple: ...
+
+# The binomial family's path (fastreg/cd/logistic_path.hpp): y holds 0/1 in X's dtype.
+# options: sample_weight, penalty_factor, offset, coef_init, intercept_init, alphas,
+# n_alphas, eps, l1_ratio, fit_intercept, tol, max_iter (Newton steps), inner_max_iter,
+# screening, n_threads, early_stop. Returns (alphas, coefs (p, k), intercepts, n_iter,
+# converged, deviance, stats: null_deviance, n_done, stop, epochs, full_passes).
+def logistic_path_dense(X: _Float, y: _Float, **options) -> tuple: ...
+def logistic_path_csc(data: _Float, indices: npt.NDArray[np.integer],
+                      indptr: npt.NDArray[np.integer], n_rows: int, y: _Float,
+                      **options) -> tuple: ...
+def logistic_path_int8(X: npt.NDArray[np.int8], rows, impute, missing,
+                       covariates: Optional[_Float], y: _Float, **options) -> tuple: ...
+def logistic_path_bed(data: npt.NDArray[np.uint8], n_stored: int, p: int, rows, impute,
+                      missing, covariates: Optional[_Float], y: _Float, **options) -> tuple: ...

@@ -1,5 +1,6 @@
-"""Regression metrics with scikit-learn's definitions: R², (root) mean squared error and
-mean absolute error, with sample weights and 2-d targets.
+"""Metrics with scikit-learn's definitions. Regression: R², (root) mean squared error and
+mean absolute error, with sample weights and 2-d targets. Classification: accuracy, log
+loss and the area under the ROC curve (binary), with sample weights.
 
 ``multioutput`` is ``'uniform_average'`` (default), ``'raw_values'`` (one value per target)
 or an array of per-target weights; ``r2_score`` also takes ``'variance_weighted'``. Edge
@@ -14,8 +15,8 @@ import warnings
 
 import numpy as np
 
-__all__ = ["mae", "mean_absolute_error", "mean_squared_error", "r2_score", "rmse",
-           "root_mean_squared_error"]
+__all__ = ["accuracy_score", "log_loss", "mae", "mean_absolute_error", "mean_squared_error",
+           "r2_score", "rmse", "roc_auc_score", "root_mean_squared_error"]
 
 
 class UndefinedMetricWarning(UserWarning):
@@ -206,3 +207,174 @@ shape (n_outputs,)
 
 rmse = root_mean_squared_error
 mae = mean_absolute_error
+
+
+# ---- classification ----------------------------------------------------------------------
+
+
+def _labels(a, name):
+    a = np.asarray(a)
+    if a.ndim == 2 and a.shape[1] == 1:
+        a = a.ravel()
+    if a.ndim != 1:
+        raise ValueError(f"{name}: expected a 1-d array of labels, got shape {a.shape}")
+    if a.dtype.kind == "f" and not np.isfinite(a).all():
+        raise ValueError(f"Input {name} contains NaN or infinity.")
+    return a
+
+
+def _class_weights(sample_weight, n):
+    if sample_weight is None:
+        return None
+    w = np.asarray(sample_weight, dtype=np.float64)
+    if w.shape != (n,):
+        raise ValueError(f"sample_weight: expected shape ({n},), got {w.shape}")
+    if not np.isfinite(w).all() or (w < 0).any():
+        raise ValueError("sample_weight: must be finite and non-negative")
+    return w
+
+
+def accuracy_score(y_true, y_pred, *, normalize=True, sample_weight=None):
+    """Fraction (or, with ``normalize=False``, the weighted count) of correct labels.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_samples,)
+        Labels of any type.
+    normalize : bool, default=True
+    sample_weight : array-like of shape (n_samples,), optional
+
+    Returns
+    -------
+    float
+    """
+    yt, yp = _labels(y_true, "y_true"), _labels(y_pred, "y_pred")
+    if yt.shape != yp.shape:
+        raise ValueError(f"y_pred: has {yp.shape[0]} samples, but y_true has {yt.shape[0]}")
+    w = _class_weights(sample_weight, yt.shape[0])
+    correct = (yt == yp).astype(np.float64)
+    if not normalize:
+        return float(correct.sum() if w is None else correct @ w)
+    return float(_average(correct, w))
+
+
+def log_loss(y_true, y_proba=None, *, normalize=True, sample_weight=None, labels=None):
+    """Mean (or with ``normalize=False`` summed) negative log-likelihood of the labels.
+
+    Probabilities are clipped to ``[eps, 1 - eps]``, eps the machine precision of their
+    dtype, as scikit-learn does.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Labels of any type.
+    y_proba : array-like of shape (n_samples,) or (n_samples, n_classes)
+        Probabilities: of the larger label (1-d, binary), or one column per label in
+        sorted order.
+    normalize : bool, default=True
+    sample_weight : array-like of shape (n_samples,), optional
+    labels : array-like, optional
+        All labels, when y_true does not hold every one.
+
+    Returns
+    -------
+    float
+    """
+    if y_proba is None:
+        raise ValueError("y_proba: the predicted probabilities are required")
+    yt = _labels(y_true, "y_true")
+    p = np.asarray(y_proba)
+    if p.dtype not in (np.float32, np.float64):
+        p = p.astype(np.float64)
+    if p.ndim not in (1, 2):
+        raise ValueError(f"y_proba: expected a 1-d or 2-d array, got shape {p.shape}")
+    if p.shape[0] != yt.shape[0]:
+        raise ValueError(f"y_proba: has {p.shape[0]} samples, but y_true has {yt.shape[0]}")
+    if not np.isfinite(p).all():
+        raise ValueError("Input y_proba contains NaN or infinity.")
+    if p.size and p.max() > 1:
+        raise ValueError(f"y_prob contains values greater than 1: {p.max()}")
+    if p.size and p.min() < 0:
+        raise ValueError(f"y_prob contains values lower than 0: {p.min()}")
+    classes = np.unique(yt if labels is None else np.asarray(labels))
+    if classes.size < 2:
+        raise ValueError(f"y_true contains only one label ({classes[0]!r}). Please provide "
+                         "the list of all expected class labels explicitly through the "
+                         "labels argument.")
+    if p.ndim == 1:
+        p = p[:, None]
+    if p.shape[1] == 1:
+        p = np.concatenate([1 - p, p], axis=1)
+    eps = np.finfo(p.dtype).eps
+    if not np.allclose(p.sum(axis=1), 1.0, rtol=np.sqrt(eps), atol=0.0):
+        warnings.warn("The y_prob values do not sum to one. Make sure to pass probabilities.",
+                      UserWarning, stacklevel=2)
+    if classes.size != p.shape[1]:
+        raise ValueError(f"y_true and y_prob contain different number of classes: "
+                         f"{classes.size} vs {p.shape[1]}")
+    index = np.searchsorted(classes, yt)
+    if (index >= classes.size).any() or (classes[np.minimum(index, classes.size - 1)] != yt).any():
+        raise ValueError("y_true: contains labels not in labels")
+    p = np.clip(p, eps, 1 - eps)
+    loss = -np.log(p[np.arange(yt.shape[0]), index]).astype(np.float64)
+    w = _class_weights(sample_weight, yt.shape[0])
+    if not normalize:
+        return float(loss.sum() if w is None else loss @ w)
+    return float(_average(loss, w))
+
+
+def roc_auc_score(y_true, y_score, *, average="macro", sample_weight=None, max_fpr=None,
+                  multi_class="raise", labels=None):
+    """Area under the ROC curve of a binary problem (ties in the scores count one half).
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Two distinct labels; the larger (in sorted order) is the positive class.
+    y_score : array-like of shape (n_samples,)
+        Scores of the positive class (probabilities or log-odds), or (n_samples, 2)
+        probabilities, whose second column is used.
+    average : str, default='macro'
+        Accepted for compatibility (binary problems have one curve).
+    sample_weight : array-like of shape (n_samples,), optional
+    max_fpr : None
+        The partial AUC is not implemented.
+    multi_class, labels
+        Accepted for compatibility; more than two classes raise ValueError.
+
+    Returns
+    -------
+    float
+    """
+    del average, multi_class
+    if max_fpr is not None and max_fpr != 1:
+        raise NotImplementedError("max_fpr: the partial AUC is not implemented")
+    yt = _labels(y_true, "y_true")
+    s = np.asarray(y_score, dtype=np.float64)
+    if s.ndim == 2 and s.shape[1] == 2:
+        s = s[:, 1]
+    if s.ndim != 1 or s.shape[0] != yt.shape[0]:
+        raise ValueError(f"y_score: expected shape ({yt.shape[0]},), got {s.shape}")
+    if not np.isfinite(s).all():
+        raise ValueError("Input y_score contains NaN or infinity.")
+    classes = np.unique(yt if labels is None else np.asarray(labels))
+    if classes.size > 2:
+        raise ValueError(f"y_true: {classes.size} classes; only binary ROC AUC is implemented")
+    if np.unique(yt).size != 2:
+        raise ValueError("Only one class is present in y_true. ROC AUC score is not defined "
+                         "in that case.")
+    pos = (yt == classes[-1]).astype(np.float64)
+    w = _class_weights(sample_weight, yt.shape[0])
+    w = np.ones(yt.shape[0]) if w is None else w
+    order = np.argsort(-s, kind="mergesort")
+    s, pos, w = s[order], pos[order], w[order]
+    # cumulative true and false positives at each distinct score (ties form one step)
+    last = np.r_[np.flatnonzero(np.diff(s)), s.size - 1]
+    tps = np.cumsum(w * pos)[last]
+    fps = np.cumsum(w * (1 - pos))[last]
+    if tps[-1] <= 0 or fps[-1] <= 0:
+        raise ValueError("roc_auc_score: one class has no positive weight; ROC AUC is not "
+                         "defined in that case.")
+    tpr = np.r_[0.0, tps / tps[-1]]
+    fpr = np.r_[0.0, fps / fps[-1]]
+    return float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2.0))

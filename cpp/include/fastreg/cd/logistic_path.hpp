@@ -1,0 +1,475 @@
+// The binomial family's path driver: L1 / elastic-net logistic regression by proximal Newton
+// (IRLS), each outer step's quadratic model solved by the elastic-net coordinate descent of
+// cd/enet.hpp on the same design.
+//
+// The problem, with sample weights u_i normalized to sum 1 (1/n without weights), labels
+// y_i in {0, 1}, a fixed offset o_i (0 without one) and eta_i = o_i + b0 + x_i b:
+//
+//     F(b0, b) = sum_i u_i l(y_i, eta_i) + alpha * (l1_ratio * sum_j pf_j |b_j|
+//                                           + (1 - l1_ratio) / 2 * sum_j pf_j b_j^2),
+//     l(y, eta) = log(1 + exp(eta)) - y eta,
+//
+// glmnet's binomial objective ((1/n) sum of weighted log-losses, weights summing to n).
+//
+// One Newton step at (b0, b): with p_i = sigmoid(eta_i) and w_i = max(p_i (1 - p_i), W_MIN),
+// the second-order model of the loss is 1/2 sum_i u_i w_i (z_i - b0' - x_i b')^2 + const,
+// z_i = eta_i - o_i + (y_i - p_i) / w_i. EnetSolver minimizes
+// 1/2 sum_i v_i (z_i - b0' - x_i b')^2 + l1 |b'|_1 + l2/2 |b'|^2 with v = u w / W,
+// W = sum_i u_i w_i (it normalizes its weights to sum 1): dividing the model by W, the
+// penalty it needs is (l1, l2) = alpha * (l1_ratio, 1 - l1_ratio) / W. (With weights s_i
+// summing to n, u_i = s_i / n and 1/W = n / sum_i s_i w_i.) The step to the model's minimum
+// is halved until F decreases (glmnet's step halving), which makes every step a descent
+// step. Any positive w gives the same fixed point (the model's gradient at (b0, b) is the
+// loss's, whatever w is): the floor W_MIN only keeps the steps finite where p (1 - p) -> 0.
+//
+// Stopping rule (tol): Newton steps stop when both the decrease of F in the last step and
+// half the step's size in the model's metric, 1/2 sum_i u_i w_i (d eta_i)^2 (which is the
+// decrease the model predicted, up to the penalty's part), are at most tol * F_null, F_null
+// the intercept-only fit's loss (log 2 without an intercept or offset). Each inner solve
+// stops at EnetSolver's duality gap with tolerance tol / 10 (relative to its working
+// response's weighted variance), so that the inner error is below the outer tolerance.
+// float32 fits use tol >= 1e-5 (FLOAT_TOL): their rounding allows no less.
+//
+// Along a generated grid the path stops early, as glmnet's does, when the fraction of the
+// null deviance explained exceeds 0.999 or changed by less than 1e-5 of itself since the
+// previous alpha (after the first 5 alphas): on separable data the coefficients diverge as
+// alpha -> 0, and these rules end the path before they do.
+#ifndef FASTREG_CD_LOGISTIC_PATH_HPP
+#define FASTREG_CD_LOGISTIC_PATH_HPP
+
+#include "fastreg/cd/alpha_grid.hpp"
+#include "fastreg/cd/enet.hpp"
+#include "fastreg/cd/genotype.hpp"
+#include "fastreg/cd/path.hpp"
+#include "fastreg/interrupt.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+namespace fastreg::cd {
+
+struct LogisticOptions {
+    double l1_ratio = 1.0;
+    bool fit_intercept = true;
+    double tol = 1e-4;
+    index_t max_iter = 100;          // Newton steps per alpha
+    index_t inner_max_iter = 10000;  // coordinate-descent epochs per Newton step
+    bool screening = true;
+    int n_threads = 0;
+    bool early_stop = true;  // glmnet's deviance rules along a generated grid
+};
+
+// Why a path ended before its last alpha.
+enum LogisticStop : int { STOP_NONE = 0, STOP_DEVIANCE_EXPLAINED = 1, STOP_DEVIANCE_FLAT = 2 };
+
+// Outputs of a logistic path; the arrays are the caller's, k = number of alphas.
+template <class T>
+struct LogisticOutput {
+    T* coefs = nullptr;                 // p x k row-major, arriving zeroed
+    T* intercepts = nullptr;            // k
+    std::int64_t* n_iter = nullptr;     // k: Newton steps
+    std::uint8_t* converged = nullptr;  // k
+    double* deviance = nullptr;         // k: 2 sum_i u_i l(y_i, eta_i)
+    double null_deviance = 0.0;         // the same for the intercept-only fit (with offset)
+    index_t n_done = 0;                 // alphas fitted; the others' outputs are 0 / NaN
+    int stop = STOP_NONE;
+    std::int64_t epochs = 0;       // coordinate-descent epochs, all inner solves
+    std::int64_t full_passes = 0;  // passes over X (column statistics included)
+};
+
+namespace logistic_detail {
+
+// p (1 - p) below this is replaced by it (glmnet floors p at 1e-5 the same way)
+constexpr double W_MIN = 1e-5;
+// the fraction of the null deviance explained beyond which a generated path stops, and
+// the relative change of it below which it stops (glmnet's devmax and fdev), after MIN_ALPHAS
+constexpr double DEV_MAX = 0.999;
+constexpr double DEV_FLAT = 1e-5;
+constexpr index_t MIN_ALPHAS = 5;
+constexpr int MAX_HALVINGS = 30;
+// the smallest tol of a float32 fit
+constexpr double FLOAT_TOL = 1e-5;
+
+inline double sigmoid(double eta) {
+    if (eta >= 0.0) return 1.0 / (1.0 + std::exp(-eta));
+    const double e = std::exp(eta);
+    return e / (1.0 + e);
+}
+
+// log(1 + exp(eta)) - y eta, without overflow
+inline double logloss(double y, double eta) {
+    return std::log1p(std::exp(-std::fabs(eta))) + std::max(eta, 0.0) - y * eta;
+}
+
+template <class T, class M>
+class LogisticFit {
+public:
+    LogisticFit(const M& X, const T* y, const T* sw, const T* pf, const T* offset,
+                const LogisticOptions& opt)
+        : X_(X), y_(y), pf_in_(pf), opt_(opt), n_(X.n), p_(X.p) {
+        u_.assign(n_, 1.0 / double(n_));
+        if (sw) {
+            double total = 0.0;
+            for (index_t i = 0; i < n_; ++i) total += double(sw[i]);
+            if (!(total > 0.0) || !std::isfinite(total))
+                throw std::invalid_argument("sample_weight: must have a positive, finite sum");
+            for (index_t i = 0; i < n_; ++i) u_[i] = double(sw[i]) / total;
+        }
+        off_.assign(n_, 0.0);
+        if (offset)
+            for (index_t i = 0; i < n_; ++i) off_[i] = double(offset[i]);
+        pf_.assign(p_, 1.0);
+        if (pf)
+            for (index_t j = 0; j < p_; ++j) pf_[j] = double(pf[j]);
+        b_.assign(p_, 0.0);
+        bT_.assign(p_, T(0));
+        bn_.assign(p_, 0.0);
+        eta_.assign(n_, 0.0);
+        eta_new_.assign(n_, 0.0);
+        w_.assign(n_, 0.0);
+        z_.assign(n_, T(0));
+        sw_.assign(n_, T(0));
+        inner_.l1_ratio = opt.l1_ratio;
+        inner_.fit_intercept = opt.fit_intercept;
+        // float32: the linear predictor comes from float32 residuals, whose rounding
+        // (relative 1e-7) would keep smaller tolerances from ever being met
+        tol_ = sizeof(T) < sizeof(double) ? std::max(opt.tol, FLOAT_TOL) : opt.tol;
+        inner_.tol = tol_ * 0.1;
+        inner_.max_iter = opt.inner_max_iter;
+        inner_.screening = opt.screening;
+        inner_.n_threads = opt.n_threads;
+        inner_.gram = 0;  // the driver reads the solver's residual, which Gram mode lacks
+        null_fit();
+    }
+
+    double null_deviance() const { return 2.0 * f_null_; }
+    double deviance() const { return 2.0 * loss(eta_); }
+    double intercept() const { return b0_; }
+    const std::vector<double>& coef() const { return b_; }
+    std::int64_t epochs() const { return epochs_; }
+    std::int64_t full_passes() const { return passes_; }
+
+    bool has_unpenalized() const {
+        for (index_t j = 0; j < p_; ++j)
+            if (pf_[j] <= 0.0) return true;
+        return false;
+    }
+
+    // A starting point (coefficients in X's units, and the intercept when fitted).
+    void set_start(const T* coef, double b0) {
+        for (index_t j = 0; j < p_; ++j) b_[j] = std::isfinite(double(pf_[j])) ? double(coef[j]) : 0.0;
+        b0_ = opt_.fit_intercept ? b0 : 0.0;
+        // X b by the solver's residual: with y = 0 and no intercept, r = -X b
+        std::fill(z_.begin(), z_.end(), T(0));
+        EnetOptions o = inner_;
+        o.fit_intercept = false;
+        EnetSolver<T, M> s(X_, z_.data(), nullptr, pf_in_, o);
+        sync_coef();
+        s.set_coef(bT_.data());
+        passes_ += s.full_passes();
+        const T* r = s.residual();
+        const double rho = s.residual_offset();
+        for (index_t i = 0; i < n_; ++i) eta_[i] = off_[i] + b0_ - (double(r[i]) + rho);
+    }
+
+    // alpha_max: the smallest alpha at which the penalized coefficients stay zero, from the
+    // current fit (the intercept-only one, or with the unpenalized features fitted first).
+    double alpha_max() {
+        const double W = working();
+        EnetSolver<T, M> s(X_, z_.data(), sw_.data(), pf_in_, inner_);
+        if (any_nonzero()) {
+            sync_coef();
+            s.set_coef(bT_.data());
+        }
+        passes_ += s.full_passes();
+        return W * s.l1_max() / opt_.l1_ratio;
+    }
+
+    struct Info {
+        std::int64_t n_iter = 0;
+        bool converged = false;
+    };
+
+    // Minimizes F at alpha from the current point; alpha_prev: the path's previous alpha
+    // (for the inner solves' strong rules). unpenalized_only: only the intercept and the
+    // features with pf = 0 move.
+    Info fit(double alpha, double alpha_prev, bool unpenalized_only = false) {
+        Info info;
+        const double l1 = alpha * opt_.l1_ratio, l2 = alpha * (1.0 - opt_.l1_ratio);
+        const double l1_prev = std::max(alpha_prev, alpha) * opt_.l1_ratio;
+        const double pen_alpha = unpenalized_only ? 0.0 : alpha;
+        double F = loss(eta_) + penalty(b_, pen_alpha);
+        const double scale = tol_ * f_null_;
+        for (index_t it = 1; it <= opt_.max_iter; ++it) {
+            stop::checkpoint();
+            info.n_iter = it;
+            const double W = working();
+            EnetSolver<T, M> s(X_, z_.data(), sw_.data(), pf_in_, inner_);
+            // The inner solve starts from the penalized coefficients only: EnetSolver's
+            // duality gap omits -w_j x~_j^T v r for an unpenalized w_j != 0 and can come out
+            // negative at a warm start there, stopping it before any epoch.
+            if (any_nonzero(true)) {
+                sync_coef(true);
+                s.set_coef(bT_.data());
+            }
+            if (unpenalized_only)
+                s.solve(UNPENALIZED_ONLY, 0.0, UNPENALIZED_ONLY);
+            else
+                s.solve(l1 / W, l2 / W, l1_prev / W);
+            epochs_ += s.epochs();
+            passes_ += s.full_passes();
+            // the model's minimizer: coefficients, intercept and linear predictor
+            std::fill(bn_.begin(), bn_.end(), 0.0);
+            s.nonzero_coef(nz_);
+            for (const auto& [j, c] : nz_) bn_[j] = double(c);
+            const double b0n = s.intercept();
+            const T* r = s.residual();
+            const double rho = s.residual_offset();
+            for (index_t i = 0; i < n_; ++i)
+                eta_new_[i] = off_[i] + double(z_[i]) - (double(r[i]) + rho);
+            // step halving until F decreases
+            double t = 1.0, Ft = std::numeric_limits<double>::quiet_NaN();
+            bool moved = false;
+            for (int h = 0; h <= MAX_HALVINGS; ++h, t *= 0.5) {
+                Ft = loss_at(t) + penalty_at(t, pen_alpha);
+                if (Ft <= F + 1e-13 * std::fabs(F)) {
+                    moved = true;
+                    break;
+                }
+            }
+            if (!moved) {  // no descent along the step: at the optimum up to rounding
+                info.converged = true;
+                break;
+            }
+            double step2 = 0.0;  // sum u w (d eta)^2
+            for (index_t i = 0; i < n_; ++i) {
+                const double d = t * (eta_new_[i] - eta_[i]);
+                step2 += u_[i] * w_[i] * d * d;
+                eta_[i] += d;
+            }
+            for (index_t j = 0; j < p_; ++j) b_[j] += t * (bn_[j] - b_[j]);
+            b0_ += t * (b0n - b0_);
+            const double decrease = F - Ft;
+            F = Ft;
+            if (decrease <= scale && 0.5 * step2 <= scale) {
+                info.converged = true;
+                break;
+            }
+        }
+        return info;
+    }
+
+private:
+    // (penalized_only: of the features with pf_j > 0)
+    bool any_nonzero(bool penalized_only = false) const {
+        for (index_t j = 0; j < p_; ++j)
+            if (b_[j] != 0.0 && !(penalized_only && pf_[j] <= 0.0)) return true;
+        return false;
+    }
+    void sync_coef(bool penalized_only = false) {
+        for (index_t j = 0; j < p_; ++j)
+            bT_[j] = penalized_only && pf_[j] <= 0.0 ? T(0) : T(b_[j]);
+    }
+
+    // The weights and working response at eta_ (into w_, sw_, z_); returns W = sum u w.
+    double working() {
+        double W = 0.0;
+        for (index_t i = 0; i < n_; ++i) {
+            const double pr = sigmoid(eta_[i]);
+            const double w = std::max(pr * (1.0 - pr), W_MIN);
+            w_[i] = w;
+            z_[i] = T(eta_[i] - off_[i] + (double(y_[i]) - pr) / w);
+            sw_[i] = T(u_[i] * w);
+            W += u_[i] * w;
+        }
+        return W;
+    }
+
+    double loss(const std::vector<double>& eta) const {
+        double s = 0.0;
+        for (index_t i = 0; i < n_; ++i)
+            if (u_[i] != 0.0) s += u_[i] * logloss(double(y_[i]), eta[i]);
+        return s;
+    }
+    double loss_at(double t) const {
+        double s = 0.0;
+        for (index_t i = 0; i < n_; ++i)
+            if (u_[i] != 0.0)
+                s += u_[i] * logloss(double(y_[i]), eta_[i] + t * (eta_new_[i] - eta_[i]));
+        return s;
+    }
+    double penalty(const std::vector<double>& b, double alpha) const {
+        if (alpha == 0.0) return 0.0;
+        double a = 0.0, q = 0.0;
+        for (index_t j = 0; j < p_; ++j)
+            if (b[j] != 0.0) {
+                a += pf_[j] * std::fabs(b[j]);
+                q += pf_[j] * b[j] * b[j];
+            }
+        return alpha * (opt_.l1_ratio * a + 0.5 * (1.0 - opt_.l1_ratio) * q);
+    }
+    double penalty_at(double t, double alpha) const {
+        if (alpha == 0.0) return 0.0;
+        double a = 0.0, q = 0.0;
+        for (index_t j = 0; j < p_; ++j) {
+            const double bj = b_[j] + t * (bn_[j] - b_[j]);
+            if (bj != 0.0) {
+                a += pf_[j] * std::fabs(bj);
+                q += pf_[j] * bj * bj;
+            }
+        }
+        return alpha * (opt_.l1_ratio * a + 0.5 * (1.0 - opt_.l1_ratio) * q);
+    }
+
+    // The intercept-only fit (with the offset): Newton's method in one variable.
+    void null_fit() {
+        b0_ = 0.0;
+        if (opt_.fit_intercept) {
+            double ybar = 0.0;
+            for (index_t i = 0; i < n_; ++i) ybar += u_[i] * double(y_[i]);
+            if (!(ybar > 0.0 && ybar < 1.0))
+                throw std::invalid_argument("y: both classes need a positive weight");
+            b0_ = std::log(ybar / (1.0 - ybar));
+            auto f = [&](double b0) {
+                double s = 0.0;
+                for (index_t i = 0; i < n_; ++i)
+                    if (u_[i] != 0.0) s += u_[i] * logloss(double(y_[i]), off_[i] + b0);
+                return s;
+            };
+            double fb = f(b0_);
+            for (int it = 0; it < 100; ++it) {
+                double g = 0.0, h = 0.0;
+                for (index_t i = 0; i < n_; ++i) {
+                    const double pr = sigmoid(off_[i] + b0_);
+                    g += u_[i] * (pr - double(y_[i]));
+                    h += u_[i] * pr * (1.0 - pr);
+                }
+                double step = g / std::max(h, 1e-300), t = 1.0, fn = fb;
+                bool moved = false;
+                for (int k = 0; k <= MAX_HALVINGS; ++k, t *= 0.5) {
+                    fn = f(b0_ - t * step);
+                    if (fn <= fb) {
+                        moved = true;
+                        break;
+                    }
+                }
+                if (!moved) break;
+                b0_ -= t * step;
+                fb = fn;
+                if (std::fabs(t * step) <= 1e-12 * (1.0 + std::fabs(b0_))) break;
+            }
+        }
+        for (index_t i = 0; i < n_; ++i) eta_[i] = off_[i] + b0_;
+        f_null_ = loss(eta_);
+        if (!std::isfinite(f_null_))
+            throw std::domain_error("offset: the intercept-only fit's loss is not finite");
+        f_null_ = std::max(f_null_, 1e-300);
+    }
+
+    const M& X_;
+    const T* y_;
+    const T* pf_in_;
+    LogisticOptions opt_;
+    EnetOptions inner_;
+    index_t n_, p_;
+    std::vector<double> u_, off_, pf_, b_, bn_, eta_, eta_new_, w_;
+    std::vector<T> bT_, z_, sw_;
+    std::vector<std::pair<index_t, T>> nz_;
+    double b0_ = 0.0, f_null_ = 0.0, tol_ = 0.0;
+    std::int64_t epochs_ = 0, passes_ = 0;
+};
+
+}  // namespace logistic_detail
+
+// The whole path. y: n labels in {0, 1}; sw: n non-negative weights (positive sum) or null;
+// pf: p penalty factors or null; offset: n values or null; coef_init: p starting
+// coefficients (with intercept_init) or null. alphas: k values fit in order, or, with
+// `generate`, filled with the geometric grid from alpha_max down to alpha_max * eps.
+template <class T, class M>
+void logistic_path(const M& X, const T* y, const T* sw, const T* pf, const T* offset,
+                   const T* coef_init, double intercept_init, double* alphas, index_t k,
+                   bool generate, double eps, const LogisticOptions& opt, LogisticOutput<T>& out) {
+    using namespace logistic_detail;
+    LogisticFit<T, M> fit(X, y, sw, pf, offset, opt);
+    out.null_deviance = fit.null_deviance();
+    const index_t p = X.p;
+    if (generate) {
+        // the unpenalized features are fitted first: alpha_max is where the others leave 0
+        if (fit.has_unpenalized()) fit.fit(UNPENALIZED_ONLY, UNPENALIZED_ONLY, true);
+        const double amax = fit.alpha_max();
+        if (!std::isfinite(amax))
+            throw std::domain_error("X: the gradient at the intercept-only fit overflows float64 "
+                                    "arithmetic; rescale X");
+        fill_alpha_grid(alphas, k, amax, eps);
+    }
+    if (coef_init) fit.set_start(coef_init, intercept_init);
+    index_t done = 0;
+    double prev_ratio = 0.0;
+    for (index_t i = 0; i < k; ++i) {
+        stop::checkpoint();
+        const auto info = fit.fit(alphas[i], i > 0 ? alphas[i - 1] : alphas[i]);
+        const auto& b = fit.coef();
+        for (index_t j = 0; j < p; ++j)
+            if (b[j] != 0.0) out.coefs[j * k + i] = T(b[j]);
+        out.intercepts[i] = T(fit.intercept());
+        out.n_iter[i] = info.n_iter;
+        out.converged[i] = info.converged ? 1 : 0;
+        const double dev = fit.deviance();
+        out.deviance[i] = dev;
+        done = i + 1;
+        if (generate && opt.early_stop && i + 1 < k) {
+            const double ratio = 1.0 - dev / out.null_deviance;
+            if (ratio > DEV_MAX) {
+                out.stop = STOP_DEVIANCE_EXPLAINED;
+                break;
+            }
+            if (i + 1 >= MIN_ALPHAS && ratio - prev_ratio < DEV_FLAT * ratio) {
+                out.stop = STOP_DEVIANCE_FLAT;
+                break;
+            }
+            prev_ratio = ratio;
+        }
+    }
+    out.n_done = done;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for (index_t i = done; i < k; ++i) {
+        out.intercepts[i] = T(0);
+        out.n_iter[i] = 0;
+        out.converged[i] = 0;
+        out.deviance[i] = nan;
+    }
+    out.epochs = fit.epochs();
+    out.full_passes = fit.full_passes();
+}
+
+// Compiled once, in cpp/src/cd_logistic.cpp, for every design of the Gaussian path.
+#define FASTREG_LOGISTIC_INSTANCE(PREFIX, T, M)                                               \
+    PREFIX void logistic_path<T, M>(const M&, const T*, const T*, const T*, const T*,         \
+                                    const T*, double, double*, index_t, bool, double,         \
+                                    const LogisticOptions&, LogisticOutput<T>&);
+#define FASTREG_LOGISTIC_ALL(PREFIX)                                                          \
+    FASTREG_LOGISTIC_INSTANCE(PREFIX, float, DenseF)                                          \
+    FASTREG_LOGISTIC_INSTANCE(PREFIX, double, DenseD)                                         \
+    FASTREG_LOGISTIC_INSTANCE(PREFIX, float, CscF32)                                          \
+    FASTREG_LOGISTIC_INSTANCE(PREFIX, double, CscD32)                                         \
+    FASTREG_LOGISTIC_INSTANCE(PREFIX, float, CscF64)                                          \
+    FASTREG_LOGISTIC_INSTANCE(PREFIX, double, CscD64)                                         \
+    FASTREG_LOGISTIC_INSTANCE(PREFIX, float, Int8F)                                           \
+    FASTREG_LOGISTIC_INSTANCE(PREFIX, double, Int8D)                                          \
+    FASTREG_LOGISTIC_INSTANCE(PREFIX, float, BedF)                                            \
+    FASTREG_LOGISTIC_INSTANCE(PREFIX, double, BedD)                                           \
+    FASTREG_LOGISTIC_INSTANCE(PREFIX, float, Int8CovF)                                        \
+    FASTREG_LOGISTIC_INSTANCE(PREFIX, double, Int8CovD)                                       \
+    FASTREG_LOGISTIC_INSTANCE(PREFIX, float, BedCovF)                                         \
+    FASTREG_LOGISTIC_INSTANCE(PREFIX, double, BedCovD)
+
+FASTREG_LOGISTIC_ALL(extern template)
+
+}  // namespace fastreg::cd
+
+#endif  // FASTREG_CD_LOGISTIC_PATH_HPP
