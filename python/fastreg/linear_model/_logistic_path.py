@@ -22,6 +22,7 @@ import numpy as np
 from .. import _core
 from .. import _validation as v
 from ..exceptions import ConvergenceWarning, DataConversionWarning, sklearn_compatible
+from ._core_paths import design_arguments
 
 # why a generated path stopped early (the core's cd::LogisticStop)
 _STOP_REASONS = {
@@ -99,34 +100,15 @@ def solve_logistic_path(X, y01, *, l1_ratio, alphas, eps, fit_intercept, tol, ma
                    fit_intercept=bool(fit_intercept), tol=float(tol), max_iter=int(max_iter),
                    n_threads=0 if n_threads is None else int(n_threads),
                    early_stop=bool(early_stop))
-    if v.is_genotypes(X):
-        out = _genotype_path(X, y01, options)
-    elif v.is_sparse(X):
-        out = _core.logistic_path_csc(X.data, X.indices, X.indptr, X.shape[0], y01, **options)
-    else:
-        out = _core.logistic_path_dense(X, y01, **options)
+    kind, args, pf = design_arguments(X, y01.dtype)
+    if options["penalty_factor"] is None:
+        options["penalty_factor"] = pf
+    out = getattr(_core, f"logistic_path_{kind}")(*args, y01, **options)
     alphas, coefs, intercepts, n_iter, converged, deviance, stats = out
     k = int(stats["n_done"])
     return dict(alphas=alphas[:k], coefs=np.ascontiguousarray(coefs[:, :k]),
                 intercepts=intercepts[:k], n_iter=n_iter[:k],
                 converged=converged[:k].astype(bool), deviance=deviance[:k], **stats)
-
-
-def _genotype_path(G, y01, options):
-    """The core's logistic path on a fastreg.Genotypes (variants, then its covariates, which
-    are unpenalized unless the Genotypes says otherwise)."""
-    imp, flags = G._impute(), G._missing_flags()
-    cov = G._cov
-    if cov is not None:
-        cov = np.asfortranarray(cov, dtype=y01.dtype)
-        if options["penalty_factor"] is None and not G._penalize_cov:
-            pf = np.ones(G.shape[1], dtype=y01.dtype)
-            pf[G._p:] = 0.0
-            options = dict(options, penalty_factor=pf)
-    if G.kind == "int8":
-        return _core.logistic_path_int8(G._data, G._rows, imp, flags, cov, y01, **options)
-    return _core.logistic_path_bed(G._data, G._n_stored, G._p, G._rows, imp, flags, cov, y01,
-                                   **options)
 
 
 def column_scales(X, sample_weight):
@@ -139,10 +121,7 @@ def column_scales(X, sample_weight):
         if sample_weight is not None:
             raise NotImplementedError("standardize=True with sample weights on Genotypes is not "
                                       "implemented yet; standardize the penalty through penalty_factor")
-        sd = np.asarray(X.stds, dtype=np.float64)
-        if X._cov is not None:
-            sd = np.concatenate([sd[:X._p], np.asarray(X._cov, dtype=np.float64).std(axis=0)])
-        return sd
+        return X.standardized_coef(np.ones(X.shape[1]))  # the columns' standard deviations
     if v.is_sparse(X):
         mean = np.asarray(X.T @ w).ravel()
         sq = np.asarray(X.multiply(X).T @ w).ravel()
