@@ -44,7 +44,7 @@ def test_fastreg_rows_match_the_explicitly_standardized_problem(standardize):
     y = X[:, :5] @ np.ones(5) + rng.standard_normal(60) + 4.0
     case = cases.Case("t", "test", lambda: cases.Problem({"float64": X}, X, y),
                       eps=1e-2, standardize=standardize)
-    args = SimpleNamespace(repeat=1, n_alphas=20, only=["scikit-learn"])
+    args = SimpleNamespace(repeat=1, n_alphas=20, only=["scikit-learn"], verbose=False)
     (row,) = run.run_case(case, args)
     assert row.error is None
     t, sub = row.peers["scikit-learn"]

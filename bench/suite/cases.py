@@ -71,20 +71,22 @@ def _ld(n, p, seed, snr):
     return build
 
 
-def _snps10(seed, snr):
+def _snps10(seed, snr, p=None):
+    """snpStats' genotypes; with `p`, the first p SNPs only (a contiguous stretch of the
+    chromosome, so the LD stays real), written to a temporary .bed."""
     def build():
         from bed_reader import open_bed
 
         prefix = realdata.bed_prefix("snps10")
         with open_bed(prefix + ".bed") as bed:
-            G = np.asfortranarray(bed.read(dtype="int8"))
+            G = np.asfortranarray(bed.read(dtype="int8", index=np.s_[:, :p]))
         G[G < 0] = -1
         # the phenotype is simulated (50 causal SNPs) on the real genotypes
         rng = np.random.default_rng(seed + 100)
         Xi = np.where(G < 0, np.nan, G).astype(np.float64)
         Xi = np.where(np.isnan(Xi), np.nanmean(Xi, axis=0), Xi)
         y = simulate.response(Xi, 50, snr, rng)
-        return _genotype_problem(G, y, prefix)
+        return _genotype_problem(G, y, prefix if p is None else None)
 
     return build
 
@@ -111,8 +113,13 @@ def all_cases(quick=False):
     # real data: every variant
     for name in realdata.DATASETS:
         why = realdata.missing(name)
-        build = _snps10(0, 1.0) if name == "snps10" else _real(name)
-        vs = _variants(f"real-{name}", "real", build, skip=why)
+        label = name
+        if name == "snps10":  # quick: the first 5,000 SNPs
+            build = _snps10(0, 1.0, 5000 if quick else None)
+            label = "snps10-5000" if quick else name
+        else:
+            build = _real(name)
+        vs = _variants(f"real-{label}", "real", build, skip=why)
         cases += vs[:1] if quick else vs
 
     def sim(family, label, make, eps=1e-2, **kw):

@@ -78,15 +78,18 @@ def _run(case, prob, args):
 
     def measure(key):
         """Times `key` over `args.repeat` rounds after a calibration call, which is a
-        warm-up for the cheap ones (< 1 s; they are then timed over batches of calls of at
-        least 50 ms) and the first round for the others. False when it failed."""
+        warm-up for fastreg and for the cheap peers (< 1 s; those under 50 ms are then
+        timed over batches of calls of at least 50 ms) and the first round for the other
+        peers (their second call would cost as much). False when it failed."""
         times[key] = []
         try:
             res, dt = call(key, 1)
-            if dt < 1.0 and not getattr(runs[key], "timed_inside", False):
+            batch[key] = 1
+            if getattr(runs[key], "timed_inside", False):
+                times[key].append(dt)  # a fresh process each call: nothing to warm
+            elif dt < 1.0 or key[0] == "fastreg":
                 batch[key] = max(1, min(100, int(np.ceil(0.05 / max(dt, 1e-6)))))
             else:
-                batch[key] = 1
                 times[key].append(dt)
             coefs[key] = res
             return True
@@ -102,6 +105,9 @@ def _run(case, prob, args):
         if isinstance(res, tuple):  # timed inside the peer's own process
             runs[key].timed_inside = True
             res, dt = res
+        if args.verbose:
+            print(f"    {' '.join(key)}: {dt:.3f} s per call (tol {tol[key]:g})",
+                  file=sys.stderr, flush=True)
         return res, dt
 
     def rounds(keys):
@@ -185,6 +191,8 @@ def main(argv=None):
     ap.add_argument("--only", default="", help="comma-separated peers to run (default: all)")
     ap.add_argument("--n-alphas", type=int, default=100)
     ap.add_argument("--list", action="store_true", help="list the cases and exit")
+    ap.add_argument("-v", "--verbose", action="store_true",
+                    help="print each timed call on stderr as it ends")
     args = ap.parse_args(argv)
     args.repeat = args.repeat or (1 if args.quick else 3)
     args.only = [s.strip() for s in args.only.split(",") if s.strip()] or None
@@ -210,7 +218,12 @@ def main(argv=None):
                 skipped.append(c)
                 continue
             print(f"... {c.name}", file=sys.stderr, flush=True)
-            rows += run_case(c, args)
+            new = run_case(c, args)
+            rows += new
+            for r in new:  # as it goes, in case the run is cut short
+                print(f"    {r.case.name} {r.fmt}: fastreg {r.t_default} s, 1 thread "
+                      f"{r.t_one} s, fastest peer {r.fastest()}, misses {r.misses()}",
+                      file=sys.stderr, flush=True)
         core1 = second_core_ratio()
         elapsed = time.perf_counter() - t0
     finally:
