@@ -114,9 +114,9 @@ def all_cases(quick=False):
     for name in realdata.DATASETS:
         why = realdata.missing(name)
         label = name
-        if name == "snps10":  # quick: the first 5,000 SNPs
-            build = _snps10(0, 1.0, 5000 if quick else None)
-            label = "snps10-5000" if quick else name
+        if name == "snps10":  # quick: the first 2,000 SNPs
+            build = _snps10(0, 1.0, 2000 if quick else None)
+            label = "snps10-2000" if quick else name
         else:
             build = _real(name)
         vs = _variants(f"real-{label}", "real", build, skip=why)
@@ -141,7 +141,7 @@ def all_cases(quick=False):
         sim("ar1", f"rho{rho:g}-{na}x{pa}",
             lambda s, r, rho=rho: lambda: _dense(*simulate.ar1(na, pa, rho, s, r)))
     # genotype-like dosages: eps 1e-3 takes the path to where the nonzeros approach n
-    ng, pg = (500, 5000) if quick else (1000, 20000)
+    ng, pg = (400, 2000) if quick else (1000, 20000)
     sim("ld", f"{ng}x{pg}", lambda s, r: _ld(ng, pg, s, r), eps=1e-3)
     ns, ps = (5000, 10000) if quick else (20000, 50000)
 

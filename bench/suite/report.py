@@ -39,6 +39,10 @@ class Row:
         name, t = self.fastest()
         return None if t is None or self.t_default is None else self.t_default / t
 
+    def one_thread_ratio(self):
+        name, t = self.fastest()
+        return None if t is None or self.t_one is None else self.t_one / t
+
     def sklearn_ratio(self):
         t = self.counted().get("scikit-learn")
         return None if t is None or self.t_default is None else self.t_default / t
@@ -84,16 +88,16 @@ def print_table(rows, skipped):
     from bench.suite.peers import PEERS
 
     head = (["case", "X", "n × p", "nnz", "fastreg s", "1 thread s"] + PEERS
-            + ["fastest peer", "/ fastest", "/ sklearn", "default / 1 thread", "misses"])
+            + ["fastest peer", "/ fastest", "1 thread / fastest", "/ sklearn",
+               "default / 1 thread", "misses"])
     print("| " + " | ".join(head) + " |")
     print("|" + "|".join(["---"] * 3 + ["--:"] * (len(head) - 5) + ["---"] * 2) + "|")
     for r in rows:
         name, _ = r.fastest()
         cells = [r.case.name, r.fmt, f"{r.n:,} × {r.p:,}", str(r.nnz or "-"), _s(r.t_default),
                  _s(r.t_one)] + [_peer(r.peers.get(k)) for k in PEERS]
-        cells += [name or "-", _r(r.ratio()), _r(r.sklearn_ratio()),
+        cells += [name or "-", _r(r.ratio()), _r(r.one_thread_ratio()), _r(r.sklearn_ratio()),
                   _r(r.threads_ratio()), ", ".join(r.misses()) or "none"]
-        # the fastest-peer column is text: keep it left-aligned by the header's count
         print("| " + " | ".join(cells) + " |")
     print("\n✗: did not reach matched accuracy (max relative suboptimality shown); not counted.")
     errs = {(r.case.name, k): v for r in rows for k, v in r.peers.items() if isinstance(v, str)}
