@@ -6,6 +6,7 @@
 
 #include "arrays.hpp"
 #include "call_scope.hpp"
+#include "designs.hpp"
 #include "fastreg/cd/path.hpp"
 #include "fastreg/cd/enet_paths.hpp"
 
@@ -17,18 +18,8 @@
 
 namespace fastreg::bindings::cdargs {
 
-template <class T>
-using arr = py::array_t<T, 0>;  // any strides; with noconvert() the dtype must match exactly
-
-template <class T>
-const T* vector_of(const std::optional<arr<T>>& a, index_t n, const char* name) {
-    if (!a) return nullptr;
-    if (a->ndim() != 1 || a->shape(0) != n)
-        throw py::value_error(std::string(name) + ": expected shape (" + std::to_string(n) + ",)");
-    if (n > 1 && a->strides(0) != py::ssize_t(sizeof(T)))
-        throw py::value_error(std::string(name) + ": must be contiguous");
-    return a->data();
-}
+using designs::arr;
+using designs::vector_of;
 
 // The options of every path entry point: one object from Python (_core.PathOptions, bound
 // in register_cd.cpp), whose defaults are written here and nowhere else.

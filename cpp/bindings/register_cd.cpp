@@ -13,55 +13,8 @@ namespace {
 
 using namespace cdargs;  // vector_of, PathOptions, path_args, path_or_paths, run_cv_paths
 
-// X: n x p, F-ordered (any column stride of whole elements, at least n).
-template <class T>
-matrix::Dense<T> dense_design(const arr<T>& X) {
-    if (X.ndim() != 2) throw py::value_error("X: expected a 2-d array");
-    const index_t n = X.shape(0), p = X.shape(1);
-    if (n < 1 || p < 1) throw py::value_error("X: needs at least one row and one column");
-    const auto item = py::ssize_t(sizeof(T));
-    if (n > 1 && X.strides(0) != item) throw py::value_error("X: must be F-ordered (contiguous columns)");
-    index_t ld = n;
-    if (p > 1) {
-        if (X.strides(1) % item != 0 || X.strides(1) / item < n)
-            throw py::value_error("X: column stride must be whole elements, at least n");
-        ld = X.strides(1) / item;
-    }
-    matrix::Dense<T> D;
-    D.data = X.data();
-    D.n = n;
-    D.p = p;
-    D.ld = ld;
-    return D;
-}
-
-// CSC arrays, checked for everything memory safety needs (bounds, monotone indptr).
-template <class T, class I>
-matrix::Csc<T, I> csc_design(const arr<T>& data, const arr<I>& indices, const arr<I>& indptr,
-                             index_t n) {
-    if (indptr.ndim() != 1 || indptr.shape(0) < 2)
-        throw py::value_error("indptr: expected at least 2 entries");
-    const index_t p = indptr.shape(0) - 1;
-    if (n < 1) throw py::value_error("X: needs at least one row");
-    const index_t nnz = data.ndim() == 1 ? data.shape(0) : -1;
-    if (nnz < 0 || indices.ndim() != 1 || indices.shape(0) != nnz)
-        throw py::value_error("X: data and indices must be 1-d of one length");
-    const T* dp = vector_of<T>(data, nnz, "data");
-    const I* ip = vector_of<I>(indices, nnz, "indices");
-    const I* pp = vector_of<I>(indptr, p + 1, "indptr");
-    if (pp[0] < 0 || index_t(pp[p]) > nnz) throw py::value_error("indptr: out of bounds");
-    for (index_t j = 0; j < p; ++j)
-        if (pp[j + 1] < pp[j]) throw py::value_error("indptr: must be non-decreasing");
-    for (index_t k = index_t(pp[0]); k < index_t(pp[p]); ++k)
-        if (ip[k] < 0 || index_t(ip[k]) >= n) throw py::value_error("indices: row index out of bounds");
-    matrix::Csc<T, I> C;
-    C.data = dp;
-    C.indices = ip;
-    C.indptr = pp;
-    C.n = n;
-    C.p = p;
-    return C;
-}
+using designs::csc_design;
+using designs::dense_design;
 
 // _core.PathOptions: every path entry point's options, with the defaults of PathOptions.
 void bind_path_options(py::module_& m) {

@@ -15,76 +15,14 @@ namespace fastreg::bindings {
 
 namespace {
 
-using cdargs::arr;
-using cdargs::vector_of;
-using rows_t = std::optional<arr<std::int64_t>>;
-using impute_t = std::optional<arr<double>>;
-using flags_t = std::optional<arr<std::uint8_t>>;
-
-// The subset (rows of the stored samples) and the per-variant imputation values and
-// missing flags, common to both kinds.
-template <class G>
-void common_args(G& g, index_t n_stored, const rows_t& rows, const impute_t& impute,
-                 const flags_t& missing, bool need_impute) {
-    g.n = n_stored;
-    if (rows) {
-        if (rows->ndim() != 1) throw py::value_error("rows: expected a 1-d array");
-        const index_t n = rows->shape(0);
-        if (n < 1) throw py::value_error("rows: at least one sample is needed");
-        const std::int64_t* r = vector_of<std::int64_t>(rows, n, "rows");
-        for (index_t i = 0; i < n; ++i)
-            if (r[i] < 0 || r[i] >= n_stored)
-                throw py::value_error("rows: sample index " + std::to_string(r[i]) +
-                                      " out of range for " + std::to_string(n_stored) + " samples");
-        g.rows = r;
-        g.n = n;
-    }
-    if (need_impute && !impute) throw py::value_error("impute: required");
-    g.impute = vector_of<double>(impute, g.p, "impute");
-    g.missing = vector_of<std::uint8_t>(missing, g.p, "missing");
-}
-
-template <class T>
-matrix::Int8Genotypes<T> int8_design(const arr<std::int8_t>& X, const rows_t& rows,
-                                     const impute_t& impute, const flags_t& missing,
-                                     bool need_impute) {
-    if (X.ndim() != 2) throw py::value_error("X: expected a 2-d int8 array");
-    const index_t n = X.shape(0), p = X.shape(1);
-    if (n < 1 || p < 1) throw py::value_error("X: needs at least one sample and one variant");
-    if (n > 1 && X.strides(0) != 1)
-        throw py::value_error("X: must be F-ordered (each variant's samples contiguous)");
-    index_t ld = n;
-    if (p > 1) {
-        if (X.strides(1) < n) throw py::value_error("X: column stride must be at least n");
-        ld = X.strides(1);
-    }
-    matrix::Int8Genotypes<T> g;
-    g.data = X.data();
-    g.ld = ld;
-    g.p = p;
-    common_args(g, n, rows, impute, missing, need_impute);
-    return g;
-}
-
-template <class T>
-matrix::BedGenotypes<T> bed_design(const arr<std::uint8_t>& data, index_t n_stored, index_t p,
-                                   const rows_t& rows, const impute_t& impute,
-                                   const flags_t& missing, bool need_impute) {
-    if (n_stored < 1 || p < 1) throw py::value_error("bed: needs at least one sample and one variant");
-    if (data.ndim() != 1) throw py::value_error("bed: expected a 1-d uint8 array");
-    const index_t stride = (n_stored + 3) / 4;
-    if (data.shape(0) < stride * p)
-        throw py::value_error("bed: " + std::to_string(data.shape(0)) + " bytes, " +
-                              std::to_string(p) + " variants of " + std::to_string(n_stored) +
-                              " samples need " + std::to_string(stride * p));
-    if (data.shape(0) > 1 && data.strides(0) != 1) throw py::value_error("bed: must be contiguous");
-    matrix::BedGenotypes<T> g;
-    g.data = data.data();
-    g.stride = stride;
-    g.p = p;
-    common_args(g, n_stored, rows, impute, missing, need_impute);
-    return g;
-}
+using designs::arr;
+using designs::bed_design;
+using designs::flags_t;
+using designs::impute_t;
+using designs::int8_design;
+using designs::on_design;
+using designs::rows_t;
+using designs::vector_of;
 
 // (p, 4) counts of dosage 0, 1, 2 and missing per variant.
 template <class G>
@@ -159,33 +97,6 @@ py::array_t<std::int64_t> int8_values(const arr<std::int8_t>& X) {
         });
     }
     return out;
-}
-
-// fn(design) on g, or on g with the covariates' columns after its variants.
-template <class T, class G, class F>
-auto on_design(const G& g, const std::optional<arr<T>>& cov, F&& fn) {
-    if (!cov) return fn(g);
-    if (cov->ndim() != 2 || cov->shape(0) != g.n || cov->shape(1) < 1)
-        throw py::value_error("covariates: expected shape (" + std::to_string(g.n) + ", q), q >= 1");
-    const index_t q = cov->shape(1);
-    const auto item = py::ssize_t(sizeof(T));
-    if (g.n > 1 && cov->strides(0) != item)
-        throw py::value_error("covariates: must be F-ordered (contiguous columns)");
-    index_t ld = g.n;
-    if (q > 1) {
-        if (cov->strides(1) % item != 0 || cov->strides(1) / item < g.n)
-            throw py::value_error("covariates: column stride must be whole elements, at least n");
-        ld = cov->strides(1) / item;
-    }
-    matrix::WithCovariates<T, G> X;
-    X.g = g;
-    X.C.data = cov->data();
-    X.C.n = g.n;
-    X.C.p = q;
-    X.C.ld = ld;
-    X.n = g.n;
-    X.p = g.p + q;
-    return fn(X);
 }
 
 // The path on a genotype design (cdargs::path_or_paths).
