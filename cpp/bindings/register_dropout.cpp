@@ -307,6 +307,7 @@ void register_dropout(py::module_& m) {
               L.shape[0] = size;
               add_absent(L, 0);
               add_absent(L, 1);
+              add_absent(L, 2);
               DropoutOutputs outputs;
               if (mask) {
                   if (mask->size() != size) throw py::value_error("mask: size differs from `size`");

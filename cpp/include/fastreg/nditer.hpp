@@ -16,8 +16,10 @@ constexpr int MAX_DIMS = 64;  // NumPy's own limit
 template <int K>
 struct NdLayout {
     int ndim = 0;
-    index_t shape[MAX_DIMS];
-    index_t strides[K][MAX_DIMS];
+    // zeroed: an operand a call leaves out (dropout_mask's packed bits have no operand 2)
+    // steps by 0, never by whatever the stack held
+    index_t shape[MAX_DIMS] = {};
+    index_t strides[K][MAX_DIMS] = {};
 
     index_t size() const {
         index_t n = 1;
