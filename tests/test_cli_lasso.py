@@ -265,7 +265,7 @@ def test_progress(tmp_path, capsys):
     for kw in ({}, {"early_stopping": True}, {"l1_ratio": [0.5, 1.0]}):
         calls = []
         est = fastreg.ElasticNetCV(cv=3, **kw) if "l1_ratio" in kw else fastreg.LassoCV(cv=3, **kw)
-        est._progress = lambda done, total: calls.append((done, total))
+        est.set_params(progress=lambda done, total: calls.append((done, total)))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             est.fit(X, y)
@@ -275,7 +275,7 @@ def test_progress(tmp_path, capsys):
         assert all(t == total for _, t in calls), kw
         done = [d for d, _ in calls]
         assert done == sorted(done) and len(set(done)) == len(done), kw
-        assert "_progress" not in est.get_params()
+        assert est.get_params()["progress"] is not None
 
     class Terminal(io.StringIO):
         def isatty(self):

@@ -208,7 +208,7 @@ def test_progress_counts_every_path():
     X, Y, _ = _problem(n=60, p=20, seed=5)
     calls = []
     est = fastreg.LassoCV(cv=3, tol=1e-6)
-    est._progress = lambda done, total: calls.append((done, total))
+    est.set_params(progress=lambda done, total: calls.append((done, total)))
     est.fit(X, Y)
     # counted in alphas fitted: every path's 100, all in one core call (the full-data
     # paths beside the folds), so the counter itself reaches the total

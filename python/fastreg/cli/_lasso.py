@@ -651,7 +651,7 @@ def _fit(data, args, log, progress):
     eps = args.eps if args.eps is not None else (1e-2 if n < p else 1e-3)
     folds = cv_folds(n, args.cv, args.seed)
     common = dict(cv=folds, alphas=args.n_alphas, eps=eps, selection_rule=args.rule,
-                  standardize=args.standardize, n_threads=args.threads)
+                  standardize=args.standardize, n_threads=args.threads, progress=progress)
     if args.l1_ratio < 1:
         model = fastreg.ElasticNetCV(l1_ratio=args.l1_ratio, **common)
         name = f"ElasticNetCV (l1_ratio {args.l1_ratio:g})"
@@ -663,7 +663,6 @@ def _fit(data, args, log, progress):
         f"to {eps:g} x the largest, intercept{cov}"
         f"{', standardized' if args.standardize else ''}, "
         f"{args.threads or fastreg.get_num_threads()} threads")
-    model._progress = progress  # the progress bar hook (see linear_model/_cv.py)
     progress.start(args.cv + 1, f"{args.cv} fold paths and the path on all samples")
     t0 = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:

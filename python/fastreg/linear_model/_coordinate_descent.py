@@ -20,20 +20,40 @@ import numpy as np
 
 from .. import _validation as v
 from ..exceptions import ConvergenceWarning, sklearn_compatible
-from . import _core_paths, _tall
+from . import _core_paths, _progress, _tall
 
 
-def _solve_path(X, y, *, l1_ratio, alphas, eps, fit_intercept, standardize, positive, tol,
-                max_iter, sample_weight=None, penalty_factor=None, coef_init=None,
-                screening=True, n_threads=None, acceleration=True, seed=None, gram=-1):
-    """Runs the core on validated input (X from design_matrix, y of X's dtype: 1-d, or
+def _solve_path(X, y, *, progress=None, name="enet_path", **params):
+    """Runs the core on validated input: _run_path's arguments (X from design_matrix, y of
+    X's dtype: 1-d, or 2-d F-ordered for several targets fitted at once), and the public
+    ``progress`` option (None, a bool or a callable; a bar is labelled ``name``), reported
+    in alphas fitted over all targets."""
+    report = _progress.resolve(progress, name)
+    if report is None:
+        return _run_path(X, y, **params)
+    alphas = params["alphas"]
+    k = alphas if isinstance(alphas, (int, np.integer)) else len(alphas)
+    counter = np.zeros(1, dtype=np.int64)
+    poller = _progress.Poller(counter, int(k) * (1 if y.ndim == 1 else y.shape[1]), report)
+    with poller:
+        result = _run_path(X, y, counter=counter, **params)
+    poller.done()
+    return result
+
+
+def _run_path(X, y, *, l1_ratio, alphas, eps, fit_intercept, standardize, positive, tol,
+              max_iter, sample_weight=None, penalty_factor=None, coef_init=None,
+              screening=True, n_threads=None, acceleration=True, seed=None, gram=-1,
+              counter=None):
+    """The core's path on validated input (X from design_matrix, y of X's dtype: 1-d, or
     2-d F-ordered for several targets fitted at once, sharing their passes over X).
 
     alphas: an int (grid size, generated from alpha_max down to alpha_max * eps; each
     target gets its own grid) or a decreasing float64 array. seed: None for cyclic
-    coordinate order, else random order from this seed. Returns a dict of arrays and
-    statistics; with 2-d y, one row per target: alphas (k, n_alphas) when generated,
-    coefs (k, n_features, n_alphas), the others (k, n_alphas)."""
+    coordinate order, else random order from this seed. counter: None, or the core's
+    progress counter (the tall route and warm starts do not advance it). Returns a dict of
+    arrays and statistics; with 2-d y, one row per target: alphas (k, n_alphas) when
+    generated, coefs (k, n_features, n_alphas), the others (k, n_alphas)."""
     if isinstance(alphas, (int, np.integer)):
         grid, n_alphas = None, int(alphas)
         if l1_ratio == 0:
@@ -59,7 +79,7 @@ def _solve_path(X, y, *, l1_ratio, alphas, eps, fit_intercept, standardize, posi
             return result
     return _core_paths.path(X, y, _core_paths.path_options(**options),
                             sample_weight=sample_weight, penalty_factor=penalty_factor,
-                            coef_init=coef_init, alphas=grid)
+                            coef_init=coef_init, alphas=grid, progress=counter)
 
 
 def _gram_mode(precompute):
@@ -109,7 +129,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=100, n_alphas=None, precom
               Xy=None, copy_X=True, coef_init=None, verbose=False, return_n_iter=False,
               positive=False, check_input=True, tol=1e-4, max_iter=1000,
               fit_intercept=False, sample_weight=None, penalty_factor=None,
-              standardize=False, return_intercept=False, n_threads=None):
+              standardize=False, return_intercept=False, n_threads=None, progress=None):
     """Compute the elastic-net path by coordinate descent.
 
     The objective is scikit-learn's (see the module docstring); the arguments and return
@@ -165,6 +185,13 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=100, n_alphas=None, precom
         Also return the intercepts (after the dual gaps).
     n_threads : int, optional
         Use at most this many threads (default: :func:`fastreg.get_num_threads`).
+    progress : bool or callable, default=None
+        Report the alphas fitted while the path runs: True draws a bar on stderr; a
+        callable is called as ``progress(done, total)`` (alphas fitted over all targets),
+        at most every 0.2 s while ``done`` grows and once with ``done == total`` at the
+        end, from a thread of its own (an exception it raises is raised when the core
+        call returns). With ``coef_init``, and on tall dense data solved through the Gram
+        matrix, the count arrives at the end only.
 
     Returns
     -------
@@ -206,7 +233,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, alphas=100, n_alphas=None, precom
         sample_weight=v.sample_weights(sample_weight, n, X.dtype),
         penalty_factor=v.feature_vector(penalty_factor, p, X.dtype, "penalty_factor"),
         coef_init=v.coef_vector(coef_init, p, X.dtype, n_targets=targets),
-        n_threads=n_threads, gram=gram)
+        n_threads=n_threads, gram=gram, progress=progress,
+        name="lasso_path" if l1_ratio == 1 else "enet_path")
     _warn_not_converged(result)
     out = [result["alphas"], result["coefs"], result["dual_gaps"]]
     if return_intercept:
@@ -233,7 +261,7 @@ def lasso_path(X, y, *, eps=1e-3, alphas=100, n_alphas=None, precompute="auto", 
     **params
         Further keyword arguments of :func:`enet_path` (``tol``, ``max_iter``,
         ``fit_intercept``, ``sample_weight``, ``penalty_factor``, ``standardize``,
-        ``return_intercept``, ``n_threads``).
+        ``return_intercept``, ``n_threads``, ``progress``).
 
     Returns
     -------

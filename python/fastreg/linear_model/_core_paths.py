@@ -34,11 +34,15 @@ def design_arguments(X, dtype):
 
 
 def path(X, y, options, *, sample_weight=None, penalty_factor=None, coef_init=None,
-         alphas=None, val_weights=None):
+         alphas=None, val_weights=None, progress=None):
     """One path (1-d y) or one per column of a 2-d F-ordered y, sharing their passes over X.
-    alphas: a decreasing float64 array, or None for a generated grid. Returns the core's
-    result dict (alphas, coefs, coefs_csc, intercepts, dual_gaps, n_iter, converged, n_done,
-    val_mse, tol_scaled, full_passes, epochs, grad_columns; shared_passes with 2-d y)."""
+    alphas: a decreasing float64 array, or None for a generated grid. progress: None, or
+    a 1-element int64 array that the core increments per alpha fitted (not advanced with
+    coef_init). Returns the core's result dict (alphas, coefs, coefs_csc, intercepts,
+    dual_gaps, n_iter, converged, n_done, val_mse, tol_scaled, full_passes, epochs,
+    grad_columns; shared_passes with 2-d y)."""
+    if progress is not None and coef_init is None and val_weights is None:
+        return _counted_path(X, y, options, sample_weight, penalty_factor, alphas, progress)
     kind, args, pf = design_arguments(X, y.dtype)
     result = getattr(_core, f"enet_path_{kind}")(
         *args, y, sample_weight, pf if penalty_factor is None else penalty_factor, coef_init,
@@ -59,3 +63,26 @@ def cv_paths(X, y, targets, sample_weights, val_weights, alphas, penalty_factor,
     for result in results:
         result["converged"] = result["converged"].astype(bool)
     return results, shared
+
+
+def _counted_path(X, y, options, sample_weight, penalty_factor, alphas, progress):
+    """``path`` with a progress counter: the paths as tasks of the shared-pass call, which
+    takes one (a single task runs alone, as ``enet_path_<kind>`` runs it; several share
+    their passes, as its 2-d y does: the same fits), in ``path``'s result format."""
+    import numpy as np
+
+    m = 1 if y.ndim == 1 else y.shape[1]
+    targets = None if y.ndim == 1 else np.arange(m, dtype=np.int64)
+    results, shared = cv_paths(X, y, targets, [sample_weight] * m, [None] * m, [alphas] * m,
+                               penalty_factor, options, progress)
+    if y.ndim == 1:
+        return results[0]
+    out = {key: np.stack([r[key] for r in results])
+           for key in ("coefs", "intercepts", "dual_gaps", "n_iter", "converged")}
+    for key in ("tol_scaled", "full_passes", "epochs", "grad_columns"):
+        out[key] = np.array([r[key] for r in results])
+    out["alphas"] = (np.stack([r["alphas"] for r in results]) if alphas is None
+                     else results[0]["alphas"])
+    out.update(coefs_csc=None, n_done=results[0]["n_done"], val_mse=None,
+               shared_passes=shared)
+    return out

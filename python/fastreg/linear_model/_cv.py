@@ -30,6 +30,7 @@ from . import _core_paths
 from ._coordinate_descent import (_gram_mode, _random_seed, _warn_not_converged,
                                   enet_path, lasso_path)
 from ._linear import LinearModelMixin, feature_names
+from ._progress import Poller, resolve as resolve_progress
 
 _SELECTION_RULES = ("min", "1se")
 
@@ -114,49 +115,7 @@ def _folds(cv, X, y, n_samples, split_params):
 # the paths in the core
 
 
-class _Poller:
-    """Reports progress(done, total) from a counter the core increments, every TICK seconds
-    while a core call runs (a context manager around it, on a thread of its own), and
-    (total, total) at done(). Does nothing without a progress callable."""
-
-    TICK = 0.2
-
-    def __init__(self, counter, total, progress):
-        self.counter, self.total, self.progress = counter, total, progress
-        self.stop = self.thread = None
-        self.last = -1
-
-    def _report(self):
-        done = min(int(self.counter[0]), self.total)
-        if done != self.last:
-            self.last = done
-            self.progress(done, self.total)
-
-    def _run(self):
-        while not self.stop.wait(self.TICK):
-            self._report()
-
-    def __enter__(self):
-        if self.progress is not None:
-            import threading
-
-            self.stop = threading.Event()
-            self.thread = threading.Thread(target=self._run, daemon=True)
-            self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        if self.thread is not None:
-            self.stop.set()
-            self.thread.join()
-            self.thread = None
-            self._report()
-        return False
-
-    def done(self):
-        if self.progress is not None and self.last != self.total:
-            self.last = self.total
-            self.progress(self.total, self.total)
+_Poller = Poller  # (the poller of a core call: _progress.py)
 
 
 def _paths_core(X, y, tasks, *, l1_ratio, fit_intercept, standardize, positive, tol,
@@ -331,12 +290,10 @@ class _LinearModelCV(LinearModelMixin, RegressorMixin, BaseEstimator):
 
         patience = prm["patience"] if prm["early_stopping"] else 0
         seed = prm["seed"]  # one seed for all the paths of a core call (its options)
-        # progress(done, total) per path: the command line's progress bar, an estimator's
-        # private ``_progress`` attribute set from outside, so that the parameters stay
-        # scikit-learn's
-        # counted in alphas fitted: the core adds each alpha's fit to `counter` as it ends
-        # (and a path's remaining alphas when it stops early), read here by a poller
-        progress = getattr(self, "_progress", None)
+        # progress(done, total), counted in alphas fitted: the core adds each alpha's fit
+        # to `counter` as it ends (and a path's remaining alphas when it stops early),
+        # read here by a poller
+        progress = resolve_progress(self.progress, type(self).__name__)
         if self.verbose:  # printed as the core fits (per-fold lines follow each call)
             from ._verbose import VerboseProgress
 
@@ -626,7 +583,16 @@ _COMMON_PARAMS = """\
         in X's units.
     n_threads : int, optional
         Threads in all; it takes precedence over ``n_jobs`` (default: ``n_jobs``'s
-        count when given, else :func:`fastreg.get_num_threads`)."""
+        count when given, else :func:`fastreg.get_num_threads`).
+    progress : bool or callable, default=None
+        Report the fit's progress while the core runs: True draws a bar on stderr
+        (``LassoCV:  42%|########    | 168/400 alphas [00:01<00:02]``); a callable is
+        called as ``progress(done, total)`` with the alphas fitted so far over every fold
+        path and the path on all the data (a fold that stops early counts its remaining
+        alphas), at most every 0.2 s while they grow and once with ``done == total`` at
+        the end, from a thread of its own; an exception it raises is raised by ``fit``
+        when the core call returns. None or False: no report. Independent of
+        ``verbose`` (which prints lines on stdout); both may be on."""
 
 _COMMON_ATTRS = """\
     alpha_ : float
@@ -726,7 +692,8 @@ class ElasticNetCV(_LinearModelCV):
                  fit_intercept=True, precompute="auto", max_iter=1000, tol=1e-4, cv=None,
                  copy_X=True, verbose=0, n_jobs=None, positive=False, random_state=None,
                  selection="cyclic", selection_rule="min", early_stopping=False, patience=10,
-                 penalty_factor=None, standardize=False, n_threads=None):
+                 penalty_factor=None, standardize=False, n_threads=None,
+                 progress=None):
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.alphas = alphas
@@ -748,6 +715,7 @@ class ElasticNetCV(_LinearModelCV):
         self.penalty_factor = penalty_factor
         self.standardize = standardize
         self.n_threads = n_threads
+        self.progress = progress
 
     def _l1_ratios(self):
         value = self.l1_ratio
@@ -791,7 +759,8 @@ class LassoCV(_LinearModelCV):
                  precompute="auto", max_iter=1000, tol=1e-4, copy_X=True, cv=None,
                  verbose=False, n_jobs=None, positive=False, random_state=None,
                  selection="cyclic", selection_rule="min", early_stopping=False, patience=10,
-                 penalty_factor=None, standardize=False, n_threads=None):
+                 penalty_factor=None, standardize=False, n_threads=None,
+                 progress=None):
         self.eps = eps
         self.alphas = alphas
         self.n_alphas = n_alphas
@@ -812,6 +781,7 @@ class LassoCV(_LinearModelCV):
         self.penalty_factor = penalty_factor
         self.standardize = standardize
         self.n_threads = n_threads
+        self.progress = progress
 
     def _l1_ratios(self):
         return [1.0]

@@ -58,6 +58,11 @@ class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
         glmnet does; ``coef_`` is reported in X's units.
     n_threads : int, optional
         Use at most this many threads (default: :func:`fastreg.get_num_threads`).
+    progress : bool or callable, default=None
+        Report the fit's progress: True draws a bar on stderr; a callable is called as
+        ``progress(done, total)`` with the targets fitted so far (one alpha each), at
+        most every 0.2 s and once with ``done == total`` at the end. Useful with many
+        targets; see :class:`fastreg.LassoCV` for the details.
 
     Attributes
     ----------
@@ -82,7 +87,7 @@ class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, precompute=False,
                  max_iter=1000, copy_X=True, tol=1e-4, warm_start=False, positive=False,
                  random_state=None, selection="cyclic", penalty_factor=None,
-                 standardize=False, n_threads=None):
+                 standardize=False, n_threads=None, progress=None):
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -97,6 +102,7 @@ class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
         self.penalty_factor = penalty_factor
         self.standardize = standardize
         self.n_threads = n_threads
+        self.progress = progress
 
     def _l1_ratio(self):
         return v.unit_interval(self.l1_ratio, "l1_ratio")
@@ -153,7 +159,8 @@ class ElasticNet(LinearModelMixin, RegressorMixin, BaseEstimator):
             eps=1e-3, fit_intercept=fit_intercept, standardize=standardize,
             positive=positive, tol=tol, max_iter=max_iter, sample_weight=sw,
             penalty_factor=pf, coef_init=init if y.ndim == 2 or init is None else init[0],
-            n_threads=n_threads, gram=gram, seed=seed)
+            n_threads=n_threads, gram=gram, seed=seed, progress=self.progress,
+            name=type(self).__name__)
         _warn_not_converged(result, stacklevel=3)
         coef = result["coefs"][..., 0].reshape(k, p)
         intercept = result["intercepts"][..., 0].reshape(k)

@@ -18,7 +18,7 @@ class Lasso(ElasticNet):
     alpha : float, default=1.0
         Penalty strength (non-negative).
     fit_intercept, precompute, max_iter, copy_X, tol, warm_start, positive, random_state, \
-selection, penalty_factor, standardize, n_threads
+selection, penalty_factor, standardize, n_threads, progress
         As for :class:`fastreg.ElasticNet`.
 
     Attributes
@@ -32,7 +32,8 @@ feature_names_in_
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, precompute=False, max_iter=1000,
                  copy_X=True, tol=1e-4, warm_start=False, positive=False, random_state=None,
-                 selection="cyclic", penalty_factor=None, standardize=False, n_threads=None):
+                 selection="cyclic", penalty_factor=None, standardize=False, n_threads=None,
+                 progress=None):
         # no super().__init__: a Lasso has no l1_ratio parameter to store
         self.alpha = alpha
         self.fit_intercept = fit_intercept
@@ -47,6 +48,7 @@ feature_names_in_
         self.penalty_factor = penalty_factor
         self.standardize = standardize
         self.n_threads = n_threads
+        self.progress = progress
 
     def _l1_ratio(self):
         return 1.0
