@@ -373,7 +373,7 @@ def _bad_cases(tmp_path):
         "pheno twice": (bed + ["--pheno-from-fam"], ["--pheno-from-fam", "not both"]),
         "fam pheno with npy": (["--npy", os.path.join(t, "X.npy"), "--y",
                                 os.path.join(t, "y4.npy"), "--pheno-from-fam"],
-                               ["--pheno-from-fam goes with --bed or --pgen"]),
+                               ["--pheno-from-fam goes with --bed, --pgen or --bgen"]),
         "y length": (["--npy", os.path.join(t, "X.npy"), "--y", os.path.join(t, "y4.npy")],
                      ["y4.npy", "4 values", "X.npy has 5 rows"]),
         "npy missing": (["--npy", os.path.join(t, "nope.npy"), "--y", os.path.join(t, "y4.npy")],

@@ -36,12 +36,21 @@ class InputError(Exception):
 def add_arguments(p):
     """The options of `fastreg lasso` on an argparse parser."""
     src = p.add_argument_group("input (--bed or --pgen, with --pheno or the .fam/.psam "
-                               "phenotype; or --npy with --y)")
+                               "phenotype; --bgen with --pheno; or --npy with --y)")
     src.add_argument("--bed", metavar="PREFIX",
                      help="PLINK 1 files PREFIX.bed, PREFIX.bim, PREFIX.fam (variant-major)")
     src.add_argument("--pgen", metavar="PREFIX",
                      help="PLINK 2 files PREFIX.pgen, PREFIX.pvar, PREFIX.psam (needs pgenlib: "
                      "pip install 'fastreg[pgen]')")
+    src.add_argument("--bgen", metavar="PATH",
+                     help="a BGEN 1.2/1.3 file: each sample's expected dosage of the second "
+                     "allele rounded to 0, 1 or 2 (needs the bgen package: pip install "
+                     "'fastreg[bgen]'); the phenotype comes from --pheno")
+    src.add_argument("--sample", metavar="FILE",
+                     help="the Oxford .sample file of --bgen (ID_1 ID_2 header): samples "
+                     "matched by (ID_1, ID_2) as (FID, IID); default: the ids stored in the "
+                     ".bgen, as IIDs with FID 0 (a --pheno file with a '#IID' header then "
+                     "matches by IID)")
     src.add_argument("--pheno", metavar="FILE",
                      help="phenotype file: FID IID value... per line, whitespace-separated, an "
                      "optional header line 'FID IID name...' (or '#FID'); missing: NA, nan, -9")
@@ -303,11 +312,18 @@ class _Data:
 
 def _check_options(args):
     given = [opt for opt, val in (("--bed", args.bed), ("--pgen", args.pgen),
-                                  ("--npy", args.npy)) if val is not None]
+                                  ("--bgen", args.bgen), ("--npy", args.npy)) if val is not None]
     if len(given) != 1:
         raise InputError("give one of --bed PREFIX, --pgen PREFIX (with --pheno FILE or the "
-                         ".fam/.psam phenotype) or --npy X.npy (with --y y.npy), " +
+                         ".fam/.psam phenotype), --bgen PATH (with --pheno FILE) or --npy "
+                         "X.npy (with --y y.npy), " +
                          (f"not {' and '.join(given)}" if given else "got none"))
+    if args.sample is not None and args.bgen is None:
+        raise InputError("--sample goes with --bgen (the .bgen's sample file)")
+    if args.bgen is not None and args.pheno is None:
+        raise InputError("--bgen: a BGEN file and its .sample hold no phenotype fastreg "
+                         "reads: give --pheno FILE" + (" (not --pheno-from-fam)"
+                                                       if args.pheno_from_fam else ""))
     if args.npy is None:
         if args.pheno is not None and args.pheno_from_fam:
             raise InputError("--pheno-from-fam takes the phenotype from the .fam/.psam: give "
@@ -322,8 +338,8 @@ def _check_options(args):
                          ("--covar", args.covar),
                          ("--pheno-from-fam", args.pheno_from_fam or None)):
             if val is not None:
-                raise InputError(f"{opt} goes with --bed or --pgen; --npy takes the target "
-                                 "from --y (covariates are columns of X.npy)")
+                raise InputError(f"{opt} goes with --bed, --pgen or --bgen; --npy takes the "
+                                 "target from --y (covariates are columns of X.npy)")
     if args.pheno_name is not None and args.pheno is None:
         raise InputError("--pheno-name needs --pheno")
     if args.cv < 2:
@@ -356,8 +372,12 @@ def _read_bed(args, log):
         first = {}
         for k, key in enumerate(ids):
             if key in first:
-                raise InputError(f"{fam}, line {k + 1}: sample FID {key[0]!r} IID {key[1]!r} "
-                                 f"repeats line {first[key] + 1}: samples are matched by id")
+                # a .sample file has two header lines; a .bgen's own ids count from 1
+                at = 2 if fam.endswith(".sample") else 0
+                where = "sample" if fam == args.bgen else "line"
+                raise InputError(f"{fam}, {where} {k + 1 + at}: sample FID {key[0]!r} IID "
+                                 f"{key[1]!r} repeats {where} {first[key] + 1 + at}: samples "
+                                 "are matched by id")
             first[key] = k
     log(f"genotypes   {G.source}: {n_fam:,} samples ({fam}), {G.n_variants:,} variants ({bim})")
 
@@ -400,7 +420,7 @@ def _read_bed(args, log):
         keep &= ~mask
     n_used = int(keep.sum())
     if n_used == 0:
-        raise InputError(f"no sample of {fam} has both a phenotype in {ph.path} and all "
+        raise InputError(f"no sample of {fam} has both a phenotype ({y_source}) and all "
                          f"covariates in {args.covar}")
     log(f"samples     {n_used:,} of {n_fam:,} used")
 
@@ -451,7 +471,13 @@ def _refuse_case_control(values, what):
 
 
 def _open_plink(args, Genotypes):
-    """(Genotypes, sample file, variant file) of --bed or --pgen."""
+    """(Genotypes, sample file, variant file) of --bed, --pgen or --bgen."""
+    if args.bgen is not None:
+        try:
+            G = Genotypes.from_bgen(args.bgen, sample=args.sample)
+        except (ValueError, OSError, ImportError) as e:  # ImportError: no bgen package
+            raise InputError(str(e)) from None
+        return G, args.sample if args.sample is not None else args.bgen, args.bgen
     if args.bed is not None:
         prefix, ext, files = args.bed, ".bed", (".fam", ".bim")
         reader = Genotypes.from_bed
