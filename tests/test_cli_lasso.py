@@ -76,7 +76,7 @@ def _dataset(tmp_path, *, seed=0, header="FID\tIID\ty\tother", covar=True):
 
 
 def _folds(n, k, seed):
-    """The documented fold rule (docs/cli.md), written out independently."""
+    """The documented fold rule (docs/cli/lasso.md), written out independently."""
     perm = np.random.default_rng(seed).permutation(n)
     return [(np.setdiff1d(np.arange(n), t), np.sort(t)) for t in np.array_split(perm, k)]
 

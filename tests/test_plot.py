@@ -280,7 +280,7 @@ def test_plots_at_50000_variants_are_fast(tmp_path):
     the same path drawn as a Line2D per variant with a legend (how it was drawn before:
     about 25 empty figures' time), and the Manhattan plot of 50,000 variants against an
     empty figure, all saved as PNG, interleaved, medians of 3 (bench/bench_plots.py
-    measures them: docs/cli.md)."""
+    measures them: docs/cli/lasso.md)."""
     import statistics
     import time
 

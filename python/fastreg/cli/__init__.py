@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
         "intercept), PREFIX.path.png, PREFIX.cv.png, PREFIX.manhattan.png (with "
         "matplotlib) and PREFIX.log. A failed or interrupted run leaves earlier outputs as "
         "they were. Exit status: 0 done, 1 the fit or writing failed, 2 bad input, 130 "
-        "Ctrl-C. See docs/cli.md.")
+        "Ctrl-C. See docs/cli/lasso.md.")
     add_arguments(lasso)
     lasso.set_defaults(run=_lasso_command)
     demo = sub.add_parser(

@@ -8,7 +8,7 @@ PREFIX.coef.tsv, PREFIX.path.png, PREFIX.cv.png, PREFIX.manhattan.png and PREFIX
 The outputs are one transaction (_Outputs): written to hidden temporary files next to the
 targets and renamed into place only once all of them are complete, earlier files put back
 if a rename fails or Ctrl-C comes, so a failed run leaves the earlier outputs byte for
-byte (and never a partial log). docs/cli.md describes the options and formats.
+byte (and never a partial log). docs/cli/lasso.md describes the options and formats.
 """
 
 from __future__ import annotations
