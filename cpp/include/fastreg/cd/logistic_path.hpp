@@ -67,19 +67,14 @@ struct LogisticOptions {
 // Why a path ended before its last alpha.
 enum LogisticStop : int { STOP_NONE = 0, STOP_DEVIANCE_EXPLAINED = 1, STOP_DEVIANCE_FLAT = 2 };
 
-// Outputs of a logistic path; the arrays are the caller's, k = number of alphas.
+// Outputs of a logistic path: the Gaussian path's (cd/path.hpp; n_iter counts Newton steps,
+// gaps is null: the family has no duality gap, tol_scaled is the Newton steps' threshold
+// tol * F_null) and the family's deviances; the arrays are the caller's, k = alphas.
 template <class T>
-struct LogisticOutput {
-    T* coefs = nullptr;                 // p x k row-major, arriving zeroed
-    T* intercepts = nullptr;            // k
-    std::int64_t* n_iter = nullptr;     // k: Newton steps
-    std::uint8_t* converged = nullptr;  // k
+struct LogisticOutput : PathOutput<T> {
     double* deviance = nullptr;         // k: 2 sum_i u_i l(y_i, eta_i)
     double null_deviance = 0.0;         // the same for the intercept-only fit (with offset)
-    index_t n_done = 0;                 // alphas fitted; the others' outputs are 0 / NaN
     int stop = STOP_NONE;
-    std::int64_t epochs = 0;       // coordinate-descent epochs, all inner solves
-    std::int64_t full_passes = 0;  // passes over X (column statistics included)
 };
 
 namespace logistic_detail {
@@ -150,6 +145,8 @@ public:
     double null_deviance() const { return 2.0 * f_null_; }
     double deviance() const { return 2.0 * loss(eta_); }
     double intercept() const { return b0_; }
+    double tol_scaled() const { return tol_ * f_null_; }
+    std::int64_t grad_columns() const { return grad_columns_; }
     const std::vector<double>& coef() const { return b_; }
     std::int64_t epochs() const { return epochs_; }
     std::int64_t full_passes() const { return passes_; }
@@ -223,6 +220,7 @@ public:
                 s.solve(l1 / W, l2 / W, l1_prev / W);
             epochs_ += s.epochs();
             passes_ += s.full_passes();
+            grad_columns_ += s.grad_columns();
             // the model's minimizer: coefficients, intercept and linear predictor
             std::fill(bn_.begin(), bn_.end(), 0.0);
             s.nonzero_coef(nz_);
@@ -381,7 +379,7 @@ private:
     std::vector<T> bT_, z_, sw_;
     std::vector<std::pair<index_t, T>> nz_;
     double b0_ = 0.0, f_null_ = 0.0, tol_ = 0.0;
-    std::int64_t epochs_ = 0, passes_ = 0;
+    std::int64_t epochs_ = 0, passes_ = 0, grad_columns_ = 0;
 };
 
 }  // namespace logistic_detail
@@ -445,6 +443,8 @@ void logistic_path(const M& X, const T* y, const T* sw, const T* pf, const T* of
     }
     out.epochs = fit.epochs();
     out.full_passes = fit.full_passes();
+    out.grad_columns = fit.grad_columns();
+    out.tol_scaled = fit.tol_scaled();
 }
 
 // Compiled once, in cpp/src/cd_logistic.cpp, for every design of the Gaussian path.
