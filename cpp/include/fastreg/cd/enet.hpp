@@ -87,41 +87,29 @@ public:
         else if (shared_.passes)
             cache_.no_packed_copy();  // (one per fit of a group: n p / 4 bytes each)
         inv_n_ = 1.0 / double(n_);
-        rng_ = opt_.seed;
-        if (sw) {
-            double total = 0.0;
-            for (index_t i = 0; i < n_; ++i) total += double(sw[i]);
-            vbuf_.resize(n_);
-            for (index_t i = 0; i < n_; ++i) vbuf_[i] = T(double(sw[i]) / total);
-            v_ = vbuf_.data();
-        }
-        ybar_ = 0.0;
-        if (opt_.fit_intercept) ybar_ = wsum(y_);
-        ynorm2_ = 0.0;
-        for (index_t i = 0; i < n_; ++i) {
-            const double d = double(y_[i]) - ybar_;
-            ynorm2_ += weight(i) * d * d;
-        }
-        if (!std::isfinite(ynorm2_))
-            throw std::domain_error("y: its values are too large for float64 arithmetic (the sum "
-                                    "of their squares overflows); rescale y");
-        refs_.reset(n_, p_, v_);
         pf_.assign(p_, 1.0);
         if (pf)
             for (index_t j = 0; j < p_; ++j) pf_[j] = double(pf[j]);
-        column_stats();
-        w_.assign(p_, 0.0);
-        g_.assign(p_, 0.0);
-        g_drift_.assign(p_, -std::numeric_limits<double>::infinity());  // none computed yet
         if constexpr (matrix::has_float_columns<M, T>::value) {
             // the Gram matrix costs p^2 doubles: at most a tenth of X's size in auto mode
             gram_ = opt_.gram == 1 || (opt_.gram < 0 && n_ >= 10 * p_ && p_ <= 4096);
         }
-        if (gram_)
-            build_gram();
-        else
-            R_.resize(n_);
-        reset_residual();
+        if (!gram_) R_.resize(n_);
+        prepare(y, sw, nullptr);
+    }
+
+    // The same design, penalty factors and options with a new response and new sample
+    // weights (the logistic path's Newton steps: one weighted least-squares problem each),
+    // starting from coef (p values in X's units, or null: zero). What depends on the
+    // weights is recomputed (the column statistics: one pass over X; the first gradient:
+    // one more); what does not is kept: the genotype designs' column cache and
+    // missing-sample lists, and the buffers. The counters (full_passes(), epochs(),
+    // grad_columns()) go on adding up. Not for a solver with shared passes or statistics
+    // (those are the group's, for its weights).
+    void reweight(const T* y, const T* sw, const T* coef) {
+        if (shared_.passes || shared_.stats)
+            throw std::logic_error("EnetSolver::reweight: the solver shares its passes");
+        prepare(y, sw, coef);
     }
 
     index_t n_features() const { return p_; }
@@ -602,6 +590,8 @@ private:
     }
 
     void column_stats();  // cd/enet_setup.hpp
+
+    void prepare(const T* y, const T* sw, const T* coef);  // cd/enet_setup.hpp
 
     void reset_residual();  // cd/enet_setup.hpp
 

@@ -47,6 +47,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -146,10 +147,10 @@ public:
     double deviance() const { return 2.0 * loss(eta_); }
     double intercept() const { return b0_; }
     double tol_scaled() const { return tol_ * f_null_; }
-    std::int64_t grad_columns() const { return grad_columns_; }
+    std::int64_t grad_columns() const { return solver_ ? solver_->grad_columns() : 0; }
     const std::vector<double>& coef() const { return b_; }
-    std::int64_t epochs() const { return epochs_; }
-    std::int64_t full_passes() const { return passes_; }
+    std::int64_t epochs() const { return epochs_ + (solver_ ? solver_->epochs() : 0); }
+    std::int64_t full_passes() const { return passes_ + (solver_ ? solver_->full_passes() : 0); }
 
     bool has_unpenalized() const {
         for (index_t j = 0; j < p_; ++j)
@@ -178,13 +179,9 @@ public:
     // current fit (the intercept-only one, or with the unpenalized features fitted first).
     double alpha_max() {
         const double W = working();
-        EnetSolver<T, M> s(X_, z_.data(), sw_.data(), pf_in_, inner_);
-        if (any_nonzero()) {
-            sync_coef();
-            s.set_coef(bT_.data());
-        }
-        passes_ += s.full_passes();
-        return W * s.l1_max() / opt_.l1_ratio;
+        const bool start = any_nonzero();
+        if (start) sync_coef();
+        return W * weighted_solver(start ? bT_.data() : nullptr).l1_max() / opt_.l1_ratio;
     }
 
     struct Info {
@@ -206,21 +203,16 @@ public:
             stop::checkpoint();
             info.n_iter = it;
             const double W = working();
-            EnetSolver<T, M> s(X_, z_.data(), sw_.data(), pf_in_, inner_);
             // The inner solve starts from the penalized coefficients only: EnetSolver's
             // duality gap omits -w_j x~_j^T v r for an unpenalized w_j != 0 and can come out
             // negative at a warm start there, stopping it before any epoch.
-            if (any_nonzero(true)) {
-                sync_coef(true);
-                s.set_coef(bT_.data());
-            }
+            const bool start = any_nonzero(true);
+            if (start) sync_coef(true);
+            EnetSolver<T, M>& s = weighted_solver(start ? bT_.data() : nullptr);
             if (unpenalized_only)
                 s.solve(UNPENALIZED_ONLY, 0.0, UNPENALIZED_ONLY);
             else
                 s.solve(l1 / W, l2 / W, l1_prev / W);
-            epochs_ += s.epochs();
-            passes_ += s.full_passes();
-            grad_columns_ += s.grad_columns();
             // the model's minimizer: coefficients, intercept and linear predictor
             std::fill(bn_.begin(), bn_.end(), 0.0);
             s.nonzero_coef(nz_);
@@ -263,6 +255,20 @@ public:
     }
 
 private:
+    // The solver of the weighted least-squares problem at the current working response and
+    // weights (z_, sw_), started from coef (null: zero). One solver serves every Newton
+    // step (EnetSolver::reweight): what does not depend on the weights, such as a genotype
+    // design's column cache and missing-sample lists, is made once.
+    EnetSolver<T, M>& weighted_solver(const T* coef) {
+        if (!solver_) {
+            solver_.emplace(X_, z_.data(), sw_.data(), pf_in_, inner_);
+            if (coef) solver_->set_coef(coef);
+        } else {
+            solver_->reweight(z_.data(), sw_.data(), coef);
+        }
+        return *solver_;
+    }
+
     // (penalized_only: of the features with pf_j > 0)
     bool any_nonzero(bool penalized_only = false) const {
         for (index_t j = 0; j < p_; ++j)
@@ -379,7 +385,8 @@ private:
     std::vector<T> bT_, z_, sw_;
     std::vector<std::pair<index_t, T>> nz_;
     double b0_ = 0.0, f_null_ = 0.0, tol_ = 0.0;
-    std::int64_t epochs_ = 0, passes_ = 0, grad_columns_ = 0;
+    std::int64_t epochs_ = 0, passes_ = 0;  // set_start()'s solver
+    std::optional<EnetSolver<T, M>> solver_;
 };
 
 }  // namespace logistic_detail
