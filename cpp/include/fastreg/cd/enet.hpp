@@ -466,16 +466,32 @@ public:
     bool working_set_gradients(double l1, double l2, double inside_above);  // cd/enet_checks.hpp
     static constexpr index_t STAGED_BELOW = 64;  // working sets computed in one stage
 
+    // The unpenalized features' part of the duality gap. No dual point is feasible for a
+    // feature with pf_j = 0 unless x~_j^T v r = 0: the gap counts instead what an exact
+    // step on w_j would still gain, g_j^2 / (2 ||x~_j||^2), and is taken for the penalized
+    // features' problem with w_j fixed. Its dual pairs the scaled residual with
+    // y~ - x~_j w_j: r^T y~ less w_j g_j, which is not 0 away from the solution and would
+    // otherwise make the gap negative, and the fit stop early. gap_from() and
+    // gap_lower_bound() both take these terms from here.
+    struct Unpenalized {
+        double gain = 0.0, wg = 0.0;
+        void add(double g, double w, double nrm) {
+            gain += 0.5 * g * g / nrm;
+            wg += w * g;
+        }
+        double ry(double Ry) const { return Ry - wg; }  // sum v r (y~ - X~_U w_U)
+    };
+
     // What gap_lower_bound() knows: the largest |g_j - l2 pf_j w_j| / pf_j over the
-    // penalized features computed so far, and the unpenalized features' term.
+    // penalized features computed so far, and the unpenalized features' terms.
     struct GapBound {
-        double dual_norm = 0.0, unpenalized = 0.0, unpenalized_wg = 0.0;
+        double dual_norm = 0.0;
+        Unpenalized unpenalized;
         void add(const EnetSolver& s, const std::vector<index_t>& part, double l2) {
             for (const index_t j : part) {
                 const double pf = s.pf_[j], g = s.g_[j];
                 if (pf <= 0.0) {
-                    unpenalized += 0.5 * g * g / s.nrm_[j];
-                    unpenalized_wg += s.w_[j] * g;
+                    unpenalized.add(g, s.w_[j], s.nrm_[j]);
                     continue;
                 }
                 const double xta = (g - l2 * pf * s.w_[j]) / pf;

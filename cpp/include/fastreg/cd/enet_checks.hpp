@@ -253,10 +253,10 @@ double EnetSolver<T, M>::gap_lower_bound(const GapBound& b, double l1, double l2
         wl2 += pf_[j] * w_[j] * w_[j];
     }
     const double a = Rn2_ + l2 * wl2, primal = 0.5 * a + l1 * wl1;
-    const double ry = Ry_ - b.unpenalized_wg;  // (as gap_from pairs the unpenalized ones)
+    const double ry = b.unpenalized.ry(Ry_);
     double scale = b.dual_norm > l1 ? l1 / b.dual_norm : 1.0;
     if (a > 0.0) scale = std::clamp(ry / a, 0.0, scale);
-    return primal - (-0.5 * scale * scale * a + scale * ry) + b.unpenalized;
+    return primal - (-0.5 * scale * scale * a + scale * ry) + b.unpenalized.gain;
 }
 
 // drift_ sums ||r - r'||_V over the successive residuals r' at which gradients were
