@@ -70,7 +70,7 @@ bool EnetSolver<T, M>::check(double l1, double l2, double tol_s, bool last, FitI
     std::vector<index_t> add;
     auto consider = [&](index_t j) {
         if (in_ws_[j] || nrm_[j] <= 0.0) return;
-        const double a = opt_.positive ? g_[j] : std::fabs(g_[j]);
+        const double a = pen_.magnitude(g_[j]);
         if (a > l1 * pf_[j]) add.push_back(j);
     };
     if (full) {
@@ -107,7 +107,7 @@ index_t EnetSolver<T, M>::find_uncertain(double l1, double dr) {
             const double root = root_nrm_[j];
             if (in_ws_[j] || root <= 0.0) continue;
             const double gp = refs_.predict(j);
-            const double g = opt_.positive ? gp : std::fabs(gp);
+            const double g = pen_.magnitude(gp);
             if (g + root * dr > l1 * pf_[j]) {
                 out.push_back(j);
                 nnz[std::size_t(b)] += X_.nnz(j);
@@ -141,7 +141,7 @@ void EnetSolver<T, M>::screen(double l1, double l2, double gap) {
         const double pf = pf_[j];
         bool out = false;
         if (w_[j] == 0.0 && pf > 0.0) {
-            const double g = opt_.positive ? g_[j] : std::fabs(g_[j]);
+            const double g = pen_.magnitude(g_[j]);
             // (+ the error a quantized pass may have left in g_j, exact_near(), and
             // how far the residual has moved since g_j was computed)
             out = dual_scale_ * (g + root_nrm_[j] * (q_radius_ + staleness(j))) +
@@ -204,7 +204,7 @@ bool EnetSolver<T, M>::working_set_gradients(double l1, double l2, double inside
     for (const index_t j : ws_) {
         const double pf = pf_[j];
         if (w_[j] == 0.0 && pf > 0.0) {
-            const double g = opt_.positive ? g_[j] : std::fabs(g_[j]);
+            const double g = pen_.magnitude(g_[j]);
             if (g + root_nrm_[j] * (q_radius_ + staleness(j)) <= l1 * pf) continue;
         }
         subset_.push_back(j);

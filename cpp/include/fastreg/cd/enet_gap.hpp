@@ -37,7 +37,7 @@ double EnetSolver<T, M>::gap_from(const Index& idx, double l1, double l2) {
         }
         if (l1 > 0.0) {
             const double xta = (g_[j] - l2 * pf * w) / pf;
-            const double a = opt_.positive ? xta : std::fabs(xta);
+            const double a = pen_.magnitude(xta);
             dual_norm = any ? std::max(dual_norm, a) : a;
             any = true;
         } else {
@@ -45,7 +45,7 @@ double EnetSolver<T, M>::gap_from(const Index& idx, double l1, double l2) {
             // w >= 0 when positive, where a negative g_j costs nothing. Without any
             // penalty, the squared gradient (scikit-learn's ||X^T r||^2), projected the
             // same way where w_j = 0.
-            const double gj = opt_.positive && (l2 > 0.0 || w == 0.0) ? std::max(g_[j], 0.0) : g_[j];
+            const double gj = pen_.ridge_gradient(g_[j], w, l2);
             gg += gj * gj / (l2 > 0.0 ? pf : 1.0);
         }
     });
