@@ -350,3 +350,28 @@ def test_ridgecv_scalar_alphas_and_ties():
     est = fastreg.RidgeCV(alphas=[5.0, 5.0, 1.0]).fit(X, y)
     ref = SkRidgeCV(alphas=[5.0, 5.0, 1.0]).fit(X, y)
     assert est.alpha_ == ref.alpha_
+
+
+def test_overflow_is_judged_on_the_formed_system():
+    # One value of 1e149 among 1,000 samples: max|x|^2 n = 1e301 (a bound on X's values
+    # would reject it), but X^T X, X^T y and their solve stay far inside float64's range:
+    # the fit is scikit-learn's.
+    import warnings
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((1000, 5))
+    y = X @ np.arange(1.0, 6.0) + rng.standard_normal(1000)
+    X[0, 0] = 1e149
+    for fit_intercept in (True, False):
+        ours = fastreg.Ridge(1.0, fit_intercept=fit_intercept).fit(X, y)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (its LinAlgWarning: rcond 1e-296)
+            ref = SkRidge(1.0, fit_intercept=fit_intercept).fit(X, y)
+        np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=1e-10)
+        np.testing.assert_allclose(ours.intercept_, ref.intercept_, rtol=1e-10, atol=1e-12)
+    # and where X^T X itself overflows, the error names it
+    X[0, 0] = 1e155
+    with pytest.raises(ValueError, match="X\\^T X overflows"):
+        fastreg.Ridge(1.0).fit(X, y)
+    with pytest.raises(ValueError, match="X X\\^T overflows"):
+        fastreg.RidgeCV().fit(X[:4], y[:4])

@@ -66,62 +66,118 @@ py::tuple compressed_coefs(const cd::PathOutput<T>& o) {
     return py::make_tuple(data, indices, indptr);
 }
 
-// The one result type of every path entry point: a dict with alphas, coefs (or None with
+// The one result type of every path entry point, as a dict: alphas, coefs (or None with
 // sparse_coefs, then coefs_csc = (data, indices, indptr) of the p x k matrix), intercepts,
-// dual_gaps, n_iter, converged, n_done (alphas fitted), val_mse (None without validation
-// weights), tol_scaled, full_passes, epochs, grad_columns.
+// dual_gaps (None for a family without one), n_iter, converged, n_done (alphas fitted),
+// val_mse (None without validation weights), tol_scaled, full_passes, epochs, grad_columns.
+// A family adds its own keys to the dict (the logistic path: deviance, null_deviance, stop).
+struct Result {
+    py::object alphas, coefs, coefs_csc = py::none(), intercepts, dual_gaps = py::none(),
+                                n_iter, converged, n_done, val_mse = py::none(), tol_scaled,
+                                full_passes, epochs, grad_columns;
+    py::dict dict() const {
+        py::dict r;
+        r["alphas"] = alphas;
+        r["coefs"] = coefs;
+        r["coefs_csc"] = coefs_csc;
+        r["intercepts"] = intercepts;
+        r["dual_gaps"] = dual_gaps;
+        r["n_iter"] = n_iter;
+        r["converged"] = converged;
+        r["n_done"] = n_done;
+        r["val_mse"] = val_mse;
+        r["tol_scaled"] = tol_scaled;
+        r["full_passes"] = full_passes;
+        r["epochs"] = epochs;
+        r["grad_columns"] = grad_columns;
+        return r;
+    }
+};
+
+// The arrays of one path's result (k alphas, p features), allocated before the GIL is
+// released; point() aims a cd::PathOutput at them, result() wraps them once it is filled.
+// alphas: the given grid (copied) or None (generated: filled by the core).
+template <class T>
+struct PathArrays {
+    py::array_t<double> alphas, gaps, val_mse;
+    py::array_t<T> coefs, intercepts;
+    py::array_t<std::int64_t> n_iter;
+    py::array_t<std::uint8_t> converged;
+    bool sparse = false, validate = false, with_gaps = true;
+
+    PathArrays(index_t p, index_t k, const std::optional<arr<double>>& grid, const char* name,
+               bool sparse_coefs, bool validation, bool dual_gaps = true)
+        : alphas(k), sparse(sparse_coefs), validate(validation), with_gaps(dual_gaps) {
+        if (grid) {
+            if (grid->ndim() != 1) throw py::value_error(std::string(name) + ": expected a 1-d array");
+            const double* src = vector_of<double>(grid, k, name);
+            std::copy(src, src + k, alphas.mutable_data());
+        }
+        if (!sparse) coefs = zeroed_array<T>({p, k});
+        val_mse = py::array_t<double>(validate ? k : 0);
+        intercepts = py::array_t<T>(k);
+        gaps = py::array_t<double>(with_gaps ? k : 0);
+        n_iter = py::array_t<std::int64_t>(k);
+        converged = py::array_t<std::uint8_t>(k);
+    }
+
+    void point(cd::PathOutput<T>& o) {
+        o.coefs = sparse ? nullptr : coefs.mutable_data();
+        o.val_mse = validate ? val_mse.mutable_data() : nullptr;
+        o.intercepts = intercepts.mutable_data();
+        o.gaps = with_gaps ? gaps.mutable_data() : nullptr;
+        o.n_iter = n_iter.mutable_data();
+        o.converged = converged.mutable_data();
+    }
+
+    Result result(const cd::PathOutput<T>& o) const {
+        Result r;
+        r.alphas = alphas;
+        r.coefs = sparse ? py::object(py::none()) : py::object(coefs);
+        if (sparse) r.coefs_csc = compressed_coefs(o);
+        r.intercepts = intercepts;
+        if (with_gaps) r.dual_gaps = gaps;
+        r.n_iter = n_iter;
+        r.converged = converged;
+        r.n_done = py::int_(o.n_done);
+        if (validate) r.val_mse = val_mse;
+        r.tol_scaled = py::float_(o.tol_scaled);
+        r.full_passes = py::int_(o.full_passes);
+        r.epochs = py::int_(o.epochs);
+        r.grad_columns = py::int_(o.grad_columns);
+        return r;
+    }
+};
+
+// The number of alphas of a path: the given grid's, or a generated grid's size.
+inline index_t grid_size(const std::optional<arr<double>>& grid, index_t n_alphas,
+                         const std::string& at = "") {
+    if (grid && grid->ndim() != 1) throw py::value_error("alphas: expected a 1-d array" + at);
+    const index_t k = grid ? index_t(grid->shape(0)) : n_alphas;
+    if (k < 1) throw py::value_error("alphas: at least one alpha is needed" + at);
+    return k;
+}
+
+// One path: Result's dict.
 template <class T, class M>
 py::dict run_path(const M& X, const T* y, const T* sw, const T* pf, const T* coef_init,
                    const T* val_weights, const PathArgs& a) {
-    const bool generate = !a.alphas;
-    const index_t k = generate ? a.n_alphas : index_t(a.alphas->shape(0));
-    if (k < 1) throw py::value_error("alphas: at least one alpha is needed");
-    const index_t p = X.p;
-    py::array_t<double> alphas(k);
-    if (!generate) {
-        const double* src = vector_of<double>(a.alphas, k, "alphas");
-        std::copy(src, src + k, alphas.mutable_data());
-    }
-    py::array_t<T> coefs;
-    if (!a.sparse_coefs) coefs = zeroed_array<T>({p, k});
-    py::array_t<double> val_mse(val_weights ? k : 0);
-    py::array_t<T> intercepts(k);
-    py::array_t<double> gaps(k);
-    py::array_t<std::int64_t> n_iter(k);
-    py::array_t<std::uint8_t> converged(k);
+    const index_t k = grid_size(a.alphas, a.n_alphas);
+    PathArrays<T> arrays(X.p, k, a.alphas, "alphas", a.sparse_coefs, val_weights != nullptr);
     cd::PathControl<T> control;
     control.sparse_coefs = a.sparse_coefs;
     control.val_weights = val_weights;
     control.patience = a.patience;
     control.max_alphas = a.max_alphas;
     cd::PathOutput<T> out;
-    out.coefs = a.sparse_coefs ? nullptr : coefs.mutable_data();
-    out.val_mse = val_weights ? val_mse.mutable_data() : nullptr;
-    out.intercepts = intercepts.mutable_data();
-    out.gaps = gaps.mutable_data();
-    out.n_iter = n_iter.mutable_data();
-    out.converged = converged.mutable_data();
-    double* al = alphas.mutable_data();
+    arrays.point(out);
+    double* al = arrays.alphas.mutable_data();
     {
         CallScope stop;  // (Ctrl-C)
         py::gil_scoped_release nogil;
-        cd::enet_path<T, M>(X, y, sw, pf, coef_init, al, k, generate, a.eps, a.opt, control, out);
+        cd::enet_path<T, M>(X, y, sw, pf, coef_init, al, k, !a.alphas, a.eps, a.opt, control, out);
     }
-    py::dict r;
-    r["alphas"] = alphas;
-    r["coefs"] = a.sparse_coefs ? py::object(py::none()) : py::object(coefs);
-    r["coefs_csc"] = a.sparse_coefs ? py::object(compressed_coefs(out)) : py::object(py::none());
-    r["intercepts"] = intercepts;
-    r["dual_gaps"] = gaps;
-    r["n_iter"] = n_iter;
-    r["converged"] = converged;
-    r["n_done"] = out.n_done;
-    r["val_mse"] = val_weights ? py::object(val_mse) : py::object(py::none());
-    r["tol_scaled"] = out.tol_scaled;
-    r["full_passes"] = out.full_passes;
-    r["epochs"] = out.epochs;
-    r["grad_columns"] = out.grad_columns;
-    return r;
+    return arrays.result(out).dict();
 }
 
 // Y: n x targets, F-ordered (column t is target t, contiguous). coef_init: targets x p,
@@ -149,8 +205,7 @@ py::dict run_paths(const M& X, const arr<T>& Y, const T* sw, const T* pf,
     if (a.sparse_coefs || a.patience || a.max_alphas >= 0)
         throw py::value_error("y: the cross-validation extras take one target");
     const bool generate = !a.alphas;
-    const index_t k = generate ? a.n_alphas : index_t(a.alphas->shape(0));
-    if (k < 1) throw py::value_error("alphas: at least one alpha is needed");
+    const index_t k = grid_size(a.alphas, a.n_alphas);
     py::array_t<double> alphas(std::vector<py::ssize_t>{targets, k});
     if (!generate) {
         const double* src = vector_of<double>(a.alphas, k, "alphas");
@@ -195,22 +250,21 @@ py::dict run_paths(const M& X, const arr<T>& Y, const T* sw, const T* pf,
         epochs.mutable_data()[t] = outs[t].epochs;
         grad_columns.mutable_data()[t] = outs[t].grad_columns;
     }
-    py::dict r;
-    r["alphas"] = generate ? py::object(alphas) : py::object(alphas[py::int_(0)]);
-    r["coefs"] = coefs;
-    r["coefs_csc"] = py::none();
-    r["intercepts"] = intercepts;
-    r["dual_gaps"] = gaps;
-    r["n_iter"] = n_iter;
-    r["converged"] = converged;
-    r["n_done"] = k;
-    r["val_mse"] = py::none();
-    r["tol_scaled"] = tol_scaled;
-    r["full_passes"] = passes;
-    r["epochs"] = epochs;
-    r["grad_columns"] = grad_columns;
-    r["shared_passes"] = shared;
-    return r;
+    Result r;
+    r.alphas = generate ? py::object(alphas) : py::object(alphas[py::int_(0)]);
+    r.coefs = coefs;
+    r.intercepts = intercepts;
+    r.dual_gaps = gaps;
+    r.n_iter = n_iter;
+    r.converged = converged;
+    r.n_done = py::int_(k);
+    r.tol_scaled = tol_scaled;
+    r.full_passes = passes;
+    r.epochs = epochs;
+    r.grad_columns = grad_columns;
+    py::dict d = r.dict();
+    d["shared_passes"] = shared;
+    return d;
 }
 
 // The path of one target (y 1-d) or of several at once (y n x targets: run_paths).
@@ -299,37 +353,15 @@ py::tuple run_cv_paths(const M& X, const arr<T>& Y, const std::optional<arr<std:
 
     std::vector<cd::PathOutput<T>> outs(static_cast<std::size_t>(count));
     std::vector<cd::PathTask<T>> tasks(static_cast<std::size_t>(count));
-    std::vector<py::array_t<double>> al(count), val_mse(count), gaps(count);
-    std::vector<py::array_t<T>> coefs(count);
-    std::vector<py::array_t<T>> intercepts(count);
-    std::vector<py::array_t<std::int64_t>> n_iter(count);
-    std::vector<py::array_t<std::uint8_t>> converged(count);
+    std::vector<PathArrays<T>> arrays;
+    arrays.reserve(std::size_t(count));
     for (index_t t = 0; t < count; ++t) {
         const std::string at = " (task " + std::to_string(t) + ")";
-        const bool generate = !alphas[t];
-        if (alphas[t] && alphas[t]->ndim() != 1)
-            throw py::value_error("alphas: expected 1-d grids" + at);
-        const index_t k = generate ? a.n_alphas : index_t(alphas[t]->shape(0));
-        if (k < 1) throw py::value_error("alphas: at least one alpha is needed" + at);
-        al[t] = py::array_t<double>(k);
-        if (!generate) {
-            const double* src = vector_of<double>(alphas[t], k, ("alphas" + at).c_str());
-            std::copy(src, src + k, al[t].mutable_data());
-        }
+        const index_t k = grid_size(alphas[t], a.n_alphas, at);
         const T* vw = vector_of<T>(vws[t], n, ("val_weights" + at).c_str());
-        if (!a.sparse_coefs) coefs[t] = zeroed_array<T>({p, k});
-        val_mse[t] = py::array_t<double>(vw ? k : 0);
-        intercepts[t] = py::array_t<T>(k);
-        gaps[t] = py::array_t<double>(k);
-        n_iter[t] = py::array_t<std::int64_t>(k);
-        converged[t] = py::array_t<std::uint8_t>(k);
+        arrays.emplace_back(p, k, alphas[t], ("alphas" + at).c_str(), a.sparse_coefs, vw != nullptr);
         cd::PathOutput<T>& o = outs[std::size_t(t)];
-        o.coefs = a.sparse_coefs ? nullptr : coefs[t].mutable_data();
-        o.val_mse = vw ? val_mse[t].mutable_data() : nullptr;
-        o.intercepts = intercepts[t].mutable_data();
-        o.gaps = gaps[t].mutable_data();
-        o.n_iter = n_iter[t].mutable_data();
-        o.converged = converged[t].mutable_data();
+        arrays.back().point(o);
         cd::PathTask<T>& task = tasks[std::size_t(t)];
         task.control.sparse_coefs = a.sparse_coefs;
         task.control.val_weights = vw;
@@ -339,9 +371,9 @@ py::tuple run_cv_paths(const M& X, const arr<T>& Y, const std::optional<arr<std:
         task.y = Y.data() + (tg ? tg[t] : 0) * n;
         task.sw = vector_of<T>(sws[t], n, ("sample_weight" + at).c_str());
         task.pf = pf;
-        task.alphas = al[t].mutable_data();
+        task.alphas = arrays.back().alphas.mutable_data();
         task.k = k;
-        task.generate = generate;
+        task.generate = !alphas[t];
         task.eps = a.eps;
         task.out = &o;
     }
@@ -352,24 +384,8 @@ py::tuple run_cv_paths(const M& X, const arr<T>& Y, const std::optional<arr<std:
         shared = cd::enet_paths<T, M>(X, tasks, a.opt);
     }
     py::list results;
-    for (index_t t = 0; t < count; ++t) {
-        const cd::PathOutput<T>& o = outs[std::size_t(t)];
-        py::dict r;
-        r["alphas"] = al[t];
-        r["intercepts"] = intercepts[t];
-        r["dual_gaps"] = gaps[t];
-        r["n_iter"] = n_iter[t];
-        r["converged"] = converged[t];
-        r["n_done"] = o.n_done;
-        r["val_mse"] = o.val_mse ? py::object(val_mse[t]) : py::object(py::none());
-        r["tol_scaled"] = o.tol_scaled;
-        r["full_passes"] = o.full_passes;
-        r["epochs"] = o.epochs;
-        r["grad_columns"] = o.grad_columns;
-        r["coefs"] = a.sparse_coefs ? py::object(py::none()) : py::object(coefs[t]);
-        r["coefs_csc"] = a.sparse_coefs ? py::object(compressed_coefs(o)) : py::object(py::none());
-        results.append(r);
-    }
+    for (index_t t = 0; t < count; ++t)
+        results.append(arrays[std::size_t(t)].result(outs[std::size_t(t)]).dict());
     return py::make_tuple(results, shared);
 }
 

@@ -1,22 +1,22 @@
 // The binomial family: the logistic path (fastreg/cd/logistic_path.hpp) on dense, CSC,
-// int8 and .bed genotype designs (with covariates). Python (fastreg.linear_model) has
-// validated values, labels (0/1 in X's dtype) and dtypes; this checks what memory safety
-// needs (shapes, strides, index bounds), then releases the GIL.
-#include "arrays.hpp"
-#include "call_scope.hpp"
-#include "designs.hpp"
+// int8 and .bed genotype designs (with covariates). It takes the Gaussian path's options
+// (_core.PathOptions) and returns its result dict (cdargs::Result), with the family's
+// extras beside them. Python (fastreg.linear_model) has validated values, labels (0/1 in
+// X's dtype) and dtypes; this checks what memory safety needs (shapes, strides, index
+// bounds), then releases the GIL.
+#include "cd_args.hpp"
 #include "fastreg/cd/logistic_path.hpp"
 
-#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <type_traits>
 
 namespace fastreg::bindings {
 
 namespace {
 
+using cdargs::PathArrays;
+using cdargs::PathOptions;
 using designs::arr;
 using designs::bed_design;
 using designs::csc_design;
@@ -27,108 +27,98 @@ using designs::int8_design;
 using designs::rows_t;
 using designs::vector_of;
 
-// Everything of a call besides its design.
+// What a call gives besides its design and options: the Gaussian path's vectors and grid,
+// and the family's extras (a fixed offset, the starting intercept, glmnet's early stops).
 template <class T>
 struct Problem {
     arr<T> y;
-    std::optional<arr<T>> sw, pf, offset, coef_init;
-    double intercept_init;
+    std::optional<arr<T>> sw, pf, coef_init;
     std::optional<arr<double>> alphas;
-    index_t n_alphas;
-    double eps;
-    cd::LogisticOptions opt;
+    std::optional<arr<T>> offset;
+    double intercept_init;
+    bool early_stop;
 };
 
-// Returns (alphas, coefs (p, k), intercepts, n_iter, converged, deviance, stats); stats:
-// null_deviance, n_done (alphas fitted; the outputs past it are 0 / NaN), stop (why the
-// path ended early: cd::LogisticStop), epochs, full_passes.
+// The Newton driver's options from the path options; those the family has no use for must
+// keep their defaults (a ValueError names the one that does not).
+inline cd::LogisticOptions logistic_options(const PathOptions& o, bool early_stop) {
+    const PathOptions d;
+    auto unused = [](bool differs, const char* name) {
+        if (differs)
+            throw py::value_error(std::string(name) + ": not an option of the logistic path");
+    };
+    unused(o.fit.standardize != d.fit.standardize, "standardize");
+    unused(o.fit.positive != d.fit.positive, "positive");
+    unused(o.fit.random != d.fit.random, "random");
+    unused(o.fit.gram == 1, "gram");
+    unused(o.patience != d.patience, "patience");
+    unused(o.max_alphas != d.max_alphas, "max_alphas");
+    unused(o.sparse_coefs != d.sparse_coefs, "sparse_coefs");
+    if (o.fit.max_iter < 1) throw py::value_error("max_iter: must be at least 1");
+    cd::LogisticOptions opt;
+    opt.l1_ratio = o.fit.l1_ratio;
+    opt.fit_intercept = o.fit.fit_intercept;
+    opt.tol = o.fit.tol;
+    opt.max_iter = o.fit.max_iter;
+    opt.screening = o.fit.screening;
+    opt.n_threads = o.fit.n_threads;
+    opt.early_stop = early_stop;
+    return opt;
+}
+
+// cdargs::Result's dict (n_iter: Newton steps; dual_gaps None) plus deviance (k),
+// null_deviance and stop (why a generated path ended early: cd::LogisticStop); the
+// outputs past n_done are 0 / NaN.
 template <class T, class M>
-py::tuple run(const M& X, const Problem<T>& a) {
+py::dict run(const M& X, const Problem<T>& a, const PathOptions& o) {
     const index_t n = X.n, p = X.p;
-    const bool generate = !a.alphas;
-    if (a.alphas && a.alphas->ndim() != 1) throw py::value_error("alphas: expected a 1-d array");
-    const index_t k = generate ? a.n_alphas : index_t(a.alphas->shape(0));
-    if (k < 1) throw py::value_error("alphas: at least one alpha is needed");
-    if (a.opt.max_iter < 1) throw py::value_error("max_iter: must be at least 1");
+    const cd::LogisticOptions opt = logistic_options(o, a.early_stop);
+    const index_t k = cdargs::grid_size(a.alphas, o.n_alphas);
     const T* y = vector_of<T>(a.y, n, "y");
     const T* sw = vector_of<T>(a.sw, n, "sample_weight");
     const T* pf = vector_of<T>(a.pf, p, "penalty_factor");
     const T* off = vector_of<T>(a.offset, n, "offset");
     const T* ci = vector_of<T>(a.coef_init, p, "coef_init");
-    py::array_t<double> alphas(k);
-    if (!generate) {
-        const double* src = vector_of<double>(a.alphas, k, "alphas");
-        std::copy(src, src + k, alphas.mutable_data());
-    }
-    py::array_t<T> coefs = zeroed_array<T>({p, k});
-    py::array_t<T> intercepts(k);
-    py::array_t<std::int64_t> n_iter(k);
-    py::array_t<std::uint8_t> converged(k);
+    PathArrays<T> arrays(p, k, a.alphas, "alphas", false, false, /*dual_gaps=*/false);
     py::array_t<double> deviance(k);
     cd::LogisticOutput<T> out;
-    out.coefs = coefs.mutable_data();
-    out.intercepts = intercepts.mutable_data();
-    out.n_iter = n_iter.mutable_data();
-    out.converged = converged.mutable_data();
+    arrays.point(out);
     out.deviance = deviance.mutable_data();
-    double* al = alphas.mutable_data();
+    double* al = arrays.alphas.mutable_data();
     {
         CallScope stop;  // (Ctrl-C)
         py::gil_scoped_release nogil;
-        cd::logistic_path<T, M>(X, y, sw, pf, off, ci, a.intercept_init, al, k, generate, a.eps,
-                                a.opt, out);
+        cd::logistic_path<T, M>(X, y, sw, pf, off, ci, a.intercept_init, al, k, !a.alphas, o.eps,
+                                opt, out);
     }
-    py::dict stats;
-    stats["null_deviance"] = out.null_deviance;
-    stats["n_done"] = out.n_done;
-    stats["stop"] = out.stop;
-    stats["epochs"] = out.epochs;
-    stats["full_passes"] = out.full_passes;
-    return py::make_tuple(alphas, coefs, intercepts, n_iter, converged, deviance, stats);
+    py::dict r = arrays.result(out).dict();
+    r["deviance"] = deviance;
+    r["null_deviance"] = out.null_deviance;
+    r["stop"] = out.stop;
+    return r;
 }
 
 // The path on genotypes g, or on g with the covariates' columns after its variants.
 template <class T, class G>
-py::tuple on_genotypes(const G& g, const std::optional<arr<T>>& cov, const Problem<T>& a) {
-    return designs::on_design<T>(g, cov, [&](const auto& X) { return run<T>(X, a); });
+py::dict on_genotypes(const G& g, const std::optional<arr<T>>& cov, const Problem<T>& a,
+                      const PathOptions& o) {
+    return designs::on_design<T>(g, cov, [&](const auto& X) { return run<T>(X, a, o); });
 }
 
-template <class T>
-Problem<T> problem(arr<T> y, std::optional<arr<T>> sw, std::optional<arr<T>> pf,
-                   std::optional<arr<T>> offset, std::optional<arr<T>> coef_init,
-                   double intercept_init, std::optional<arr<double>> alphas, index_t n_alphas,
-                   double eps, double l1_ratio, bool fit_intercept, double tol, index_t max_iter,
-                   index_t inner_max_iter, bool screening, int n_threads, bool early_stop) {
-    Problem<T> a{y, sw, pf, offset, coef_init, intercept_init, alphas, n_alphas, eps, {}};
-    a.opt.l1_ratio = l1_ratio;
-    a.opt.fit_intercept = fit_intercept;
-    a.opt.tol = tol;
-    a.opt.max_iter = max_iter;
-    a.opt.inner_max_iter = inner_max_iter;
-    a.opt.screening = screening;
-    a.opt.n_threads = n_threads;
-    a.opt.early_stop = early_stop;
-    return a;
-}
-
+// The arguments after the design's, as enet_path_<kind>'s with the family's extras in place
+// of val_weights.
 #define FASTREG_LOGISTIC_ARGS                                                                  \
-    py::arg("y").noconvert(), py::arg("sample_weight").noconvert() = py::none(),             \
-    py::arg("penalty_factor").noconvert() = py::none(),                                       \
-    py::arg("offset").noconvert() = py::none(), py::arg("coef_init").noconvert() = py::none(), \
-    py::arg("intercept_init") = 0.0, py::arg("alphas").noconvert() = py::none(),              \
-    py::arg("n_alphas") = 100, py::arg("eps") = 1e-2, py::arg("l1_ratio") = 1.0,              \
-    py::arg("fit_intercept") = true, py::arg("tol") = 1e-4, py::arg("max_iter") = 100,        \
-    py::arg("inner_max_iter") = 10000, py::arg("screening") = true, py::arg("n_threads") = 0, \
-    py::arg("early_stop") = true
+    py::arg("y").noconvert(), py::arg("sample_weight").noconvert(),                          \
+        py::arg("penalty_factor").noconvert(), py::arg("coef_init").noconvert(),              \
+        py::arg("alphas").noconvert(), py::arg("offset").noconvert(),                         \
+        py::arg("intercept_init"), py::arg("early_stop"), py::arg("options")
 #define FASTREG_LOGISTIC_PARAMS                                                               \
-    arr<T> y, std::optional<arr<T>> sw, std::optional<arr<T>> pf, std::optional<arr<T>> offset, \
-        std::optional<arr<T>> coef_init, double intercept_init,                              \
-        std::optional<arr<double>> alphas, index_t n_alphas, double eps, double l1_ratio,    \
-        bool fit_intercept, double tol, index_t max_iter, index_t inner_max_iter,            \
-        bool screening, int n_threads, bool early_stop
+    arr<T> y, std::optional<arr<T>> sw, std::optional<arr<T>> pf,                             \
+        std::optional<arr<T>> coef_init, std::optional<arr<double>> alphas,                   \
+        std::optional<arr<T>> offset, double intercept_init, bool early_stop,                 \
+        const PathOptions &options
 #define FASTREG_LOGISTIC_PROBLEM                                                              \
-    problem<T>(y, sw, pf, offset, coef_init, intercept_init, alphas, n_alphas, eps, l1_ratio, \
-               fit_intercept, tol, max_iter, inner_max_iter, screening, n_threads, early_stop)
+    Problem<T>{y, sw, pf, coef_init, alphas, offset, intercept_init, early_stop}, options
 
 template <class T>
 void bind_dtype(py::module_& m) {

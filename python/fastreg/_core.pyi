@@ -216,16 +216,31 @@ def enet_paths_cv_bed(data: npt.NDArray[np.uint8], n_stored: int, p: int, rows, 
                       val_weights: _Tasks, alphas: _Grids, penalty_factor: Optional[_Float],
                       options: PathOptions, progress: _Progress = None) -> tuple: ...
 
-# The binomial family's path (fastreg/cd/logistic_path.hpp): y holds 0/1 in X's dtype.
-# options: sample_weight, penalty_factor, offset, coef_init, intercept_init, alphas,
-# n_alphas, eps, l1_ratio, fit_intercept, tol, max_iter (Newton steps), inner_max_iter,
-# screening, n_threads, early_stop. Returns (alphas, coefs (p, k), intercepts, n_iter,
-# converged, deviance, stats: null_deviance, n_done, stop, epochs, full_passes).
-def logistic_path_dense(X: _Float, y: _Float, **options) -> tuple: ...
+# The binomial family's path (fastreg/cd/logistic_path.hpp): y holds 0/1 in X's dtype; the
+# Gaussian path's arguments with the family's extras (offset, intercept_init, early_stop)
+# in place of val_weights. options.max_iter counts Newton steps; standardize, positive,
+# random, gram=1 and the cross-validation extras are not the family's (ValueError).
+# Returns the path's dict (n_iter: Newton steps; dual_gaps None) plus deviance (k),
+# null_deviance and stop (why a generated path ended early: 0 none, 1 or 2 glmnet's rules).
+def logistic_path_dense(X: _Float, y: _Float, sample_weight: Optional[_Float],
+                        penalty_factor: Optional[_Float], coef_init: Optional[_Float],
+                        alphas: Optional[npt.NDArray[np.float64]], offset: Optional[_Float],
+                        intercept_init: float, early_stop: bool, options: PathOptions) -> dict: ...
 def logistic_path_csc(data: _Float, indices: npt.NDArray[np.integer],
                       indptr: npt.NDArray[np.integer], n_rows: int, y: _Float,
-                      **options) -> tuple: ...
+                      sample_weight: Optional[_Float], penalty_factor: Optional[_Float],
+                      coef_init: Optional[_Float], alphas: Optional[npt.NDArray[np.float64]],
+                      offset: Optional[_Float], intercept_init: float, early_stop: bool,
+                      options: PathOptions) -> dict: ...
 def logistic_path_int8(X: npt.NDArray[np.int8], rows, impute, missing,
-                       covariates: Optional[_Float], y: _Float, **options) -> tuple: ...
+                       covariates: Optional[_Float], y: _Float,
+                       sample_weight: Optional[_Float], penalty_factor: Optional[_Float],
+                       coef_init: Optional[_Float], alphas: Optional[npt.NDArray[np.float64]],
+                       offset: Optional[_Float], intercept_init: float, early_stop: bool,
+                       options: PathOptions) -> dict: ...
 def logistic_path_bed(data: npt.NDArray[np.uint8], n_stored: int, p: int, rows, impute,
-                      missing, covariates: Optional[_Float], y: _Float, **options) -> tuple: ...
+                      missing, covariates: Optional[_Float], y: _Float,
+                      sample_weight: Optional[_Float], penalty_factor: Optional[_Float],
+                      coef_init: Optional[_Float], alphas: Optional[npt.NDArray[np.float64]],
+                      offset: Optional[_Float], intercept_init: float, early_stop: bool,
+                      options: PathOptions) -> dict: ...

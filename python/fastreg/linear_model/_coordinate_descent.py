@@ -54,12 +54,7 @@ def _run_path(X, y, *, l1_ratio, alphas, eps, fit_intercept, standardize, positi
     progress counter (the tall route and warm starts do not advance it). Returns a dict of
     arrays and statistics; with 2-d y, one row per target: alphas (k, n_alphas) when
     generated, coefs (k, n_features, n_alphas), the others (k, n_alphas)."""
-    if isinstance(alphas, (int, np.integer)):
-        grid, n_alphas = None, int(alphas)
-        if l1_ratio == 0:
-            raise ValueError("l1_ratio: automatic alpha grids need l1_ratio > 0; pass alphas")
-    else:
-        grid, n_alphas = alphas, len(alphas)
+    grid, n_alphas = _core_paths.grid_arguments(alphas, l1_ratio)
     options = dict(n_alphas=n_alphas, eps=float(eps), l1_ratio=float(l1_ratio),
                    fit_intercept=bool(fit_intercept), standardize=bool(standardize),
                    positive=bool(positive), tol=float(tol), max_iter=int(max_iter),

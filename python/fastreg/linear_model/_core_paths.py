@@ -1,12 +1,15 @@
-"""The core's elastic-net paths, as every entry point calls them: one options object
+"""The core's paths, as every entry point calls them: one options object
 (``_core.PathOptions``, whose defaults are the core's), one core function per design kind
-for a path and one for the shared-pass paths of a cross-validation, one result dict.
+and family (``enet_path_<kind>``, ``logistic_path_<kind>``) and one for the shared-pass
+paths of a cross-validation, one result dict.
 
 A design gives the core its leading arguments through ``design_arguments``: dense X itself,
 CSC X's arrays, and a ``Genotypes``' own ``_core_design`` (its stored data, sample subset,
 imputation values and covariates), which the paths and the cross-validation both use."""
 
 from __future__ import annotations
+
+import numpy as np
 
 from .. import _core
 from .. import _validation as v
@@ -21,6 +24,17 @@ def path_options(**values):
     for name, value in values.items():
         setattr(options, name, value)
     return options
+
+
+def grid_arguments(alphas, l1_ratio):
+    """(grid, n_alphas) of a path's ``alphas``: an int is a generated grid's size (grid
+    None), else the decreasing float64 array itself. ValueError for a generated grid with
+    l1_ratio 0 (alpha_max is infinite without an l1 penalty)."""
+    if isinstance(alphas, (int, np.integer)):
+        if l1_ratio == 0:
+            raise ValueError("l1_ratio: automatic alpha grids need l1_ratio > 0; pass alphas")
+        return None, int(alphas)
+    return alphas, len(alphas)
 
 
 def design_arguments(X, dtype):
@@ -86,3 +100,17 @@ def _counted_path(X, y, options, sample_weight, penalty_factor, alphas, progress
     out.update(coefs_csc=None, n_done=results[0]["n_done"], val_mse=None,
                shared_passes=shared)
     return out
+
+
+def logistic_path(X, y, options, *, sample_weight=None, penalty_factor=None, coef_init=None,
+                  alphas=None, offset=None, intercept_init=0.0, early_stop=True):
+    """The binomial family's path (y: 0/1 in X's dtype), with the family's extras: a fixed
+    offset, the starting intercept and glmnet's early stops along a generated grid. Returns
+    the core's result dict (as ``path``'s, n_iter counting Newton steps and dual_gaps None)
+    with deviance, null_deviance and stop."""
+    kind, args, pf = design_arguments(X, y.dtype)
+    result = getattr(_core, f"logistic_path_{kind}")(
+        *args, y, sample_weight, pf if penalty_factor is None else penalty_factor, coef_init,
+        alphas, offset, float(intercept_init), bool(early_stop), options)
+    result["converged"] = result["converged"].astype(bool)
+    return result

@@ -19,10 +19,9 @@ import warnings
 
 import numpy as np
 
-from .. import _core
 from .. import _validation as v
 from ..exceptions import ConvergenceWarning, DataConversionWarning, sklearn_compatible
-from ._core_paths import design_arguments
+from . import _core_paths
 
 # why a generated path stopped early (the core's cd::LogisticStop)
 _STOP_REASONS = {
@@ -88,27 +87,21 @@ def solve_logistic_path(X, y01, *, l1_ratio, alphas, eps, fit_intercept, tol, ma
     dtype, the vectors of X's dtype. alphas: an int (grid size) or a decreasing float64
     array. Returns a dict: alphas, coefs (p, k), intercepts, n_iter, converged, deviance
     (k = the alphas fitted), null_deviance, stop, epochs, full_passes."""
-    if isinstance(alphas, (int, np.integer)):
-        grid, n_alphas = None, int(alphas)
-        if l1_ratio == 0:
-            raise ValueError("l1_ratio: automatic alpha grids need l1_ratio > 0; pass alphas")
-    else:
-        grid, n_alphas = alphas, len(alphas)
-    options = dict(sample_weight=sample_weight, penalty_factor=penalty_factor, offset=offset,
-                   coef_init=coef_init, intercept_init=float(intercept_init), alphas=grid,
-                   n_alphas=n_alphas, eps=float(eps), l1_ratio=float(l1_ratio),
-                   fit_intercept=bool(fit_intercept), tol=float(tol), max_iter=int(max_iter),
-                   n_threads=0 if n_threads is None else int(n_threads),
-                   early_stop=bool(early_stop))
-    kind, args, pf = design_arguments(X, y01.dtype)
-    if options["penalty_factor"] is None:
-        options["penalty_factor"] = pf
-    out = getattr(_core, f"logistic_path_{kind}")(*args, y01, **options)
-    alphas, coefs, intercepts, n_iter, converged, deviance, stats = out
-    k = int(stats["n_done"])
-    return dict(alphas=alphas[:k], coefs=np.ascontiguousarray(coefs[:, :k]),
-                intercepts=intercepts[:k], n_iter=n_iter[:k],
-                converged=converged[:k].astype(bool), deviance=deviance[:k], **stats)
+    grid, n_alphas = _core_paths.grid_arguments(alphas, l1_ratio)
+    options = _core_paths.path_options(
+        n_alphas=n_alphas, eps=float(eps), l1_ratio=float(l1_ratio),
+        fit_intercept=bool(fit_intercept), tol=float(tol), max_iter=int(max_iter),
+        n_threads=0 if n_threads is None else int(n_threads))
+    result = _core_paths.logistic_path(
+        X, y01, options, sample_weight=sample_weight, penalty_factor=penalty_factor,
+        coef_init=coef_init, alphas=grid, offset=offset, intercept_init=intercept_init,
+        early_stop=early_stop)
+    k = int(result["n_done"])
+    return dict(alphas=result["alphas"][:k], coefs=np.ascontiguousarray(result["coefs"][:, :k]),
+                intercepts=result["intercepts"][:k], n_iter=result["n_iter"][:k],
+                converged=result["converged"][:k], deviance=result["deviance"][:k],
+                null_deviance=result["null_deviance"], n_done=k, stop=result["stop"],
+                epochs=result["epochs"], full_passes=result["full_passes"])
 
 
 def column_scales(X, sample_weight):

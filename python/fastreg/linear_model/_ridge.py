@@ -102,26 +102,6 @@ class _LinearPredictor(LinearModelMixin):
         return tags
 
 
-# Products of two values, summed over the samples, must stay well inside float64's range
-# (about 1.8e308): the ridge solvers form X^T X, X^T y or X X^T.
-_GRAM_LIMIT = 1e300
-
-
-def _check_gram_range(X, y):
-    """ValueError when the Gram matrix or X^T y would overflow float64 (silent NaN
-    coefficients otherwise). Two reads of X's values, no temporary."""
-    data = X.data if v.is_sparse(X) else X
-    xmax = max(float(data.max()), -float(data.min())) if data.size else 0.0
-    ymax = max(float(y.max()), -float(y.min())) if y.size else 0.0
-    n = X.shape[0]
-    if xmax * xmax * n > _GRAM_LIMIT:
-        raise ValueError(f"X: values up to {xmax:.3g} are too large for float64: X^T X "
-                         "overflows; rescale X")
-    if xmax * ymax * n > _GRAM_LIMIT:
-        raise ValueError(f"X, y: values up to {xmax:.3g} and {ymax:.3g} are too large for "
-                         "float64: X^T y overflows; rescale them")
-
-
 def _prepare(X, y, sample_weight, penalty_factor):
     names = feature_names(X)
     if v.is_genotypes(X):
@@ -130,7 +110,6 @@ def _prepare(X, y, sample_weight, penalty_factor):
     X = v.design_matrix(X)
     n, p = X.shape
     y = v.target_array(y, n, X.dtype)
-    _check_gram_range(X, y)
     s = _sample_weights(sample_weight, n, X.dtype)
     pf = v.feature_vector(penalty_factor, p, X.dtype, "penalty_factor")
     pf = None if pf is None else pf.astype(np.float64)

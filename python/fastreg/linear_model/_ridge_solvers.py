@@ -34,6 +34,28 @@ from .. import _validation as v
 # Elements of X copied per block (centering, scaling): 32 MiB in float64.
 _BLOCK_ELEMENTS = 1 << 22
 
+# The largest magnitude allowed in the formed system (X^T X, X^T y or X X^T, about 1.8e308
+# at most in float64): the solve, the eigendecomposition and the leave-one-out algebra need
+# headroom beyond it.
+_SYSTEM_LIMIT = 1e300
+
+
+def check_system(matrix, rhs, primal):
+    """ValueError when the formed system overflowed float64 (inf or NaN, silent otherwise)
+    or came near it; checked on the p x p / n x n matrix and its right-hand side, which
+    cost nothing next to forming them (X itself is not read again)."""
+    limit = _SYSTEM_LIMIT
+    top = float(np.max(np.abs(matrix))) if matrix.size else 0.0
+    if not top <= limit:  # (NaN too)
+        name = "X^T X" if primal else "X X^T"
+        raise ValueError(f"X: its values are too large for float64: {name} overflows; "
+                         "rescale X")
+    top = float(np.max(np.abs(rhs))) if rhs.size else 0.0
+    if not top <= limit:
+        what = "X^T y" if primal else "y"
+        raise ValueError(f"X, y: their values are too large for float64: {what} overflows; "
+                         "rescale them")
+
 
 def _blocks(length, other):
     size = max(64, min(length, _BLOCK_ELEMENTS // max(other, 1)))
@@ -130,14 +152,18 @@ class RidgeProblem:
         self.Y = Y
         self.yh = self.sw[:, None] * (Y - self.y_mean)  # targets in the hat space
         self.h0 = s / self.total if self.fit_intercept else np.zeros(n)
-        self._unpenalized_basis()
-        self.yc = self.yh if self.Qu is None else self.yh - self.Qu @ (self.Qu.T @ self.yh)
-        if self.mode == "dual":
-            self.Kh = self._kernel()
-            self.A = self._project(self.Kh)
-            self.rhs = self.yc
-        else:
-            self._gram_system()
+        # (values near float64's limit overflow below into inf / NaN: check_system names
+        # them; numpy's overflow warnings would only come first)
+        with np.errstate(over="ignore", invalid="ignore"):
+            self._unpenalized_basis()
+            self.yc = self.yh if self.Qu is None else self.yh - self.Qu @ (self.Qu.T @ self.yh)
+            if self.mode == "dual":
+                self.Kh = self._kernel()
+                self.A = self._project(self.Kh)
+                self.rhs = self.yc
+            else:
+                self._gram_system()
+        check_system(self.A, self.rhs, self.mode == "primal")
         self._eig = None
         self._M = None
 

@@ -36,6 +36,8 @@
 #include "fastreg/cd/anderson.hpp"
 #include "fastreg/cd/column_cache.hpp"
 #include "fastreg/cd/conjugate_gradient.hpp"
+#include "fastreg/cd/design_concept.hpp"
+#include "fastreg/cd/penalty.hpp"
 #include "fastreg/cd/references.hpp"
 #include "fastreg/cd/shared_passes.hpp"
 #include "fastreg/common.hpp"
@@ -74,54 +76,45 @@ struct EnetOptions {
 
 template <class T, class M>
 class EnetSolver {
+    static_assert(is_design<M, T>::value,
+                  "M lacks an operation of a design (cd/design_concept.hpp lists them)");
+
 public:
     // y: n targets; sw: n non-negative weights with a positive sum, or null; pf: p
     // non-negative finite penalty factors, or null (all 1).
     // shared: the passes and column statistics this fit shares with others (or null).
     EnetSolver(const M& X, const T* y, const T* sw, const T* pf, const EnetOptions& opt,
                const PathShared<T, M>* shared = nullptr)
-        : X_(X), y_(y), opt_(opt), n_(X.n), p_(X.p) {
+        : X_(X), y_(y), opt_(opt), pen_{opt.positive}, n_(X.n), p_(X.p) {
         if (shared) shared_ = *shared;
         if (shared_.indexed)
             cache_.use_index(shared_.index);
         else if (shared_.passes)
             cache_.no_packed_copy();  // (one per fit of a group: n p / 4 bytes each)
         inv_n_ = 1.0 / double(n_);
-        rng_ = opt_.seed;
-        if (sw) {
-            double total = 0.0;
-            for (index_t i = 0; i < n_; ++i) total += double(sw[i]);
-            vbuf_.resize(n_);
-            for (index_t i = 0; i < n_; ++i) vbuf_[i] = T(double(sw[i]) / total);
-            v_ = vbuf_.data();
-        }
-        ybar_ = 0.0;
-        if (opt_.fit_intercept) ybar_ = wsum(y_);
-        ynorm2_ = 0.0;
-        for (index_t i = 0; i < n_; ++i) {
-            const double d = double(y_[i]) - ybar_;
-            ynorm2_ += weight(i) * d * d;
-        }
-        if (!std::isfinite(ynorm2_))
-            throw std::domain_error("y: its values are too large for float64 arithmetic (the sum "
-                                    "of their squares overflows); rescale y");
-        refs_.reset(n_, p_, v_);
         pf_.assign(p_, 1.0);
         if (pf)
             for (index_t j = 0; j < p_; ++j) pf_[j] = double(pf[j]);
-        column_stats();
-        w_.assign(p_, 0.0);
-        g_.assign(p_, 0.0);
-        g_drift_.assign(p_, -std::numeric_limits<double>::infinity());  // none computed yet
         if constexpr (matrix::has_float_columns<M, T>::value) {
             // the Gram matrix costs p^2 doubles: at most a tenth of X's size in auto mode
             gram_ = opt_.gram == 1 || (opt_.gram < 0 && n_ >= 10 * p_ && p_ <= 4096);
         }
-        if (gram_)
-            build_gram();
-        else
-            R_.resize(n_);
-        reset_residual();
+        if (!gram_) R_.resize(n_);
+        prepare(y, sw, nullptr);
+    }
+
+    // The same design, penalty factors and options with a new response and new sample
+    // weights (the logistic path's Newton steps: one weighted least-squares problem each),
+    // starting from coef (p values in X's units, or null: zero). What depends on the
+    // weights is recomputed (the column statistics: one pass over X; the first gradient:
+    // one more); what does not is kept: the genotype designs' column cache and
+    // missing-sample lists, and the buffers. The counters (full_passes(), epochs(),
+    // grad_columns()) go on adding up. Not for a solver with shared passes or statistics
+    // (those are the group's, for its weights).
+    void reweight(const T* y, const T* sw, const T* coef) {
+        if (shared_.passes || shared_.stats)
+            throw std::logic_error("EnetSolver::reweight: the solver shares its passes");
+        prepare(y, sw, coef);
     }
 
     index_t n_features() const { return p_; }
@@ -150,7 +143,7 @@ public:
         double m = 0.0;
         for (index_t j = 0; j < p_; ++j) {
             if (pf_[j] <= 0.0 || nrm_[j] <= 0.0) continue;
-            const double a = (opt_.positive ? g_[j] : std::fabs(g_[j])) / pf_[j];
+            const double a = pen_.magnitude(g_[j]) / pf_[j];
             m = std::max(m, a);
         }
         return m;
@@ -170,145 +163,7 @@ public:
 
     // Minimizes for (l1, l2) = (alpha * l1_ratio, alpha * (1 - l1_ratio)) from the current
     // coefficients; l1_prev is the l1 of the previous fit on the path (for strong rules).
-    FitInfo solve(double l1, double l2, double l1_prev) {
-        if (gram_) return solve_gram(l1, l2);
-        FitInfo info;
-        const double tol_s = opt_.tol * ynorm2_;
-        anderson_.clear();
-        const bool screen = opt_.screening && l1 > 0.0;
-        ws_.clear();
-        index_t usable = 0;
-        const double thr = 2.0 * l1 - l1_prev;
-        std::vector<index_t> strong;
-        for (index_t j = 0; j < p_; ++j) {
-            if (nrm_[j] <= 0.0) continue;
-            ++usable;
-            if (!screen || w_[j] != 0.0 || pf_[j] <= 0.0)
-                ws_.push_back(j);
-            else if (score(j) >= thr)
-                strong.push_back(j);
-        }
-        // the strong set joins the working set, but not more than about as many features
-        // as it already has (a far jump down the path would otherwise bring in most of X):
-        // the best scored ones, the rest through KKT checks. A cold start (no coefficients:
-        // a single small alpha) takes up to min(n, p), the most nonzeros a lasso solution
-        // has; growing from 64 by doubling spent its epochs on too small working sets.
-        const index_t limit = ws_.empty() ? std::max(grow_limit(), std::min(n_, p_)) : grow_limit();
-        keep_best(strong, limit);
-        std::vector<index_t> merged;
-        merged.reserve(ws_.size() + strong.size());
-        std::merge(ws_.begin(), ws_.end(), strong.begin(), strong.end(), std::back_inserter(merged));
-        ws_.swap(merged);
-        full_ws_ = index_t(ws_.size()) == usable;
-        usable_ = usable;
-        cache_working_set();
-
-        kkt_gap_ = std::numeric_limits<double>::infinity();
-        outside_age_ = 0;
-        if (check(l1, l2, tol_s, false, info)) {
-            keep_path_residual();
-            return info;
-        }
-        // Epochs alternate as glmnet's do: a sweep over the working set, then sweeps over
-        // its nonzero coefficients only until they settle, then the working set again. The
-        // stopping rule is judged on the working-set sweeps.
-        bool inner = false;
-        double ws_change = 0.0;  // the relative change of the last working-set sweep
-        index_t steps = 0;       // coordinate steps since the residual was recomputed
-        index_t unchecked = 0;   // working-set sweeps since the last check
-        index_t inner_sweeps = 0;  // sweeps over the nonzeros since the last working-set sweep
-        const index_t max_iter = opt_.max_iter;
-        index_t newton_at = NEWTON_AFTER;  // the epoch at which a Newton step is next weighed
-        GapTrend trend;
-        for (index_t iter = 1; iter <= max_iter; ++iter) {
-            stop::checkpoint();
-            const std::vector<index_t>& set = inner ? active_ : ws_;
-            double dw_max = 0.0, w_max = 0.0;
-            const index_t m = index_t(set.size());
-            Deferred later;  // a residual update left for the next coordinate's dot product
-            for (index_t f = 0; f < m; ++f) {
-                if (!opt_.random) {
-                    if (f + PREFETCH < m) prefetch(set[f + PREFETCH]);
-                    if (f + 1 < m) cache_.prefetch_column(set[f + 1]);
-                }
-                const index_t j = opt_.random ? set[draw(m)] : set[f];
-                const double wj = w_[j];
-                const double wn = coordinate_minimizer(colgrad_after(later, j) + nrm_[j] * wj, j, l1, l2);
-                if (wn != wj) {
-                    if (!opt_.random && decodes_i8<M>::value)
-                        later = deferred(j, wn - wj);
-                    else
-                        update(j, wn - wj);
-                    w_[j] = wn;
-                }
-                dw_max = std::max(dw_max, std::fabs(wn - wj));
-                w_max = std::max(w_max, std::fabs(wn));
-            }
-            apply(later);
-            info.n_iter = iter;
-            ++epochs_;
-            ++outside_age_;
-            fold_offset();
-            if (anderson(set, l1, l2)) {
-                // the extrapolated point replaced w: measure the epoch's progress from it
-                w_max = 0.0;
-                for (const index_t j : set) w_max = std::max(w_max, std::fabs(w_[j]));
-            }
-            // float32: rounding errors of the residual updates random-walk away from
-            // y - Xw over many steps; recompute it after every 8 working sets' worth of
-            // coordinate steps (about one epoch's cost)
-            if constexpr (sizeof(T) < sizeof(double)) {
-                steps += m;
-                if (steps >= 8 * index_t(ws_.size())) {
-                    refresh();
-                    steps = 0;
-                }
-            }
-            const bool last = iter == max_iter;
-            const double change = w_max == 0.0 ? 0.0 : dw_max / w_max;
-            if (inner && !last) {
-                // settled: moving ten times less than in the last working-set sweep, which
-                // keeps the inner sweeps from polishing a support that is still changing
-                inner = change > std::max(opt_.tol, 0.1 * ws_change) && ++inner_sweeps < MAX_INNER;
-                continue;
-            }
-            ws_change = change;
-            if (std::is_same_v<T, double> && iter >= newton_at && !last) {
-                newton_at = iter + NEWTON_WEIGH_EVERY;
-                if (newton_paid_ || trend.epochs_left(tol_s) > 0.5 * double(NEWTON_CG_ITER)) {
-                    newton_at = iter + NEWTON_AFTER;
-                    const bool whole = newton_step(l1, l2);
-                    newton_paid_ = false;
-                    if (whole) {  // the nonzeros' problem solved: check at once
-                        unchecked = 0;
-                        const bool done = check(l1, l2, tol_s, last, info);
-                        trend.add(iter, check_gap_);
-                        newton_paid_ = done;
-                        if (done) break;
-                        inner = false;
-                        continue;
-                    }
-                }
-            }
-            const bool settled = change <= opt_.tol;
-            const bool due = ++unchecked >= CHECK_EVERY;
-            if (!(settled || last || due)) {
-                active_.clear();
-                for (const index_t j : ws_)
-                    if (w_[j] != 0.0) active_.push_back(j);
-                inner = !active_.empty() && active_.size() < ws_.size();
-                inner_sweeps = 0;
-                continue;
-            }
-            unchecked = 0;
-            const bool done = check(l1, l2, tol_s, last, info);
-            trend.add(iter, check_gap_);
-            if (done) break;
-            inner = false;
-        }
-        keep_path_residual();
-        return info;
-    }
+    FitInfo solve(double l1, double l2, double l1_prev);  // cd/enet_solve.hpp
 
     // The gaps of the last two checks at one alpha, and the epochs they came at: their
     // geometric rate of decrease predicts the epochs coordinate descent still needs.
@@ -357,9 +212,7 @@ public:
     // tmp = x_j^T v r + ||x_j||^2 w_j: the elastic-net prox of tmp, scaled; 0 when
     // `positive` and tmp < 0.
     double coordinate_minimizer(double tmp, index_t j, double l1, double l2) const {
-        if (opt_.positive && tmp < 0.0) return 0.0;
-        const double a = std::fabs(tmp) - l1 * pf_[j];
-        return a > 0.0 ? std::copysign(a, tmp) / (nrm_[j] + l2 * pf_[j]) : 0.0;
+        return pen_.prox(tmp, nrm_[j], pf_[j], l1, l2);
     }
 
     // The epochs visit the working set in index order, a few hundred bytes apart in each
@@ -384,7 +237,7 @@ public:
     // How close feature j is to entering the model, in units of its penalty:
     // |g_j| / pf_j (g_j / pf_j when positive).
     double score(index_t j) const {
-        return (opt_.positive ? g_[j] : std::fabs(g_[j])) / pf_[j];
+        return pen_.magnitude(g_[j]) / pf_[j];
     }
 
     // A KKT check computes the features its bounds leave uncertain, or makes a full pass
@@ -397,13 +250,7 @@ public:
     index_t grow_limit() const { return std::max<index_t>(MIN_GROWTH, index_t(ws_.size())); }
 
     // Keeps the `limit` best scored of `set`, sorted by index.
-    void keep_best(std::vector<index_t>& set, index_t limit) const {
-        if (index_t(set.size()) <= limit) return;
-        std::nth_element(set.begin(), set.begin() + limit, set.end(),
-                         [&](index_t a, index_t b) { return score(a) > score(b); });
-        set.resize(limit);
-        std::sort(set.begin(), set.end());
-    }
+    void keep_best(std::vector<index_t>& set, index_t limit) const;  // cd/enet_solve.hpp
 
     // Sweeps over the nonzeros between two working-set sweeps, at most: they stop once
     // settled, but on strongly correlated columns settling can take longer than moving on.
@@ -417,54 +264,10 @@ public:
     // Anderson acceleration of the epochs (cd/anderson.hpp): the extrapolated point is kept
     // when it lowers the objective. Costs one residual update over the working set per
     // AndersonHistory::K epochs.
-    bool anderson(const std::vector<index_t>& set, double l1, double l2) {
-        const index_t m = index_t(set.size());
-        if (!opt_.acceleration || m == 0 || l1 + l2 <= 0.0) return false;
-        std::vector<double>& acc = anderson_point_;
-        if (!anderson_.push(set, w_, opt_.positive, acc)) return false;
-        // objectives before and after (residual sums from scratch: O(n) each)
-        const double before = primal(l1, l2);
-        R_save_ = R_;
-        for (index_t k = 0; k < m; ++k) {
-            const index_t j = set[k];
-            if (acc[k] != w_[j]) update(j, acc[k] - w_[j]);
-        }
-        fold_offset();
-        std::vector<double> old(m);
-        for (index_t k = 0; k < m; ++k) {
-            old[k] = w_[set[k]];
-            w_[set[k]] = acc[k];
-        }
-        if (primal(l1, l2) < before) {
-            ++accepted_;
-            return true;
-        }
-        for (index_t k = 0; k < m; ++k) w_[set[k]] = old[k];
-        R_.swap(R_save_);
-        return false;
-    }
+    bool anderson(const std::vector<index_t>& set, double l1, double l2);  // cd/enet_acceleration.hpp
 
-    // Newton steps. Coordinate descent converges slowly where the working set's columns are
-    // nearly collinear: uncentered dosages without an intercept (every column carries the
-    // mean), or nearly as many nonzeros as samples. There, with the nonzero coefficients'
-    // signs fixed, the objective is a quadratic in them, and its minimizer solves
-    //     (X~_S^T V X~_S + l2 diag(pf_S)) d = g_S - l2 pf_S w_S - l1 pf_S sign(w_S)
-    // (S the nonzero coefficients, g their gradients). Conjugate gradients solve it with
-    // products by X~_S and X~_S^T, an epoch's cost each and no Gram matrix; their rate
-    // goes with the square root of the condition number where coordinate descent's goes
-    // with the condition number. The step goes along d as far as no sign changes, one
-    // coefficient reaching zero where one would (the objective is that quadratic on the
-    // way, and falls all along it); it is kept only when the objective fell. In double
-    // only (float32's products would carry its rounding into every direction).
-    // A step costs up to NEWTON_CG_ITER epochs, so it is weighed, from NEWTON_AFTER epochs
-    // at one alpha on and every NEWTON_WEIGH_EVERY after, against the epochs the last two
-    // checks' gaps predict (GapTrend), and taken when those are more than half its cost;
-    // at once, unweighed, when the path's last step ended its alpha's solve.
-    // Returns true when it took the whole step (the nonzeros' problem solved).
-    // (Dosages without an intercept, n = 1,000, p = 20,000, 100 alphas: 45 alphas stopped
-    // at max_iter in 29.5 s before, all converge in 5.1 s. Taken at every 30 epochs
-    // unweighed, steps made the Gaussian benchmark path 19 % slower; weighed, that path
-    // takes none.)
+    // Newton steps on the nonzero coefficients, weighed against the epochs they save (why
+    // and when: cd/enet_newton.hpp). Returns true when it took the whole step.
     static constexpr index_t NEWTON_AFTER = 20;
     static constexpr index_t NEWTON_WEIGH_EVERY = 10;
     static constexpr index_t NEWTON_CG_ITER = 60;  // (25 to 100 traded one case for another)
@@ -478,20 +281,36 @@ public:
     bool working_set_gradients(double l1, double l2, double inside_above);  // cd/enet_checks.hpp
     static constexpr index_t STAGED_BELOW = 64;  // working sets computed in one stage
 
+    // The unpenalized features' part of the duality gap. No dual point is feasible for a
+    // feature with pf_j = 0 unless x~_j^T v r = 0: the gap counts instead what an exact
+    // step on w_j would still gain, g_j^2 / (2 ||x~_j||^2), and is taken for the penalized
+    // features' problem with w_j fixed. Its dual pairs the scaled residual with
+    // y~ - x~_j w_j: r^T y~ less w_j g_j, which is not 0 away from the solution and would
+    // otherwise make the gap negative, and the fit stop early. gap_from() and
+    // gap_lower_bound() both take these terms from here.
+    struct Unpenalized {
+        double gain = 0.0, wg = 0.0;
+        void add(double g, double w, double nrm) {
+            gain += 0.5 * g * g / nrm;
+            wg += w * g;
+        }
+        double ry(double Ry) const { return Ry - wg; }  // sum v r (y~ - X~_U w_U)
+    };
+
     // What gap_lower_bound() knows: the largest |g_j - l2 pf_j w_j| / pf_j over the
-    // penalized features computed so far, and the unpenalized features' term.
+    // penalized features computed so far, and the unpenalized features' terms.
     struct GapBound {
-        double dual_norm = 0.0, unpenalized = 0.0, unpenalized_wg = 0.0;
+        double dual_norm = 0.0;
+        Unpenalized unpenalized;
         void add(const EnetSolver& s, const std::vector<index_t>& part, double l2) {
             for (const index_t j : part) {
                 const double pf = s.pf_[j], g = s.g_[j];
                 if (pf <= 0.0) {
-                    unpenalized += 0.5 * g * g / s.nrm_[j];
-                    unpenalized_wg += s.w_[j] * g;
+                    unpenalized.add(g, s.w_[j], s.nrm_[j]);
                     continue;
                 }
                 const double xta = (g - l2 * pf * s.w_[j]) / pf;
-                dual_norm = std::max(dual_norm, s.opt_.positive ? xta : std::fabs(xta));
+                dual_norm = std::max(dual_norm, s.pen_.magnitude(xta));
             }
         }
     };
@@ -516,46 +335,7 @@ public:
     // solution found than the solution before it did. On strongly correlated columns
     // (uncentered dosages without an intercept) the solutions are inexact along slowly
     // converging directions, and extrapolating them throws each start further along those.
-    void extrapolate(double factor) {
-        if (gram_) return;
-        // Every term below is zero where w, w_prev and the last prediction all are: the
-        // loops run over the union of w's nonzeros and w_prev's (a prediction is nonzero
-        // only where its w, now w_prev, was), a few thousand of p = 10^5..10^6 features
-        // (genotypes, p = 200,000: 0.11 s a path, against 0.17 s over all p; what is left is
-        // mostly the residual's updates).
-        nz_.clear();
-        for (index_t j = 0; j < p_; ++j)
-            if (w_[j] != 0.0) nz_.push_back(j);
-        if (w_prev_.empty()) {
-            w_prev_ = w_;
-            prev_nz_.swap(nz_);
-            return;
-        }
-        support_.clear();
-        std::set_union(nz_.begin(), nz_.end(), prev_nz_.begin(), prev_nz_.end(),
-                       std::back_inserter(support_));
-        double miss = 0.0, step = 0.0;  // |w - prediction|^2, |w - w_prev|^2
-        if (!predicted_.empty())
-            for (const index_t j : support_) {
-                miss += (w_[j] - predicted_[j]) * (w_[j] - predicted_[j]);
-                step += (w_[j] - w_prev_[j]) * (w_[j] - w_prev_[j]);
-            }
-        const bool pays = predicted_.empty() || miss < step;
-        predicted_.resize(p_);
-        for (const index_t j : support_) {
-            const double w = w_[j], wp = w_prev_[j];
-            w_prev_[j] = w;
-            double wn = w == 0.0 ? 0.0 : w + factor * (w - wp);
-            if (wn * w <= 0.0) wn = 0.0;
-            predicted_[j] = wn;
-            if (pays && wn != w) {
-                update(j, wn - w);
-                w_[j] = wn;
-            }
-        }
-        prev_nz_.swap(nz_);
-        fold_offset();
-    }
+    void extrapolate(double factor);  // cd/enet_acceleration.hpp
 
     // The nonzero coefficients (feature, value in X's units), in feature order; the intercept.
     void nonzero_coef(std::vector<std::pair<index_t, T>>& out) const {
@@ -603,6 +383,8 @@ private:
 
     void column_stats();  // cd/enet_setup.hpp
 
+    void prepare(const T* y, const T* sw, const T* coef);  // cd/enet_setup.hpp
+
     void reset_residual();  // cd/enet_setup.hpp
 
     void first_gradient();  // cd/enet_passes.hpp
@@ -616,58 +398,16 @@ private:
         double delta = 0.0;
     };
     static Deferred deferred(index_t j, double delta) { return {j, delta}; }
-    void apply(Deferred& d) {
-        if (d.j >= 0) update(d.j, d.delta);
-        d.j = -1;
-    }
+    void apply(Deferred& d);
     // colgrad(j) once the deferred update is made
-    FASTREG_INLINE double colgrad_after(Deferred& d, index_t j) {
-        if (d.j < 0) return colgrad(j);
-        const T a = T(-d.delta / s_[d.j]);
-        const double shift = -double(a) * mu_[d.j];
-        T c;
-        if (!cache_.axpy_dot(d.j, a, T(0), j, v_, R_.data(), c)) {
-            apply(d);
-            return colgrad(j);
-        }
-        rho_ += shift;
-        d.j = -1;
-        return scaled_grad(j, v_ ? double(c) : double(c) * inv_n_);
-    }
+    FASTREG_INLINE double colgrad_after(Deferred& d, index_t j);
 
-    // r -= delta * x~_j
-    // (the shift is computed from the rounded step, so that it cancels the step's effect
-    // on sum_i v_i r_i exactly when X is centered: in float32 a mismatch would accumulate)
-    FASTREG_INLINE void update(index_t j, double delta) {
-        const T a = T(-delta / s_[j]);
-        const double shift = -double(a) * mu_[j];
-        if (cache_.axpy(j, a, T(0), R_.data())) {  // a cached copy (genotypes)
-            rho_ += shift;
-            return;
-        }
-        if constexpr (M::sparse) {
-            X_.axpy(j, a, R_.data());
-            rho_ += shift;
-        } else {
-            X_.axpy(j, a, T(shift), R_.data());
-        }
-    }
+    // r -= delta * x~_j (cd/enet_residual.hpp, as the other column operations)
+    FASTREG_INLINE void update(index_t j, double delta);
 
-    // x~_j^T v r
-    FASTREG_INLINE double colgrad(index_t j) const {
-        double d;
-        if (T c; cache_.dot(j, v_, R_.data(), c))  // a cached copy (genotypes)
-            d = v_ ? double(c) : double(c) * inv_n_;
-        else
-            d = v_ ? double(X_.dot(j, v_, R_.data())) : double(X_.dot(j, R_.data())) * inv_n_;
-        return scaled_grad(j, d);
-    }
-    // x~_j^T v r from x_j^T v r
-    FASTREG_INLINE double scaled_grad(index_t j, double d) const {
-        if constexpr (lazy_offset) d += rho_ * mean_[j];
-        d -= mu_[j] * S_;
-        return d / s_[j];
-    }
+    // x~_j^T v r, from x_j^T v r
+    FASTREG_INLINE double colgrad(index_t j) const;
+    FASTREG_INLINE double scaled_grad(index_t j, double d) const;
 
     void recompute_residual();  // cd/enet_setup.hpp
 
@@ -680,12 +420,7 @@ private:
 
     // The lazy offset goes into r after each epoch (O(n)), before r's entries drift far
     // from their values and lose precision.
-    void fold_offset() {
-        if (rho_ == 0.0) return;
-        const T rho = T(rho_);
-        for (index_t i = 0; i < n_; ++i) R_[i] += rho;
-        rho_ = 0.0;
-    }
+    void fold_offset();
 
     // Copies of the working set's columns in the form epochs read fastest, for genotype
     // designs (cd/column_cache.hpp); called where the working set gains columns.
@@ -697,21 +432,7 @@ private:
                         threads(X_.total_nnz(), BANDWIDTH_SERIAL_BELOW));
     }
 
-    // Folds the lazy offset into r and recomputes the residual's sums.
-    void refresh() {
-        if constexpr (sizeof(T) < sizeof(double)) recompute_residual();
-        fold_offset();
-        double s = 0.0, r2 = 0.0, ry = 0.0;
-        for (index_t i = 0; i < n_; ++i) {
-            const double vi = weight(i), r = double(R_[i]);
-            s += vi * r;
-            r2 += vi * r * r;
-            ry += vi * r * double(y_[i]);
-        }
-        S_ = s;
-        Rn2_ = r2;
-        Ry_ = ry - ybar_ * s;
-    }
+    void refresh();  // folds the lazy offset into r, recomputes its sums
 
     template <class Index>
     double gap_from(const Index& idx, double l1, double l2);  // cd/enet_gap.hpp
@@ -722,6 +443,7 @@ private:
     const M& X_;
     const T* y_;
     EnetOptions opt_;
+    EnetPenalty pen_;  // (opt_.positive)
     index_t n_, p_;
     double inv_n_ = 1.0;
     std::vector<T> vbuf_;
@@ -777,6 +499,9 @@ private:
 }  // namespace fastreg::cd
 
 // the solver's methods by job, defined out of line
+#include "fastreg/cd/enet_residual.hpp"
+#include "fastreg/cd/enet_solve.hpp"
+#include "fastreg/cd/enet_acceleration.hpp"
 #include "fastreg/cd/enet_checks.hpp"
 #include "fastreg/cd/enet_passes.hpp"
 #include "fastreg/cd/enet_gram.hpp"

@@ -70,7 +70,7 @@ bool EnetSolver<T, M>::check(double l1, double l2, double tol_s, bool last, FitI
     std::vector<index_t> add;
     auto consider = [&](index_t j) {
         if (in_ws_[j] || nrm_[j] <= 0.0) return;
-        const double a = opt_.positive ? g_[j] : std::fabs(g_[j]);
+        const double a = pen_.magnitude(g_[j]);
         if (a > l1 * pf_[j]) add.push_back(j);
     };
     if (full) {
@@ -107,7 +107,7 @@ index_t EnetSolver<T, M>::find_uncertain(double l1, double dr) {
             const double root = root_nrm_[j];
             if (in_ws_[j] || root <= 0.0) continue;
             const double gp = refs_.predict(j);
-            const double g = opt_.positive ? gp : std::fabs(gp);
+            const double g = pen_.magnitude(gp);
             if (g + root * dr > l1 * pf_[j]) {
                 out.push_back(j);
                 nnz[std::size_t(b)] += X_.nnz(j);
@@ -141,7 +141,7 @@ void EnetSolver<T, M>::screen(double l1, double l2, double gap) {
         const double pf = pf_[j];
         bool out = false;
         if (w_[j] == 0.0 && pf > 0.0) {
-            const double g = opt_.positive ? g_[j] : std::fabs(g_[j]);
+            const double g = pen_.magnitude(g_[j]);
             // (+ the error a quantized pass may have left in g_j, exact_near(), and
             // how far the residual has moved since g_j was computed)
             out = dual_scale_ * (g + root_nrm_[j] * (q_radius_ + staleness(j))) +
@@ -204,7 +204,7 @@ bool EnetSolver<T, M>::working_set_gradients(double l1, double l2, double inside
     for (const index_t j : ws_) {
         const double pf = pf_[j];
         if (w_[j] == 0.0 && pf > 0.0) {
-            const double g = opt_.positive ? g_[j] : std::fabs(g_[j]);
+            const double g = pen_.magnitude(g_[j]);
             if (g + root_nrm_[j] * (q_radius_ + staleness(j)) <= l1 * pf) continue;
         }
         subset_.push_back(j);
@@ -253,10 +253,10 @@ double EnetSolver<T, M>::gap_lower_bound(const GapBound& b, double l1, double l2
         wl2 += pf_[j] * w_[j] * w_[j];
     }
     const double a = Rn2_ + l2 * wl2, primal = 0.5 * a + l1 * wl1;
-    const double ry = Ry_ - b.unpenalized_wg;  // (as gap_from pairs the unpenalized ones)
+    const double ry = b.unpenalized.ry(Ry_);
     double scale = b.dual_norm > l1 ? l1 / b.dual_norm : 1.0;
     if (a > 0.0) scale = std::clamp(ry / a, 0.0, scale);
-    return primal - (-0.5 * scale * scale * a + scale * ry) + b.unpenalized;
+    return primal - (-0.5 * scale * scale * a + scale * ry) + b.unpenalized.gain;
 }
 
 // drift_ sums ||r - r'||_V over the successive residuals r' at which gradients were

@@ -25,25 +25,19 @@ template <class T, class M>
 template <class Index>
 double EnetSolver<T, M>::gap_from(const Index& idx, double l1, double l2) {
     double wl1 = 0.0, wl2 = 0.0, dual_norm = -std::numeric_limits<double>::infinity(), gg = 0.0;
-    double unpenalized = 0.0, unpenalized_wg = 0.0;
+    Unpenalized unpenalized;
     bool any = false;
     idx([&](index_t j) {
         const double w = w_[j], pf = pf_[j];
         wl1 += pf * std::fabs(w);
         wl2 += pf * w * w;
-        if (pf <= 0.0) {
-            // no dual point is feasible unless x~_j^T v r = 0: count instead what an
-            // exact step on w_j would still gain, and take the gap of the penalized
-            // features' problem with w_j fixed (its dual pairs the scaled residual with
-            // y~ - x~_j w_j: r^T y~ less w_j g_j, which is not 0 away from the solution and
-            // would otherwise make the gap negative, and the fit stop early)
-            unpenalized += 0.5 * g_[j] * g_[j] / nrm_[j];
-            unpenalized_wg += w * g_[j];
+        if (pf <= 0.0) {  // (Unpenalized: its own terms)
+            unpenalized.add(g_[j], w, nrm_[j]);
             return;
         }
         if (l1 > 0.0) {
             const double xta = (g_[j] - l2 * pf * w) / pf;
-            const double a = opt_.positive ? xta : std::fabs(xta);
+            const double a = pen_.magnitude(xta);
             dual_norm = any ? std::max(dual_norm, a) : a;
             any = true;
         } else {
@@ -51,7 +45,7 @@ double EnetSolver<T, M>::gap_from(const Index& idx, double l1, double l2) {
             // w >= 0 when positive, where a negative g_j costs nothing. Without any
             // penalty, the squared gradient (scikit-learn's ||X^T r||^2), projected the
             // same way where w_j = 0.
-            const double gj = opt_.positive && (l2 > 0.0 || w == 0.0) ? std::max(g_[j], 0.0) : g_[j];
+            const double gj = pen_.ridge_gradient(g_[j], w, l2);
             gg += gj * gj / (l2 > 0.0 ? pf : 1.0);
         }
     });
@@ -59,12 +53,12 @@ double EnetSolver<T, M>::gap_from(const Index& idx, double l1, double l2) {
         const double primal = 0.5 * (Rn2_ + l2 * wl2) + l1 * wl1;
         const double scale = (any && dual_norm > l1) ? l1 / dual_norm : 1.0;
         dual_scale_ = scale;
-        const double dual = -0.5 * scale * scale * (Rn2_ + l2 * wl2) + scale * Ry_;
-        return primal - dual + scale * unpenalized_wg + unpenalized;
+        const double dual = -0.5 * scale * scale * (Rn2_ + l2 * wl2) + scale * unpenalized.ry(Ry_);
+        return primal - dual + unpenalized.gain;
     }
     if (l2 > 0.0)
-        return Rn2_ + 0.5 * l2 * wl2 - (Ry_ - unpenalized_wg) + gg / (2.0 * l2) + unpenalized;
-    return double(n_) * gg + unpenalized;  // no penalty: scikit-learn's ||X^T r||^2
+        return Rn2_ + 0.5 * l2 * wl2 - unpenalized.ry(Ry_) + gg / (2.0 * l2) + unpenalized.gain;
+    return double(n_) * gg + unpenalized.gain;  // no penalty: scikit-learn's ||X^T r||^2
 }
 
 template <class T, class M>

@@ -6,6 +6,28 @@
 
 namespace fastreg::cd {
 
+// Newton steps. Coordinate descent converges slowly where the working set's columns are
+// nearly collinear: uncentered dosages without an intercept (every column carries the
+// mean), or nearly as many nonzeros as samples. There, with the nonzero coefficients'
+// signs fixed, the objective is a quadratic in them, and its minimizer solves
+//     (X~_S^T V X~_S + l2 diag(pf_S)) d = g_S - l2 pf_S w_S - l1 pf_S sign(w_S)
+// (S the nonzero coefficients, g their gradients). Conjugate gradients solve it with
+// products by X~_S and X~_S^T, an epoch's cost each and no Gram matrix; their rate
+// goes with the square root of the condition number where coordinate descent's goes
+// with the condition number. The step goes along d as far as no sign changes, one
+// coefficient reaching zero where one would (the objective is that quadratic on the
+// way, and falls all along it); it is kept only when the objective fell. In double
+// only (float32's products would carry its rounding into every direction).
+// A step costs up to NEWTON_CG_ITER epochs, so it is weighed, from NEWTON_AFTER epochs
+// at one alpha on and every NEWTON_WEIGH_EVERY after, against the epochs the last two
+// checks' gaps predict (GapTrend), and taken when those are more than half its cost;
+// at once, unweighed, when the path's last step ended its alpha's solve.
+// Returns true when it took the whole step (the nonzeros' problem solved).
+// (Dosages without an intercept, n = 1,000, p = 20,000, 100 alphas: 45 alphas stopped
+// at max_iter in 29.5 s before, all converge in 5.1 s. Taken at every 30 epochs
+// unweighed, steps made the Gaussian benchmark path 19 % slower; weighed, that path
+// takes none.)
+
 template <class T, class M>
 bool EnetSolver<T, M>::newton_step(double l1, double l2) {
     newton_set_.clear();

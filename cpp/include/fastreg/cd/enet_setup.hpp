@@ -1,10 +1,57 @@
-// An EnetSolver's preparation: column statistics, the residual and the first gradient at
-// the starting point; out of line.
+// An EnetSolver's preparation for a response and sample weights: their sums, the column
+// statistics, the residual and the first gradient at the starting point; out of line.
 // (Included by cd/enet.hpp after the class.)
 #ifndef FASTREG_CD_ENET_SETUP_HPP
 #define FASTREG_CD_ENET_SETUP_HPP
 
 namespace fastreg::cd {
+
+// Everything that depends on y and the weights, from scratch: the state of a new solver
+// with coefficients coef (null: zero).
+template <class T, class M>
+void EnetSolver<T, M>::prepare(const T* y, const T* sw, const T* coef) {
+    y_ = y;
+    v_ = nullptr;
+    if (sw) {
+        double total = 0.0;
+        for (index_t i = 0; i < n_; ++i) total += double(sw[i]);
+        vbuf_.resize(n_);
+        for (index_t i = 0; i < n_; ++i) vbuf_[i] = T(double(sw[i]) / total);
+        v_ = vbuf_.data();
+    }
+    ybar_ = 0.0;
+    if (opt_.fit_intercept) ybar_ = wsum(y_);
+    ynorm2_ = 0.0;
+    for (index_t i = 0; i < n_; ++i) {
+        const double d = double(y_[i]) - ybar_;
+        ynorm2_ += weight(i) * d * d;
+    }
+    if (!std::isfinite(ynorm2_))
+        throw std::domain_error("y: its values are too large for float64 arithmetic (the sum "
+                                "of their squares overflows); rescale y");
+    refs_.reset(n_, p_, v_);
+    rng_ = opt_.seed;
+    // the bounds' bookkeeping and the path's memory start afresh
+    drift_ = 0.0;
+    pass_drift_ = -std::numeric_limits<double>::infinity();
+    drift_snap_.clear();
+    dual_scale_ = 1.0;
+    rho_ = 0.0;
+    w_prev_.clear();
+    predicted_.clear();
+    prev_nz_.clear();
+    ws_.clear();
+    path_r_ready_ = false;
+    newton_paid_ = false;
+    column_stats();
+    w_.assign(p_, 0.0);
+    if (coef)
+        for (index_t j = 0; j < p_; ++j) w_[j] = nrm_[j] > 0.0 ? double(coef[j]) * s_[j] : 0.0;
+    g_.assign(p_, 0.0);
+    g_drift_.assign(p_, -std::numeric_limits<double>::infinity());  // none computed yet
+    if (gram_) build_gram();
+    reset_residual();
+}
 
 template <class T, class M>
 void EnetSolver<T, M>::column_stats() {

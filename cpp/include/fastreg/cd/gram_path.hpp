@@ -39,9 +39,10 @@
 
 #include "fastreg/cd/alpha_grid.hpp"
 #include "fastreg/cd/anderson.hpp"
+#include "fastreg/cd/gram_matrix.hpp"
+#include "fastreg/cd/penalty.hpp"
 #include "fastreg/common.hpp"
 #include "fastreg/interrupt.hpp"
-#include "fastreg/matrix/vec.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -51,47 +52,6 @@
 #include <vector>
 
 namespace fastreg::cd {
-
-// A symmetric p x p matrix stored densely (either order: column j = row j).
-struct GramDense {
-    const double* data = nullptr;
-    index_t p = 0;
-    void prepare() {}
-    // g[k] += a * Q[k, j] for all k
-    void axpy(index_t j, double a, double* g) const { vec::axpy(a, data + j * p, g, p); }
-};
-
-// A symmetric p x p matrix in CSC form (a CSR matrix is the CSC form of its transpose,
-// which is the same matrix).
-template <class I>
-struct GramCsc {
-    const double* data = nullptr;
-    const I* indices = nullptr;
-    const I* indptr = nullptr;
-    index_t p = 0;
-    // Column j holds consecutive rows (one run, as every column of a banded matrix such as
-    // an LD matrix does): its update is a contiguous axpy, which vectorizes, instead of a
-    // scatter. Found once by prepare(), O(nnz).
-    std::vector<std::uint8_t> run;
-
-    void prepare() {
-        run.assign(std::size_t(p), 0);
-        for (index_t j = 0; j < p; ++j) {
-            const index_t b = index_t(indptr[j]), e = index_t(indptr[j + 1]);
-            bool consecutive = e > b;
-            for (index_t t = b + 1; consecutive && t < e; ++t)
-                consecutive = index_t(indices[t]) == index_t(indices[t - 1]) + 1;
-            run[std::size_t(j)] = consecutive ? 1 : 0;
-        }
-    }
-    void axpy(index_t j, double a, double* g) const {
-        const index_t b = index_t(indptr[j]), e = index_t(indptr[j + 1]);
-        if (run[std::size_t(j)])
-            vec::axpy(a, data + b, g + index_t(indices[b]), e - b);
-        else
-            vec::saxpy(a, data + b, indices + b, e - b, g);
-    }
-};
 
 struct GramOptions {
     double l1_ratio = 1.0;
@@ -126,7 +86,7 @@ public:
     // penalty factors, or null (all 1).
     GramSolver(const Q& XtX, const double* diag, const double* b, double n, double yty,
                const double* pf, const GramOptions& opt)
-        : Q_(XtX), D_(diag), b_(b), n_(n), p_(XtX.p), opt_(opt) {
+        : Q_(XtX), D_(diag), b_(b), n_(n), p_(XtX.p), opt_(opt), pen_{opt.positive} {
         Q_.prepare();
         yty_known_ = yty >= 0.0;
         yty_ = yty_known_ ? yty : 0.0;
@@ -282,15 +242,12 @@ public:
 
 private:
     // How close feature j is to entering the model: |G_j| (G_j when positive).
-    double score(index_t j) const { return opt_.positive ? G_[j] : std::fabs(G_[j]); }
+    double score(index_t j) const { return pen_.magnitude(G_[j]); }
 
     // The minimizer over w_j with the others fixed: the elastic-net prox of
     // G_j + Q_jj w_j, scaled (0 when positive and that is negative).
     double minimizer(index_t j) const {
-        const double tmp = G_[j] + D_[j] * w_[j];
-        if (opt_.positive && tmp < 0.0) return 0.0;
-        const double a = std::fabs(tmp) - L1_ * pf_[j];
-        return a > 0.0 ? std::copysign(a, tmp) / (D_[j] + L2_ * pf_[j]) : 0.0;
+        return pen_.prox(G_[j] + D_[j] * w_[j], D_[j], pf_[j], L1_, L2_);
     }
 
     // Anderson acceleration of the epochs (cd/anderson.hpp): on ill-conditioned XtX
@@ -418,11 +375,11 @@ private:
             }
             if (l1 > 0.0) {
                 const double xta = (g - l2 * pf * w) / pf;
-                const double a = opt_.positive ? xta : std::fabs(xta);
+                const double a = pen_.magnitude(xta);
                 dual_norm = any ? std::max(dual_norm, a) : a;
                 any = true;
             } else {
-                const double gj = opt_.positive && (l2 > 0.0 || w == 0.0) ? std::max(g, 0.0) : g;
+                const double gj = pen_.ridge_gradient(g, w, l2);
                 gg += gj * gj / (l2 > 0.0 ? pf : 1.0);
             }
         }
@@ -442,6 +399,7 @@ private:
     double n_;
     index_t p_;
     GramOptions opt_;
+    EnetPenalty pen_;  // (opt_.positive)
     bool yty_known_ = false;
     double yty_ = 0.0, bound_ = 0.0;  // the given y^T y; the lower bound on it
     double L1_ = 0.0, L2_ = 0.0;      // n l1, n l2 (the solver works in G's units)

@@ -47,6 +47,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -67,19 +68,14 @@ struct LogisticOptions {
 // Why a path ended before its last alpha.
 enum LogisticStop : int { STOP_NONE = 0, STOP_DEVIANCE_EXPLAINED = 1, STOP_DEVIANCE_FLAT = 2 };
 
-// Outputs of a logistic path; the arrays are the caller's, k = number of alphas.
+// Outputs of a logistic path: the Gaussian path's (cd/path.hpp; n_iter counts Newton steps,
+// gaps is null: the family has no duality gap, tol_scaled is the Newton steps' threshold
+// tol * F_null) and the family's deviances; the arrays are the caller's, k = alphas.
 template <class T>
-struct LogisticOutput {
-    T* coefs = nullptr;                 // p x k row-major, arriving zeroed
-    T* intercepts = nullptr;            // k
-    std::int64_t* n_iter = nullptr;     // k: Newton steps
-    std::uint8_t* converged = nullptr;  // k
+struct LogisticOutput : PathOutput<T> {
     double* deviance = nullptr;         // k: 2 sum_i u_i l(y_i, eta_i)
     double null_deviance = 0.0;         // the same for the intercept-only fit (with offset)
-    index_t n_done = 0;                 // alphas fitted; the others' outputs are 0 / NaN
     int stop = STOP_NONE;
-    std::int64_t epochs = 0;       // coordinate-descent epochs, all inner solves
-    std::int64_t full_passes = 0;  // passes over X (column statistics included)
 };
 
 namespace logistic_detail {
@@ -150,9 +146,11 @@ public:
     double null_deviance() const { return 2.0 * f_null_; }
     double deviance() const { return 2.0 * loss(eta_); }
     double intercept() const { return b0_; }
+    double tol_scaled() const { return tol_ * f_null_; }
+    std::int64_t grad_columns() const { return solver_ ? solver_->grad_columns() : 0; }
     const std::vector<double>& coef() const { return b_; }
-    std::int64_t epochs() const { return epochs_; }
-    std::int64_t full_passes() const { return passes_; }
+    std::int64_t epochs() const { return epochs_ + (solver_ ? solver_->epochs() : 0); }
+    std::int64_t full_passes() const { return passes_ + (solver_ ? solver_->full_passes() : 0); }
 
     bool has_unpenalized() const {
         for (index_t j = 0; j < p_; ++j)
@@ -181,13 +179,9 @@ public:
     // current fit (the intercept-only one, or with the unpenalized features fitted first).
     double alpha_max() {
         const double W = working();
-        EnetSolver<T, M> s(X_, z_.data(), sw_.data(), pf_in_, inner_);
-        if (any_nonzero()) {
-            sync_coef();
-            s.set_coef(bT_.data());
-        }
-        passes_ += s.full_passes();
-        return W * s.l1_max() / opt_.l1_ratio;
+        const bool start = any_nonzero();
+        if (start) sync_coef();
+        return W * weighted_solver(start ? bT_.data() : nullptr).l1_max() / opt_.l1_ratio;
     }
 
     struct Info {
@@ -209,20 +203,16 @@ public:
             stop::checkpoint();
             info.n_iter = it;
             const double W = working();
-            EnetSolver<T, M> s(X_, z_.data(), sw_.data(), pf_in_, inner_);
             // The inner solve starts from the penalized coefficients only: EnetSolver's
             // duality gap omits -w_j x~_j^T v r for an unpenalized w_j != 0 and can come out
             // negative at a warm start there, stopping it before any epoch.
-            if (any_nonzero(true)) {
-                sync_coef(true);
-                s.set_coef(bT_.data());
-            }
+            const bool start = any_nonzero(true);
+            if (start) sync_coef(true);
+            EnetSolver<T, M>& s = weighted_solver(start ? bT_.data() : nullptr);
             if (unpenalized_only)
                 s.solve(UNPENALIZED_ONLY, 0.0, UNPENALIZED_ONLY);
             else
                 s.solve(l1 / W, l2 / W, l1_prev / W);
-            epochs_ += s.epochs();
-            passes_ += s.full_passes();
             // the model's minimizer: coefficients, intercept and linear predictor
             std::fill(bn_.begin(), bn_.end(), 0.0);
             s.nonzero_coef(nz_);
@@ -265,6 +255,20 @@ public:
     }
 
 private:
+    // The solver of the weighted least-squares problem at the current working response and
+    // weights (z_, sw_), started from coef (null: zero). One solver serves every Newton
+    // step (EnetSolver::reweight): what does not depend on the weights, such as a genotype
+    // design's column cache and missing-sample lists, is made once.
+    EnetSolver<T, M>& weighted_solver(const T* coef) {
+        if (!solver_) {
+            solver_.emplace(X_, z_.data(), sw_.data(), pf_in_, inner_);
+            if (coef) solver_->set_coef(coef);
+        } else {
+            solver_->reweight(z_.data(), sw_.data(), coef);
+        }
+        return *solver_;
+    }
+
     // (penalized_only: of the features with pf_j > 0)
     bool any_nonzero(bool penalized_only = false) const {
         for (index_t j = 0; j < p_; ++j)
@@ -381,7 +385,8 @@ private:
     std::vector<T> bT_, z_, sw_;
     std::vector<std::pair<index_t, T>> nz_;
     double b0_ = 0.0, f_null_ = 0.0, tol_ = 0.0;
-    std::int64_t epochs_ = 0, passes_ = 0;
+    std::int64_t epochs_ = 0, passes_ = 0;  // set_start()'s solver
+    std::optional<EnetSolver<T, M>> solver_;
 };
 
 }  // namespace logistic_detail
@@ -445,6 +450,8 @@ void logistic_path(const M& X, const T* y, const T* sw, const T* pf, const T* of
     }
     out.epochs = fit.epochs();
     out.full_passes = fit.full_passes();
+    out.grad_columns = fit.grad_columns();
+    out.tol_scaled = fit.tol_scaled();
 }
 
 // Compiled once, in cpp/src/cd_logistic.cpp, for every design of the Gaussian path.
