@@ -209,15 +209,23 @@ def test_one_se_picks_a_sparser_model():
 def test_standardize_equals_the_loop():
     X, y = _data(n=160, p=12, seed=6)
     X = X * np.linspace(0.2, 3.0, X.shape[1])
-    sw = np.ones(X.shape[0])
+    sw = np.random.default_rng(7).uniform(0.5, 2.0, X.shape[0])
     model = fastreg.LogisticRegressionCV(alphas=10, l1_ratios=[1.0], cv=3, standardize=True,
-                                         tol=TIGHT, max_iter=1000).fit(X, y)
+                                         tol=TIGHT, max_iter=1000).fit(X, y, sample_weight=sw)
     from fastreg.linear_model._logistic_cv import stratified_kfold
 
+    # every fold's penalty factors: the weighted standard deviations on all the data
+    mean = sw @ X / sw.sum()
+    sd = np.sqrt(sw @ (X - mean) ** 2 / sw.sum())
     loop = _fold_loop(X, y, stratified_kfold(y, 3), model.alphas_, l1_ratio=1.0, sw=sw,
-                      pf=None, standardize=True)
+                      pf=sd, standardize=False)
     np.testing.assert_allclose(model.cv_measures_["deviance"][:, 0], loop["deviance"],
                                rtol=1e-6)
+    full = fastreg.LogisticRegression(C=model.C_[0], l1_ratio=1.0, standardize=True,
+                                      tol=TIGHT, max_iter=1000).fit(X, y, sample_weight=sw)
+    _close(model.coef_, full.coef_, 1e-7)
+    with pytest.raises(NotImplementedError, match="l1_ratio=1"):
+        fastreg.LogisticRegressionCV(l1_ratios=[0.5], standardize=True).fit(X, y)
 
 
 # ---- every design -------------------------------------------------------------------------
@@ -243,7 +251,8 @@ def test_sparse_and_float32_equal_dense():
 
 
 @pytest.mark.parametrize("kind", ["int8", "bed"])
-def test_genotypes_equal_the_imputed_dense(tmp_path, kind):
+@pytest.mark.parametrize("covariates", [False, True])
+def test_genotypes_equal_the_imputed_dense(tmp_path, kind, covariates):
     G = _dosages(180, 40, seed=8, missing=0.05)
     dense = _imputed(G)
     rng = np.random.default_rng(9)
@@ -252,9 +261,15 @@ def test_genotypes_equal_the_imputed_dense(tmp_path, kind):
     g = (Genotypes.from_array(G) if kind == "int8"
          else Genotypes.from_bed(write_plink(os.path.join(tmp_path, "g"), G) + ".bed"))
     kw = dict(alphas=10, eps=0.05, l1_ratios=[1.0], cv=3, scoring="auc", tol=TIGHT,
-              max_iter=1000)
+              max_iter=1000, standardize=covariates)
+    pf = None
+    if covariates:  # unpenalized by the design, also when standardized
+        C = rng.standard_normal((G.shape[0], 2))
+        g = g.with_covariates(C)
+        dense = np.hstack([dense, C])
+        pf = np.r_[np.ones(G.shape[1]), 0.0, 0.0]
     a = fastreg.LogisticRegressionCV(**kw).fit(g, y)
-    b = fastreg.LogisticRegressionCV(**kw).fit(dense, y)
+    b = fastreg.LogisticRegressionCV(penalty_factor=pf, **kw).fit(dense, y)
     for m in b.cv_measures_:
         np.testing.assert_allclose(a.cv_measures_[m], b.cv_measures_[m], rtol=1e-6, atol=1e-9)
     assert a.alpha_ == pytest.approx(b.alpha_, rel=1e-9)

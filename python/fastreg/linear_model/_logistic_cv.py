@@ -29,7 +29,7 @@ from .._threads import threads_for_n_jobs
 from ..exceptions import ConvergenceWarning, GridEdgeWarning, sklearn_compatible
 from ._cv import _folds, _one_se
 from ._linear import feature_names
-from ._logistic import _SOLVERS, LogisticRegression
+from ._logistic import _SOLVERS, LogisticRegression, penalty_factors
 from ._logistic_path import binary_labels, logistic_path
 
 # scoring -> (the measure computed per fold, the sign and scale that turn it into a
@@ -199,8 +199,10 @@ class LogisticRegressionCV(LogisticRegression):
     penalty_factor : array-like of shape (n_features,), optional
         glmnet's per-feature penalty factors (0: unpenalized).
     standardize : bool, default=False
-        Penalize the standardized coefficients (glmnet; each fold standardizes with its own
-        training rows); coefficients are in X's units.
+        Penalize the coefficients of unit-variance columns (glmnet's option, lasso only:
+        each penalty factor times its column's standard deviation, weighted by the sample
+        weights, on all the data, the same in every fold; glmnet's ``cv.glmnet`` recomputes
+        them per fold); coefficients are in X's units.
     n_threads : int, optional
         Use at most this many threads (default: ``n_jobs``'s count when given, else
         :func:`fastreg.get_num_threads`).
@@ -400,7 +402,8 @@ class LogisticRegressionCV(LogisticRegression):
             sw = cw if sw is None else sw * cw
             if not sw.sum() > 0:
                 raise ValueError("class_weight: the weighted samples sum to 0")
-        pf = v.feature_vector(self.penalty_factor, p, dtype, "penalty_factor")
+        pf = penalty_factors(X, v.feature_vector(self.penalty_factor, p, dtype, "penalty_factor"),
+                             sw, prm["l1_ratios"], prm["standardize"], dtype)
         if self.cv is None or (isinstance(self.cv, (numbers.Integral, np.integer))
                                and not isinstance(self.cv, (bool, np.bool_))):
             n_splits = 5 if self.cv is None else int(self.cv)
@@ -425,8 +428,7 @@ class LogisticRegressionCV(LogisticRegression):
                                      f"class {classes[c]!r}; both classes are needed")
             fold_w.append((tw, vw))
         total = float(base.sum())
-        common = dict(fit_intercept=prm["fit_intercept"], penalty_factor=pf,
-                      standardize=prm["standardize"], tol=prm["tol"],
+        common = dict(fit_intercept=prm["fit_intercept"], penalty_factor=pf, tol=prm["tol"],
                       max_iter=prm["max_iter"], n_threads=prm["n_threads"],
                       return_n_iter=True)
         y_fit = y01.astype(dtype)
