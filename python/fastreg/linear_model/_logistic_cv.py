@@ -437,16 +437,29 @@ class LogisticRegressionCV(LogisticRegression):
         n_l1, n_folds = len(l1_ratios), len(folds)
 
         caught = []  # the fits' ConvergenceWarnings, reported once at the end
+        # progress(paths done, paths in all): the command line's progress bar, a private
+        # attribute set from outside (as LassoCV's), so that the parameters stay
+        # scikit-learn's
+        progress = getattr(self, "_progress", None)
+        generated = prm["grid_kind"] == "alpha" and isinstance(prm["grid"], int)
+        n_paths = n_l1 * (n_folds + 1) if generated else n_l1 * n_folds + 1
+        done = [0]
+
+        def path(*args):
+            out = self._path(*args, common, caught)
+            done[0] += 1
+            if progress is not None:
+                progress(done[0], n_paths)
+            return out
         full = {}  # l1_ratio index -> the path on all the data
         # the grid on all the data per l1_ratio: alphas_full[r], decreasing
         if prm["grid_kind"] == "C":
             Cs = prm["grid"]
             alphas_full = [1.0 / (Cs * total)] * n_l1  # decreasing
-        elif isinstance(prm["grid"], int):
+        elif generated:
             alphas_full = []
             for r, ratio in enumerate(l1_ratios):
-                full[r] = self._path(X, y_fit, sw_fit, ratio, prm["grid"], prm["eps"],
-                                     common, caught)
+                full[r] = path(X, y_fit, sw_fit, ratio, prm["grid"], prm["eps"])
                 alphas_full.append(full[r][0])
             # a grid shortened by an early stop: the common length keeps the arrays square
             k = min(a.size for a in alphas_full)
@@ -469,8 +482,8 @@ class LogisticRegressionCV(LogisticRegression):
                     alphas_f = 1.0 / (Cs * tw.sum())
                 else:
                     alphas_f = alphas_full[r]
-                _, coefs, b0, nit = self._path(X, y_fit, tw.astype(dtype), ratio, alphas_f,
-                                               prm["eps"], common, caught)
+                _, coefs, b0, nit = path(X, y_fit, tw.astype(dtype), ratio, alphas_f,
+                                         prm["eps"])
                 held = np.unique(test)  # (a repeated row counts through its weight)
                 eta = _held_out_eta(X, held, coefs, b0)
                 for name, values in fold_measures(y01[held], eta, vw[held]).items():
@@ -516,8 +529,8 @@ class LogisticRegressionCV(LogisticRegression):
         # the final model
         if prm["refit"]:
             if r_best not in full:
-                full[r_best] = self._path(X, y_fit, sw_fit, l1_ratios[r_best], alphas_r,
-                                          prm["eps"], common, caught)
+                full[r_best] = path(X, y_fit, sw_fit, l1_ratios[r_best], alphas_r,
+                                    prm["eps"])
             _, coefs, b0, _ = full[r_best]
             self.coef_path_ = coefs
             self.intercept_path_ = b0
@@ -528,6 +541,8 @@ class LogisticRegressionCV(LogisticRegression):
             intercept = float(np.mean([b[2] for b in best]))
             C_ = float(np.mean([b[3] for b in best]))
             l1_ratio_ = float(np.mean([b[4] for b in best]))
+        if progress is not None and done[0] < n_paths:  # refit=False: no full path
+            progress(n_paths, n_paths)
         self._report_convergence(caught)
 
         self.classes_ = classes
