@@ -219,3 +219,35 @@ def test_binomial_elastic_net_needs_no_standardize(tmp_path, capsys):
     assert status == 2 and "--no-standardize" in err, err
     assert main(base + ["--no-standardize", "--out", str(tmp_path / "b"), "--quiet"]) == 0
     assert "l1_ratio 0.5" in _text(tmp_path / "b.log")
+
+
+def test_demo_case_control_file(tmp_path, capsys):
+    """The demo's demo.cc.pheno: the liability's top 30 % are cases (2), the trait's
+    missing samples are missing there too (0 or -9); the command it prints fits it."""
+    from fastreg.cli._plink_demo import make_dataset
+
+    prefix, pheno, covar, _ = make_dataset(str(tmp_path), 200, 300, 5, 0.5, seed=1)
+    trait = {}
+    with open(pheno) as f:
+        next(f)
+        for line in f:
+            fid, iid, value = line.split()
+            trait[(fid, iid)] = value
+    with open(prefix + ".cc.pheno") as f:
+        assert next(f).split() == ["FID", "IID", "status"]
+        status = {tuple(line.split()[:2]): line.split()[2] for line in f}
+    assert status.keys() == trait.keys()
+    missing = {k for k, v in trait.items() if v in ("NA", "-9")}
+    assert {k for k, v in status.items() if v in ("0", "-9")} == missing
+    values = {k: float(trait[k]) for k in trait if k not in missing}
+    cases = [v for k, v in values.items() if status[k] == "2"]
+    controls = [v for k, v in values.items() if status[k] == "1"]
+    assert len(cases) + len(controls) == len(values)
+    assert min(cases) > max(controls)  # a threshold on the liability
+    assert abs(len(cases) / len(values) - 0.3) < 0.05
+    out = str(tmp_path / "cc")
+    assert main(["lasso", "--bed", prefix, "--pheno", prefix + ".cc.pheno", "--covar", covar,
+                 "--cv", "3", "--n-alphas", "30", "--out", out, "--quiet"]) == 0, \
+        capsys.readouterr().err
+    n_case = sum(v == "2" for v in status.values())
+    assert f"{n_case:,} cases" in _text(out + ".log")
