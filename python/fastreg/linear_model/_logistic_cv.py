@@ -451,6 +451,7 @@ class LogisticRegressionCV(LogisticRegression):
             if progress is not None:
                 progress(done[0], n_paths)
             return out
+
         full = {}  # l1_ratio index -> the path on all the data
         # the grid on all the data per l1_ratio: alphas_full[r], decreasing
         if prm["grid_kind"] == "C":
