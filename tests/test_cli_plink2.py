@@ -1,6 +1,6 @@
 """`fastreg lasso` with PLINK's phenotype conventions and PLINK 2 input: the .fam's 6th
 column as the phenotype (--pheno-from-fam, and PLINK's default without --pheno), a
-case/control phenotype refused instead of fitted as the numbers 1 and 2, and --pgen
+case/control phenotype fitted by the binomial family, not as the numbers 1 and 2, and --pgen
 against --bed on the same data (PLINK 2 itself converts the files).
 
 These use Genotypes.fam_phenotype, fastreg.genotypes.is_case_control and
@@ -71,7 +71,10 @@ def test_pheno_from_fam_all_missing(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("codes", [["1", "2"], ["1", "2", "0"], ["0", "1"]])
-def test_case_control_refused(tmp_path, capsys, codes):
+def test_case_control_is_binomial(tmp_path, capsys, codes):
+    """A case/control phenotype is fitted by the binomial family (--family auto), never as
+    the numbers 1 and 2; with 1 and 2, 0 is missing (PLINK 1.9's reading), in the file and
+    the .fam (tests/test_logistic_cli.py checks the fits themselves)."""
     genotypes = importlib.import_module("fastreg.genotypes")
     _needs(genotypes, "is_case_control")
     d = _dataset(tmp_path, covar=False)
@@ -83,14 +86,17 @@ def test_case_control_refused(tmp_path, capsys, codes):
     if getattr(Genotypes, "fam_phenotype", None) is not None:
         _fam_with(d["prefix"], list(values))
         sources.append(["--pheno-from-fam"])
-    for extra in sources:
-        status = main(["lasso", "--bed", d["prefix"], *extra, "--out", str(tmp_path / "res")])
-        err = capsys.readouterr().err
-        # with 1 and 2, 0 is missing (PLINK 1.9's reading), in the file and the .fam
-        assert status == 2, err
-        assert err.startswith("fastreg lasso: error: ") and "case/control" in err, err
-        assert len(err.splitlines()) == 1
-        assert not [f for f in os.listdir(tmp_path) if f.startswith(("res.", ".res."))]
+    case = "1" if codes == ["0", "1"] else "2"
+    control = "0" if codes == ["0", "1"] else "1"
+    for k, extra in enumerate(sources):
+        out = str(tmp_path / f"res{k}")
+        status = main(["lasso", "--bed", d["prefix"], *extra, "--out", out, "--quiet"])
+        assert status == 0, capsys.readouterr().err
+        with open(out + ".log") as f:
+            log = f.read()
+        n_case, n_control = int((values == case).sum()), int((values == control).sum())
+        assert f"{n_case:,} cases, {n_control:,} controls" in log, log
+        assert f"samples     {n_case + n_control:,} of 150 used" in log
 
 
 def test_pgen_equals_bed(tmp_path, capsys):

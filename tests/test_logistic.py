@@ -255,6 +255,23 @@ def test_estimator_on_genotypes_and_csr(tmp_path):
     _close(c.coef_, b.coef_, 1e-8)
 
 
+def test_standardized_estimator_keeps_genotype_covariates_unpenalized():
+    G = _dosages(140, 25, seed=5, missing=0.05)
+    dense = _imputed(G)
+    rng = np.random.default_rng(6)
+    C = rng.standard_normal((140, 2))
+    eta = dense[:, 5] - dense[:, 6] + 2.0 * C[:, 0]
+    y = (rng.random(140) < 1 / (1 + np.exp(-eta))).astype(float)
+    g = Genotypes.from_array(G).with_covariates(C)
+    X = np.hstack([dense, C])
+    pf = np.r_[np.ones(25), 0.0, 0.0]
+    a = fastreg.LogisticRegression(C=0.02, l1_ratio=1.0, standardize=True, tol=TIGHT).fit(g, y)
+    b = fastreg.LogisticRegression(C=0.02, l1_ratio=1.0, standardize=True, tol=TIGHT,
+                                   penalty_factor=pf).fit(X, y)
+    _close(a.coef_, b.coef_, 1e-6)
+    assert a.coef_[0, -2] != 0 and a.coef_[0, -1] != 0  # the covariates, unpenalized
+
+
 def test_clone_pipeline_and_grid_search():
     from sklearn.base import clone
     from sklearn.model_selection import GridSearchCV

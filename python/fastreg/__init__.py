@@ -31,6 +31,7 @@ _LAZY = {
     "Ridge": "linear_model",
     "RidgeCV": "linear_model",
     "LogisticRegression": "linear_model",
+    "LogisticRegressionCV": "linear_model",
     "logistic_path": "linear_model",
     "ConvergenceWarning": "exceptions",
     "GridEdgeWarning": "exceptions",

@@ -3,7 +3,8 @@
 Reads the inputs (PLINK 1 .bed/.bim/.fam or PLINK 2 .pgen/.pvar/.psam with a phenotype
 file or the .fam/.psam's own, optional covariates; or an X.npy with a y.npy), matches the
 samples by (FID, IID), drops those with a missing phenotype or covariate, fits LassoCV
-(ElasticNetCV when --l1-ratio < 1) with the covariates unpenalized, and writes
+(ElasticNetCV when --l1-ratio < 1; LogisticRegressionCV for a case/control phenotype,
+--family) with the covariates unpenalized, and writes
 PREFIX.coef.tsv, PREFIX.path.png, PREFIX.cv.png, PREFIX.manhattan.png and PREFIX.log.
 The outputs are one transaction (_Outputs): written to hidden temporary files next to the
 targets and renamed into place only once all of them are complete, earlier files put back
@@ -69,6 +70,11 @@ def add_arguments(p):
     src.add_argument("--y", metavar="y.npy",
                      help="the target for --npy, shape (n,); NaN is missing")
     fit = p.add_argument_group("model")
+    fit.add_argument("--family", choices=("auto", "binomial", "gaussian"), default="auto",
+                     help="binomial: L1 logistic regression of a case/control phenotype "
+                     "(two values: PLINK's 1 = control, 2 = case, or 0 and 1; the larger "
+                     "is the case); gaussian: least squares on the values; auto (default): "
+                     "binomial when the phenotype has exactly two values, else gaussian")
     fit.add_argument("--cv", type=int, default=5, metavar="K", help="CV folds (default 5)")
     fit.add_argument("--rule", choices=("min", "1se"), default="1se",
                      help="alpha of the final model: 1se, the largest alpha whose mean CV "
@@ -386,7 +392,6 @@ def _read_bed(args, log):
     else:
         readers = (MISSING_TOKENS, match, read_table, select_column)
         y_all, drops, y_source = _pheno_file(args, ids, fam, log, readers)
-    _refuse_case_control(y_all, y_source)
 
     C_all = None
     names = ()
@@ -452,22 +457,6 @@ def _read_bed(args, log):
     data.genotypes = G
     data.y_source = y_source
     return data
-
-
-def _refuse_case_control(values, what):
-    """A case/control phenotype is never fitted as the numbers 1 and 2 (or 0 and 1): the
-    binomial family is what it needs, and until the command has one, a clear error."""
-    try:
-        from ..genotypes import is_case_control
-    except ImportError:  # a genotypes module without PLINK's phenotype rules
-        return
-    if is_case_control(values):
-        codes = sorted({float(v) for v in values[~np.isnan(values)]})
-        meaning = " (PLINK's 1 = control, 2 = case)" if codes == [1.0, 2.0] else ""
-        raise InputError(f"{what}: coded case/control, values {codes[0]:g} and {codes[1]:g}"
-                         f"{meaning}: fastreg lasso fits a quantitative trait by least "
-                         "squares and has no binomial (logistic) family yet, so it does not "
-                         "fit these codes as numbers")
 
 
 def _open_plink(args, Genotypes):
@@ -673,12 +662,16 @@ def _fit(data, args, log, progress):
     if n < 2 * args.cv:
         raise InputError(f"{n} sample(s) left: too few for {args.cv}-fold cross-validation "
                          f"(at least {2 * args.cv})")
-    _check_target(data)
+    family = _family(data, args, log)
+    if family == "gaussian":
+        _check_target(data)
     eps = args.eps if args.eps is not None else (1e-2 if n < p else 1e-3)
     folds = cv_folds(n, args.cv, args.seed)
     common = dict(cv=folds, alphas=args.n_alphas, eps=eps, selection_rule=args.rule,
                   standardize=args.standardize, n_threads=args.threads, progress=progress)
-    if args.l1_ratio < 1:
+    if family == "binomial":
+        model, name = _binomial_model(args, folds, eps)
+    elif args.l1_ratio < 1:
         model = fastreg.ElasticNetCV(l1_ratio=args.l1_ratio, **common)
         name = f"ElasticNetCV (l1_ratio {args.l1_ratio:g})"
     else:
@@ -707,7 +700,95 @@ def _fit(data, args, log, progress):
             raise
     seconds = time.perf_counter() - t0
     progress.finish(args.cv + 1)
+    if family == "binomial":
+        model = _BinomialFit(model, data.n_variants)
     return model, seconds, [str(w.message) for w in caught]
+
+
+# ---- the binomial family -------------------------------------------------------------
+
+
+def _family(data, args, log):
+    """'binomial' or 'gaussian' by --family; a binomial phenotype becomes 0/1 (1: the
+    case, the larger of its two values), its counts go to the log and data.cases."""
+    y = np.asarray(data.y, dtype=np.float64)
+    values = np.unique(y)
+    two = values.size == 2
+    family = args.family
+    if family == "auto":
+        family = "binomial" if two else "gaussian"
+    elif family == "binomial" and not two:
+        shown = ", ".join(f"{v:g}" for v in values[:5]) + (", ..." if values.size > 5 else "")
+        raise InputError(f"{data.y_source}: --family binomial needs a case/control phenotype "
+                         f"(exactly two values), got {values.size} distinct value(s): {shown}")
+    data.family = family
+    if family == "gaussian":
+        if two:
+            log(f"family      gaussian (--family gaussian): the two values {values[0]:g} and "
+                f"{values[1]:g} are fitted as numbers, by least squares")
+        return family
+    control, case = float(values[0]), float(values[1])
+    y01 = (y == case).astype(y.dtype if y.dtype.kind == "f" else np.float64)
+    n_case = int(y01.sum())
+    data.cases = (n_case, y01.size - n_case, control, case)
+    coding = {(1.0, 2.0): "PLINK's 1 = control, 2 = case", (0.0, 1.0): "0 = control, 1 = case"}
+    meaning = coding.get((control, case), f"{control:g} = control, {case:g} = case: the larger "
+                         "value is the case")
+    how = "auto: the phenotype has two values" if args.family == "auto" else "--family binomial"
+    log(f"family      binomial ({how}; {meaning}): {n_case:,} cases, "
+        f"{y01.size - n_case:,} controls")
+    data.y = y01.astype(data.y.dtype if np.asarray(data.y).dtype.kind == "f" else np.float64)
+    return family
+
+
+def _binomial_model(args, folds, eps):
+    """LogisticRegressionCV with glmnet's grid (the same alphas in every fold), the
+    deviance as the CV measure, and the command's rule."""
+    import fastreg
+
+    if args.l1_ratio < 1 and args.standardize:
+        raise InputError(f"--l1-ratio {args.l1_ratio:g} with the binomial family needs "
+                         "--no-standardize: standardized elastic-net logistic regression is "
+                         "not implemented (the lasso, --l1-ratio 1, is)")
+    model = fastreg.LogisticRegressionCV(
+        alphas=args.n_alphas, eps=eps, l1_ratios=[args.l1_ratio], cv=folds,
+        scoring="deviance", selection_rule=args.rule, standardize=args.standardize,
+        n_threads=args.threads, use_legacy_attributes=False)
+    name = ("LogisticRegressionCV (binomial, lasso)" if args.l1_ratio == 1 else
+            f"LogisticRegressionCV (binomial, l1_ratio {args.l1_ratio:g})")
+    return model, name
+
+
+class _BinomialFit:
+    """A fitted LogisticRegressionCV with the attributes the report, the coefficient file
+    and the plots read from LassoCV (coef_ of shape (n_features,), a float intercept_, the
+    CV curve along cv_alphas_), plus the held-out deviance, AUC and misclassification
+    rate at each rule's alpha."""
+
+    family = "binomial"
+
+    def __init__(self, model, n_variants):
+        self.model = model
+        self.coef_ = np.asarray(model.coef_, dtype=np.float64)[0]
+        self.intercept_ = float(model.intercept_[0])
+        self.alphas_ = self.cv_alphas_ = np.asarray(model.alphas_, dtype=np.float64)
+        self.cv_mean_, self.cv_se_ = model.cv_mean_, model.cv_se_
+        self.alpha_, self.alpha_min_, self.alpha_1se_ = (model.alpha_, model.alpha_min_,
+                                                        model.alpha_1se_)
+        self.n_folds_ = model.n_folds_
+        self.coef_path_ = model.coef_path_
+        self.n_variants = n_variants
+
+    def at(self, alpha):
+        """(index in the grid, {measure: (mean over folds, standard error)}) at alpha."""
+        i = int(np.argmin(np.abs(self.cv_alphas_ - alpha)))
+        out = {}
+        for name, values in self.model.cv_measures_.items():
+            v = values[:, 0, i]
+            v = v[~np.isnan(v)]
+            se = v.std(ddof=1) / np.sqrt(v.size) if v.size > 1 else np.nan
+            out[name] = (float(v.mean()) if v.size else np.nan, float(se))
+        return i, out
 
 
 class _FitError(Exception):
@@ -723,6 +804,13 @@ def _report_fit(model, data, args, log, seconds, caught):
         i = int(np.argmin(np.abs(grid - alpha)))
         chosen = "  <- chosen (--rule " + rule + ")" if rule == args.rule else ""
         count = int(np.count_nonzero(rows[:, i])) if i < rows.shape[1] else 0
+        if isinstance(model, _BinomialFit):
+            _, m = model.at(alpha)
+            log(f"alpha {rule:<5} {alpha:.6g} (#{i + 1} of {grid.size}): CV deviance "
+                f"{m['deviance'][0]:.6g} (se {m['deviance'][1]:.3g}), AUC {m['auc'][0]:.4f} "
+                f"(se {m['auc'][1]:.3g}), misclassification {m['misclassification'][0]:.4f}, "
+                f"{count:,} nonzero {what}{chosen}")
+            continue
         log(f"alpha {rule:<5} {alpha:.6g} (#{i + 1} of {grid.size}): CV MSE {mean[i]:.6g} "
             f"(se {se[i]:.3g}), {count:,} nonzero {what}{chosen}")
     log("            (min: the best CV prediction, with many weak or false positives "
@@ -753,6 +841,8 @@ def _write_coef(path, model, data):
     coef = np.asarray(model.coef_, dtype=np.float64)
     nz = np.flatnonzero(coef[:data.n_variants])
     with open(path, "w", encoding="utf-8") as f:
+        if isinstance(model, _BinomialFit):  # comment lines before the header
+            f.writelines(_binomial_summary(model, data))
         if data.kind == "bed":
             G = data.genotypes
             f.write("id\tchrom\tpos\ta1\ta2\tcoef\tkind\n")
@@ -767,6 +857,21 @@ def _write_coef(path, model, data):
             for j in nz:
                 f.write(f"{j}\t{coef[j]:.17g}\tfeature\n")
             f.write(f".\t{model.intercept_:.17g}\tintercept\n")
+
+
+def _binomial_summary(model, data):
+    """The '#' lines that open a binomial fit's coefficient file: the case and control
+    counts, and the CV deviance and AUC at both rules' alphas."""
+    n_case, n_control, control, case = data.cases
+    lines = [f"# family binomial: {n_case} cases (phenotype {case:g}), {n_control} controls "
+             f"(phenotype {control:g}); coefficients are log odds ratios per unit\n"]
+    for rule, alpha in (("min", model.alpha_min_), ("1se", model.alpha_1se_)):
+        _, m = model.at(alpha)
+        chosen = " (chosen)" if alpha == model.alpha_ else ""
+        lines.append(f"# alpha_{rule} {alpha:.17g}{chosen}: CV deviance {m['deviance'][0]:.6g} "
+                     f"(se {m['deviance'][1]:.3g}), CV AUC {m['auc'][0]:.6g} "
+                     f"(se {m['auc'][1]:.3g})\n")
+    return lines
 
 
 def _path_rows(model):
@@ -821,7 +926,9 @@ def _write_plots(outputs, model, data, args):
                          count_label=f"nonzero {what}")
 
     draws = [("path.png", draw_path, f"Coefficient path on all samples ({rule})"),
-             ("cv.png", lambda: plot.cv(model),
+             ("cv.png", lambda: plot.cv(model, ylabel="binomial deviance"
+                                        if isinstance(model, _BinomialFit)
+                                        else "mean squared error"),
               f"{model.n_folds_}-fold cross-validation ({rule})")]
     if data.kind == "bed":
         coef = np.asarray(model.coef_[:nv], dtype=np.float64)

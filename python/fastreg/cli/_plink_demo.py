@@ -4,9 +4,13 @@ Writes to a directory: demo.bed/.bim/.fam (n samples x p variants, Binomial(2, m
 maf ~ U(0.05, 0.5), about 1 % missing calls, a few monomorphic variants and one with every
 call missing), demo.pheno (a phenotype from a few causal variants at heritability h2 plus
 two covariates, some values NA or -9, lines shuffled: samples are matched by id),
-demo.covar (age, sex; a few NA) and demo.causal.tsv (the truth). Then runs `fastreg lasso`
-in-process, through the command's own function, prints the command so that it can be
-repeated, and the precision and recall of the selected variants against the causal ones.
+demo.covar (age, sex; a few NA), demo.cc.pheno (a case/control status from the same
+liability: PLINK's 1 = control, 2 = case, the top CASE_FRACTION cases; missing 0 or -9) and
+demo.causal.tsv (the truth). Then runs `fastreg lasso` in-process, through the command's
+own function, on the quantitative trait, prints the command so that it can be repeated,
+the precision and recall of the selected variants against the causal ones, and the command
+that fits the case/control status (the binomial family; not run: its cross-validation
+takes several times the quantitative trait's).
 
 The directory must be new, empty, or the output of an earlier demo (it holds the marker
 file MARKER): then the demo's files are replaced and nothing else is touched.
@@ -25,6 +29,7 @@ MISSING_CALLS = 0.01
 N_MONOMORPHIC = 5
 MISSING_PHENO = 0.03
 MISSING_COVAR = 0.005
+CASE_FRACTION = 0.3  # the share of cases of demo.cc.pheno: the liability's top 30 %
 
 
 # ---- a PLINK 1 writer -----------------------------------------------------------------
@@ -102,6 +107,14 @@ def make_dataset(directory, n, p, n_causal, h2, seed):
         for i in rng.permutation(n):            # any order: matched by (FID, IID)
             value = ("NA" if i % 2 else "-9") if missing[i] else f"{y[i]:.6f}"
             f.write(f"{fids[i]}\t{iids[i]}\t{value}\n")
+    # case/control: the samples of highest liability are the cases (a liability threshold
+    # model); PLINK's coding, missing as 0 or -9
+    case = y > np.quantile(y, 1 - CASE_FRACTION)
+    with open(prefix + ".cc.pheno", "w") as f:
+        f.write("FID\tIID\tstatus\n")
+        for i in range(n):
+            value = ("0" if i % 2 else "-9") if missing[i] else ("2" if case[i] else "1")
+            f.write(f"{fids[i]}\t{iids[i]}\t{value}\n")
     covar_file = prefix + ".covar"
     no_age = rng.random(n) < MISSING_COVAR
     with open(covar_file, "w") as f:
@@ -131,8 +144,9 @@ def _prepare(directory):
 
 def _selected_variants(coef_file):
     with open(coef_file) as f:
-        header = f.readline().rstrip("\n").split("\t")
-        rows = [line.rstrip("\n").split("\t") for line in f]
+        lines = [line.rstrip("\n") for line in f if not line.startswith("#")]
+    header = lines[0].split("\t")
+    rows = [line.split("\t") for line in lines[1:]]
     kind = header.index("kind")
     return [r[0] for r in rows if r[kind] == "variant"]
 
@@ -179,4 +193,11 @@ def plink_demo(n=1000, p=20_000, causal=20, h2=0.5, seed=0, threads=None, folds=
           f"(the causal ids are in {prefix}.causal.tsv; `--rule min` selects more "
           "variants: higher recall, lower precision)")
     print(f"repeat   fastreg {shlex.join(argv)}")
+    # the same liability seen as case/control: the binomial family (--family auto picks
+    # it for a phenotype of two values)
+    cc_argv = ["lasso", "--bed", prefix, "--pheno", prefix + ".cc.pheno", "--covar", covar,
+               "--cv", str(folds), "--rule", "1se", "--out", os.path.join(out, "cc")]
+    print(f"case/control: the top {100 * CASE_FRACTION:g} % of the same liability are the "
+          f"cases of {prefix}.cc.pheno; fit them with the binomial family (L1 logistic "
+          f"regression):\n         fastreg {shlex.join(cc_argv)}")
     return 0

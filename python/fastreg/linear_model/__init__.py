@@ -8,9 +8,11 @@ from ._enet import ElasticNet
 from ._gram_path import enet_path_gram, lasso_path_gram
 from ._lasso import Lasso
 from ._logistic import LogisticRegression
+from ._logistic_cv import LogisticRegressionCV
 from ._logistic_path import logistic_path
 from ._ridge import Ridge, RidgeCV
 
-__all__ = ["ElasticNet", "ElasticNetCV", "Lasso", "LassoCV", "LogisticRegression", "Ridge",
+__all__ = ["ElasticNet", "ElasticNetCV", "Lasso", "LassoCV", "LogisticRegression",
+           "LogisticRegressionCV", "Ridge",
            "RidgeCV", "enet_path", "enet_path_gram", "lasso_path", "lasso_path_gram",
            "logistic_path"]

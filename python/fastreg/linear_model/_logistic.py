@@ -10,10 +10,31 @@ import numpy as np
 from .. import _validation as v
 from .._base import BaseEstimator
 from ._linear import LinearModelMixin, feature_names
-from ._logistic_path import (binary_labels, check_class_weights, solve_logistic_path,
-                             standardized_penalty, warn_path_result)
+from ._core_paths import design_arguments
+from ._logistic_path import (binary_labels, check_class_weights, column_scales,
+                             solve_logistic_path, warn_path_result)
 
 _SOLVERS = ("lbfgs", "liblinear", "newton-cg", "newton-cholesky", "sag", "saga")
+
+
+def penalty_factors(X, penalty_factor, sample_weight, l1_ratios, standardize, dtype):
+    """The penalty factors of every fit: the given ones (for Genotypes by default its
+    covariates unpenalized), times the columns' standard deviations on all the data with
+    ``standardize`` (glmnet's standardization of the lasso; the same for every fold, so
+    that every design gives the same folds)."""
+    pf = penalty_factor
+    if pf is None and v.is_genotypes(X):
+        pf = design_arguments(X, dtype)[2]
+    if not standardize:
+        return pf
+    if min(l1_ratios) < 1.0:
+        # the elastic net on standardized columns penalizes |w_j| by sd_j and w_j^2 by
+        # sd_j^2: two factors per feature, which the core's one penalty_factor cannot hold
+        raise NotImplementedError("standardize=True is implemented for l1_ratio=1 only; "
+                                  "standardize X yourself for elastic-net penalties")
+    sd = column_scales(X, sample_weight)
+    base = np.ones(X.shape[1]) if pf is None else pf.astype(np.float64)
+    return np.ascontiguousarray(np.where(sd > 0, base * sd, base), dtype=dtype)
 
 
 class LogisticRegression(LinearModelMixin, BaseEstimator):
@@ -198,9 +219,8 @@ class LogisticRegression(LinearModelMixin, BaseEstimator):
         check_class_weights(y01, sw)
         total = float(n) if sw is None else float(sw.sum(dtype=np.float64))
         alpha = 0.0 if math.isinf(C) else 1.0 / (C * total)
-        pf = v.feature_vector(self.penalty_factor, p, dtype, "penalty_factor")
-        if standardize:
-            pf = standardized_penalty(X, sw, pf, l1_ratio, dtype)
+        pf = penalty_factors(X, v.feature_vector(self.penalty_factor, p, dtype, "penalty_factor"),
+                             sw, [l1_ratio], standardize, dtype)
         init, b0 = None, 0.0
         previous = getattr(self, "coef_", None) if warm_start else None
         if previous is not None and np.size(previous) == p:
