@@ -31,9 +31,16 @@ Cases (`--case`, sizes with `--n`/`--p` or the issue's with `--full`):
 - `bed`: genotype dosages with LD blocks, 100 causal, prevalence 0.3, also fitted from a
   PLINK .bed written to a temporary directory (quick: 1,000 x 20,000; full: 2,000 x
   200,000).
+- `cv`: cross-validation on the `ar1` data (`--cv-case` picks another): fastreg's
+  LogisticRegressionCV (glmnet's grid: `alphas=`, deviance) against R's cv.glmnet with the
+  same folds (contiguous blocks, `foldid`), the same lambdas and type.measure="deviance",
+  timed inside R. Answers first: the CV curves agree within `--cv-check` (1e-3 relative;
+  glmnet caps held-out probabilities at 1e-5 and weights folds by their size) and the
+  chosen lambda (lambda.min) is the same or a neighbour on the grid.
 
     python bench/bench_logistic.py --case all --repeat 3            # quick sizes
     python bench/bench_logistic.py --case wide --full --repeat 3    # the issue's sizes
+    python bench/bench_logistic.py --case cv --repeat 3             # against cv.glmnet
 """
 
 from __future__ import annotations
@@ -220,6 +227,87 @@ cat(tm[["elapsed"]], "\n")
 """
 
 
+CV_GLMNET_R = r"""
+args <- commandArgs(trailingOnly = TRUE)
+d <- args[1]; n <- as.integer(args[2]); p <- as.integer(args[3])
+L <- as.integer(args[4]); thresh <- as.numeric(args[5])
+suppressMessages(library(glmnet))
+rd <- function(f, k, what = "double") { con <- file(file.path(d, f), "rb"); on.exit(close(con)); readBin(con, what, k) }
+x <- matrix(rd("X.bin", n * p), n, p)
+y <- rd("y.bin", n); lam <- rd("alphas.bin", L); foldid <- rd("foldid.bin", n, "integer")
+tm <- system.time(fit <- cv.glmnet(x, y, family = "binomial", lambda = lam, foldid = foldid,
+                                   type.measure = "deviance", standardize = FALSE,
+                                   thresh = thresh, maxit = 1e7))
+cvm <- rep(NA_real_, L); cvm[seq_along(fit$cvm)] <- fit$cvm
+con <- file(file.path(d, "out.bin"), "wb"); writeBin(c(cvm, fit$lambda.min), con); close(con)
+cat(tm[["elapsed"]], "\n")
+"""
+
+
+def run_cv(args):
+    """LogisticRegressionCV against cv.glmnet on the same folds and lambdas."""
+    import fastreg
+
+    n, p = SIZES[args.cv_case][1 if args.full else 0]
+    n, p = args.n or n, args.p or p
+    X, y, _ = make_case(args.cv_case, n, p, seed=args.seed)
+    alphas = alpha_grid(X, y, args.n_alphas, args.eps)
+    k = args.folds
+    blocks = np.array_split(np.arange(n), k)  # contiguous folds
+    folds = [(np.setdiff1d(np.arange(n), b), b) for b in blocks]
+    foldid = np.empty(n, dtype=np.int32)
+    for f, b in enumerate(blocks):
+        foldid[b] = f + 1
+    print(f"\n== cv ({args.cv_case} data): n = {n:,}, p = {p:,}, {k} folds, "
+          f"{args.n_alphas} alphas down to {args.eps:g} x alpha_max ==", flush=True)
+
+    def ours():
+        t0 = time.perf_counter()
+        m = fastreg.LogisticRegressionCV(alphas=alphas, l1_ratios=[1.0], cv=folds,
+                                         tol=args.tol, max_iter=1000, n_threads=args.threads,
+                                         use_legacy_attributes=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            m.fit(X, y)
+        return m.cv_mean_, m.alpha_min_, time.perf_counter() - t0
+
+    d = tempfile.mkdtemp(prefix="bench_logistic_cvglmnet_")
+    with open(os.path.join(d, "fit.R"), "w") as f:
+        f.write(CV_GLMNET_R)
+    np.ascontiguousarray(X.T).tofile(os.path.join(d, "X.bin"))
+    y.tofile(os.path.join(d, "y.bin"))
+    alphas.tofile(os.path.join(d, "alphas.bin"))
+    foldid.tofile(os.path.join(d, "foldid.bin"))
+
+    def theirs():
+        out = subprocess.run(["Rscript", os.path.join(d, "fit.R"), d, str(n), str(p),
+                              str(alphas.size), repr(args.glmnet_thresh)],
+                             check=True, capture_output=True, text=True)
+        v = np.fromfile(os.path.join(d, "out.bin"))
+        return v[:alphas.size], float(v[alphas.size]), float(out.stdout.split()[-1])
+
+    solvers = {"fastreg LogisticRegressionCV": ours, "cv.glmnet (R)": theirs}
+    times = {name: [] for name in solvers}
+    answers = {}
+    names = list(solvers)
+    for rnd in range(args.repeat):
+        for name in names[rnd % 2:] + names[:rnd % 2]:
+            curve, a_min, seconds = solvers[name]()
+            times[name].append(seconds)
+            answers.setdefault(name, (curve, a_min))
+    shutil.rmtree(d, ignore_errors=True)
+    (c1, a1), (c2, a2) = answers[names[0]], answers[names[1]]
+    dev = float(np.nanmax(np.abs(c1 - c2) / np.abs(c2)))
+    i1, i2 = int(np.argmin(np.abs(alphas - a1))), int(np.argmin(np.abs(alphas - a2)))
+    ok = dev <= args.cv_check and abs(i1 - i2) <= 1
+    ref = statistics.median(times[names[0]])
+    print(f"   CV curves: max relative difference {dev:.1e}; lambda.min #{i1 + 1} and "
+          f"#{i2 + 1} of {alphas.size}: {'agree' if ok else 'DIFFER (times not counted)'}")
+    for name in names:
+        med = statistics.median(times[name])
+        print(f"   {name:<30} {med:9.3f} s {med / ref:8.2f}")
+
+
 class GlmnetR:
     def __init__(self, X, y, alphas, thresh):
         self.dir = tempfile.mkdtemp(prefix="bench_logistic_glmnet_")
@@ -357,7 +445,10 @@ def _write_bed(prefix, G):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--case", choices=("wide", "ar1", "bed", "all"), default="all")
+    ap.add_argument("--case", choices=("wide", "ar1", "bed", "all", "cv"), default="all")
+    ap.add_argument("--cv-case", choices=("wide", "ar1", "bed"), default="ar1")
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--cv-check", type=float, default=1e-3)
     ap.add_argument("--full", action="store_true", help="the issue's sizes")
     ap.add_argument("--n", type=int)
     ap.add_argument("--p", type=int)
@@ -376,6 +467,9 @@ def main(argv=None):
     args = ap.parse_args(argv)
     cases = ["wide", "ar1", "bed"] if args.case == "all" else [args.case]
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    if args.case == "cv":
+        run_cv(args)
+        return
     for case in cases:
         n, p = SIZES[case][1 if args.full else 0]
         run_case(case, args.n or n, args.p or p, args)
