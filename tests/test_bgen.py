@@ -89,6 +89,25 @@ def test_probabilities_rounded(tmp_path, monkeypatch):
     np.testing.assert_array_equal(B.alleles[0], ["T", "C"])
     np.testing.assert_array_equal(B.sample_ids[:2, 1], ["s0", "s1"])
     np.testing.assert_array_equal(B.variant_ids[:2], ["rs0", "rs1"])
+    # unrounded: the expected dosages themselves (16-bit probabilities: to 2^-15), the
+    # missing ones the variant's mean over the others
+    from fastreg.genotypes import read_bgen_dosages
+
+    X, info = read_bgen_dosages(tmp_path / "w.bgen")
+    assert X.dtype == np.float32 and X.flags.f_contiguous and X.shape == (n, p)
+    for j in range(p):
+        d = probs[j][:, 1] + 2 * probs[j][:, 2]
+        miss = np.isnan(d)
+        np.testing.assert_allclose(X[~miss, j], d[~miss], atol=1e-4)
+        np.testing.assert_allclose(X[miss, j], X[~miss, j].astype(np.float64).mean(), rtol=1e-6)
+    np.testing.assert_array_equal(np.rint(X[G8 >= 0]), G8[G8 >= 0])
+    np.testing.assert_array_equal(info["alleles"], B.alleles)
+    np.testing.assert_array_equal(info["sample_ids"], B.sample_ids)
+    np.testing.assert_array_equal(info["variant_ids"], B.variant_ids)
+    X64, _ = read_bgen_dosages(tmp_path / "w.bgen", dtype=np.float64)
+    np.testing.assert_allclose(X64, X, atol=1e-6)
+    with pytest.raises(TypeError, match="dtype: float32 or float64"):
+        read_bgen_dosages(tmp_path / "w.bgen", dtype=np.int8)
 
 
 def test_bad_bgen_inputs(plink_files, tmp_path, monkeypatch):

@@ -70,8 +70,8 @@ def _dosage(var, path, j):
     return p[:, 1] + 2.0 * p[:, 2]
 
 
-def read_bgen(path, sample=None):
-    """(packed .bed codes in memory, Info, n_samples, n_variants)."""
+def _open(path, sample):
+    """(reader, samples, n, p) of a .bgen and its optional .sample, checked."""
     if not os.path.exists(path):
         raise FileNotFoundError(f"{path}: no such file")
     if sample is not None and not os.path.exists(sample):
@@ -97,30 +97,28 @@ def read_bgen(path, sample=None):
         else:
             raise ValueError(f"{path}: the file has no sample ids; give its .sample file "
                              "(sample=...)")
-        stride = (n + 3) // 4
-        data = np.empty((p, stride), dtype=np.uint8)
-        block = max(1, min(p, BLOCK_BYTES // n))
-        buf = np.empty((block, n), dtype=np.int8)
+    except BaseException:
+        reader.close()
+        raise
+    return reader, samples, n, p
+
+
+def _read(path, sample, store):
+    """Reads every variant's dosage (store(j, dosage) keeps it); returns (Info, n, p)."""
+    reader, samples, n, p = _open(path, sample)
+    try:
         ids, chrom, pos, first, second = [], [], [], [], []
         j = 0
         for var in reader:
             if j >= p:
                 raise ValueError(f"{path}: more variants than its header's {p}")
-            d = _dosage(var, path, j)
-            row = buf[j % block]
-            np.rint(d, out=d)
-            missing = np.isnan(d)
-            d[missing] = -9
-            row[:] = d
+            store(j, _dosage(var, path, j))
             ids.append(var.rsid or var.varid)
             chrom.append(var.chrom)
             pos.append(var.pos)
             first.append(var.alleles[0])
             second.append(var.alleles[1])
             j += 1
-            if j % block == 0 or j == p:
-                j0 = (j - 1) // block * block
-                pack_dosages(buf[: j - j0], data[j0:j])
         if j != p:
             raise ValueError(f"{path}: {j} variants, but its header says {p} (truncated?)")
     finally:
@@ -130,4 +128,74 @@ def read_bgen(path, sample=None):
     values = dict(variant_ids=objects(ids), chromosomes=objects(chrom),
                   positions=np.array(pos, dtype=np.int64), alleles=alleles,
                   sample_ids=samples, phenotype=None)
-    return data.reshape(-1), Info(values), n, p
+    return Info(values), n, p
+
+
+def _header(path, sample):
+    """(n, p) of a .bgen, its .sample checked against it."""
+    reader, _, n, p = _open(path, sample)
+    reader.close()
+    return n, p
+
+
+def read_bgen(path, sample=None):
+    """(packed .bed codes in memory, Info, n_samples, n_variants)."""
+    n, p = _header(path, sample)
+    stride = (n + 3) // 4
+    data = np.empty((p, stride), dtype=np.uint8)
+    block = max(1, min(p, BLOCK_BYTES // n))
+    buf = np.empty((block, n), dtype=np.int8)
+
+    def store(j, d):
+        np.rint(d, out=d)
+        d[np.isnan(d)] = -9
+        buf[j % block] = d
+        if (j + 1) % block == 0 or j + 1 == p:
+            j0 = j // block * block
+            pack_dosages(buf[: j + 1 - j0], data[j0:j + 1])
+
+    info, n, p = _read(path, sample, store)
+    return data.reshape(-1), info, n, p
+
+
+def read_bgen_dosages(path, sample=None, *, dtype=np.float32):
+    """The expected dosages of a BGEN file, unrounded, as a dense (n_samples, n_variants)
+    array, with the file's sample and variant annotations.
+
+    :meth:`Genotypes.from_bgen` rounds each dosage to 0, 1 or 2 and keeps the 2-bit codes
+    (n_samples / 4 bytes a variant); this keeps the expected count of the variant's
+    second allele exactly as the probabilities give it, at 4 bytes a value in float32 (16
+    times the codes), for imputed data whose fractional dosages matter. A missing dosage
+    reads as the variant's mean over the samples that have one (0 when none has), as
+    Genotypes reads a missing call, so the array is a valid X for every estimator.
+
+    Parameters
+    ----------
+    path : str, bytes or path-like
+        The ``.bgen`` file (BGEN 1.2/1.3, read with the ``bgen`` package).
+    sample : str, bytes or path-like, optional
+        Its Oxford ``.sample`` file; default: the ids stored in the ``.bgen``.
+    dtype : {float32, float64}, default=float32
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_variants), Fortran order
+    info : dict
+        ``sample_ids`` (n, 2), ``variant_ids``, ``chromosomes``, ``positions`` and
+        ``alleles`` (counted allele first), as the Genotypes attributes of that name.
+    """
+    dtype = np.dtype(dtype)
+    if dtype not in (np.float32, np.float64):
+        raise TypeError(f"dtype: float32 or float64, got {dtype}")
+    n, p = _header(path, sample)
+    X = np.empty((n, p), dtype=dtype, order="F")
+
+    def store(j, d):
+        missing = np.isnan(d)
+        if missing.any():
+            d[missing] = d[~missing].mean() if not missing.all() else 0.0
+        X[:, j] = d
+
+    info, _, _ = _read(path, sample, store)
+    keys = ("sample_ids", "variant_ids", "chromosomes", "positions", "alleles")
+    return X, {k: info.get(k) for k in keys}

@@ -246,7 +246,8 @@ class Genotypes:
         variant); missing probabilities stay missing. ``alleles`` is (second, first): the
         first of the pair is counted. In a BGEN written REF first (UK Biobank's, PLINK 2's
         ``--export bgen-1.2 ref-first``) that is ALT, as :meth:`from_pgen` counts. For
-        fractional dosages keep the probabilities yourself (a float32 array is a valid X).
+        fractional (imputed) dosages, :func:`fastreg.genotypes.read_bgen_dosages` reads them
+        unrounded into a float32 array, a valid X for every estimator.
 
         Parameters
         ----------
