@@ -10,7 +10,10 @@
 
 #include <cstdint>
 #include <optional>
+#include <memory>
 #include <string>
+#include <variant>
+#include <vector>
 
 namespace fastreg::bindings::designs {
 
@@ -127,20 +130,46 @@ matrix::Int8Genotypes<T> int8_design(const arr<std::int8_t>& X, const rows_t& ro
     return g;
 }
 
+// A .bed design's codes: one uint8 array (a file mapped, or packed in memory), or a list
+// of them, one per file (per chromosome), each whole variants, concatenated by columns.
+using bed_data_t = std::variant<arr<std::uint8_t>, std::vector<arr<std::uint8_t>>>;
+
 template <class T>
-matrix::BedGenotypes<T> bed_design(const arr<std::uint8_t>& data, index_t n_stored, index_t p,
+matrix::BedGenotypes<T> bed_design(const bed_data_t& data, index_t n_stored, index_t p,
                                    const rows_t& rows, const impute_t& impute,
                                    const flags_t& missing, bool need_impute = true) {
     if (n_stored < 1 || p < 1) throw py::value_error("bed: needs at least one sample and one variant");
-    if (data.ndim() != 1) throw py::value_error("bed: expected a 1-d uint8 array");
     const index_t stride = (n_stored + 3) / 4;
-    if (data.shape(0) < stride * p)
-        throw py::value_error("bed: " + std::to_string(data.shape(0)) + " bytes, " +
-                              std::to_string(p) + " variants of " + std::to_string(n_stored) +
-                              " samples need " + std::to_string(stride * p));
-    if (data.shape(0) > 1 && data.strides(0) != 1) throw py::value_error("bed: must be contiguous");
     matrix::BedGenotypes<T> g;
-    g.data = data.data();
+    if (const auto* one = std::get_if<arr<std::uint8_t>>(&data)) {
+        if (one->ndim() != 1) throw py::value_error("bed: expected a 1-d uint8 array");
+        if (one->shape(0) < stride * p)
+            throw py::value_error("bed: " + std::to_string(one->shape(0)) + " bytes, " +
+                                  std::to_string(p) + " variants of " + std::to_string(n_stored) +
+                                  " samples need " + std::to_string(stride * p));
+        if (one->shape(0) > 1 && one->strides(0) != 1) throw py::value_error("bed: must be contiguous");
+        g.data = one->data();
+    } else {
+        const auto& parts = std::get<std::vector<arr<std::uint8_t>>>(data);
+        auto table = std::make_shared<std::vector<const std::uint8_t*>>();
+        table->reserve(std::size_t(p));
+        for (std::size_t k = 0; k < parts.size(); ++k) {
+            const auto& a = parts[k];
+            const std::string at = "bed: part " + std::to_string(k);
+            if (a.ndim() != 1) throw py::value_error(at + ": expected a 1-d uint8 array");
+            if (a.shape(0) < stride || a.shape(0) % stride != 0)
+                throw py::value_error(at + ": " + std::to_string(a.shape(0)) +
+                                      " bytes, not whole variants of " + std::to_string(stride));
+            if (a.shape(0) > 1 && a.strides(0) != 1) throw py::value_error(at + ": must be contiguous");
+            for (index_t b = 0; b < a.shape(0); b += stride) table->push_back(a.data() + b);
+        }
+        if (index_t(table->size()) != p)
+            throw py::value_error("bed: the parts hold " + std::to_string(table->size()) +
+                                  " variants, expected " + std::to_string(p));
+        g.data = (*table)[0];
+        g.columns = table->data();
+        g.column_table = std::move(table);
+    }
     g.stride = stride;
     g.p = p;
     genotype_args(g, n_stored, rows, impute, missing, need_impute);

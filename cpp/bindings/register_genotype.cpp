@@ -147,7 +147,7 @@ void bind_cv_paths(py::module_& m) {
         py::arg("progress").noconvert() = py::none());
     m.def(
         "enet_paths_cv_bed",
-        [](arr<std::uint8_t> data, index_t n_stored, index_t p, rows_t rows, impute_t impute,
+        [](designs::bed_data_t data, index_t n_stored, index_t p, rows_t rows, impute_t impute,
            flags_t missing, std::optional<arr<T>> covariates, arr<T> y,
            std::optional<arr<std::int64_t>> targets, cdargs::task_arrays<T> sample_weights,
            cdargs::task_arrays<T> val_weights, cdargs::task_arrays<double> alphas,
@@ -187,7 +187,7 @@ void bind_paths(py::module_& m) {
         py::arg("val_weights").noconvert(), py::arg("options"));
     m.def(
         "enet_path_bed",
-        [](arr<std::uint8_t> data, index_t n_stored, index_t p, rows_t rows, impute_t impute,
+        [](designs::bed_data_t data, index_t n_stored, index_t p, rows_t rows, impute_t impute,
            flags_t missing, std::optional<arr<T>> covariates, arr<T> y, std::optional<arr<T>> sw,
            std::optional<arr<T>> pf, std::optional<arr<T>> coef_init,
            std::optional<arr<double>> alphas, std::optional<arr<T>> val_weights,
@@ -345,7 +345,7 @@ void register_genotype(py::module_& m) {
         py::arg("X").noconvert(), py::arg("rows").noconvert());
     m.def(
         "genotype_counts_bed",
-        [](arr<std::uint8_t> data, index_t n_stored, index_t p, rows_t rows) {
+        [](designs::bed_data_t data, index_t n_stored, index_t p, rows_t rows) {
             return counts(bed_design<double>(data, n_stored, p, rows, std::nullopt, std::nullopt, false));
         },
         py::arg("data").noconvert(), py::arg("n_stored"), py::arg("p"), py::arg("rows").noconvert());
@@ -358,7 +358,7 @@ void register_genotype(py::module_& m) {
         py::arg("missing").noconvert(), py::arg("coef").noconvert());
     m.def(
         "genotype_matmul_bed",
-        [](arr<std::uint8_t> data, index_t n_stored, index_t p, rows_t rows, impute_t impute,
+        [](designs::bed_data_t data, index_t n_stored, index_t p, rows_t rows, impute_t impute,
            flags_t missing, arr<double> coef) {
             return matmul(bed_design<double>(data, n_stored, p, rows, impute, missing, true), coef);
         },
@@ -374,7 +374,7 @@ void register_genotype(py::module_& m) {
         py::arg("j0"), py::arg("j1"));
     m.def(
         "genotype_decode_bed",
-        [](arr<std::uint8_t> data, index_t n_stored, index_t p, rows_t rows, impute_t impute,
+        [](designs::bed_data_t data, index_t n_stored, index_t p, rows_t rows, impute_t impute,
            index_t j0, index_t j1) {
             return decode(bed_design<double>(data, n_stored, p, rows, impute, std::nullopt, true),
                           j0, j1);

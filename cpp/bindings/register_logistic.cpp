@@ -157,7 +157,7 @@ void bind_dtype(py::module_& m) {
         py::arg("missing").noconvert(), py::arg("covariates").noconvert(), FASTREG_LOGISTIC_ARGS);
     m.def(
         "logistic_path_bed",
-        [](arr<std::uint8_t> data, index_t n_stored, index_t p, rows_t rows, impute_t impute,
+        [](designs::bed_data_t data, index_t n_stored, index_t p, rows_t rows, impute_t impute,
            flags_t missing, std::optional<arr<T>> covariates, FASTREG_LOGISTIC_PARAMS) {
             return on_genotypes<T>(bed_design<T>(data, n_stored, p, rows, impute, missing),
                                    covariates, FASTREG_LOGISTIC_PROBLEM);

@@ -41,7 +41,7 @@ _LAZY = {
 
 # Public submodules, loaded on first access (``fastreg.metrics``, ``fastreg.plot``,
 # ``fastreg.genotypes``).
-_SUBMODULES = ("metrics", "plot", "genotypes")
+_SUBMODULES = ("metrics", "plot", "genotypes", "distributed")
 
 __all__ = sorted(_LAZY) + list(_SUBMODULES) + ["__version__"]
 

@@ -95,6 +95,8 @@ def enet_path_csc(data: _Float, indices: npt.NDArray[np.integer],
 # PLINK .bed bytes after the magic (variant-major); rows: a subset of the stored samples.
 _Int8 = npt.NDArray[np.int8]
 _Bytes = npt.NDArray[np.uint8]
+# a .bed design over several files: one array per file, whole variants, in column order
+_BedParts = Union[_Bytes, list[npt.NDArray[np.uint8]]]
 _Rows = Optional[npt.NDArray[np.int64]]
 _Impute = Optional[npt.NDArray[np.float64]]
 
@@ -127,20 +129,20 @@ def genotype_quantized_dot(x: Union[_Int8, _Bytes], e: npt.NDArray[np.float64], 
                            portable: bool) -> Tuple[float, npt.NDArray[np.float64], float]: ...
 def genotype_quantized_vnni() -> bool: ...
 def genotype_counts_int8(X: _Int8, rows: _Rows) -> npt.NDArray[np.int64]: ...
-def genotype_counts_bed(data: _Bytes, n_stored: int, p: int, rows: _Rows) -> npt.NDArray[np.int64]: ...
+def genotype_counts_bed(data: _BedParts, n_stored: int, p: int, rows: _Rows) -> npt.NDArray[np.int64]: ...
 def genotype_matmul_int8(X: _Int8, rows: _Rows, impute: _Impute, missing: Optional[_Bytes],
                          coef: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]: ...
-def genotype_matmul_bed(data: _Bytes, n_stored: int, p: int, rows: _Rows, impute: _Impute,
+def genotype_matmul_bed(data: _BedParts, n_stored: int, p: int, rows: _Rows, impute: _Impute,
                         missing: Optional[_Bytes], coef: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]: ...
 def genotype_decode_int8(X: _Int8, rows: _Rows, impute: _Impute, j0: int, j1: int) -> npt.NDArray[np.float64]: ...
-def genotype_decode_bed(data: _Bytes, n_stored: int, p: int, rows: _Rows, impute: _Impute,
+def genotype_decode_bed(data: _BedParts, n_stored: int, p: int, rows: _Rows, impute: _Impute,
                         j0: int, j1: int) -> npt.NDArray[np.float64]: ...
 def enet_path_int8(X: _Int8, rows: _Rows, impute: _Impute, missing: Optional[_Bytes],
                    covariates: Optional[_Float], y: _Float, sample_weight: Optional[_Float],
                    penalty_factor: Optional[_Float], coef_init: Optional[_Float],
                    alphas: Optional[npt.NDArray[np.float64]], val_weights: Optional[_Float],
                    options: PathOptions) -> dict: ...
-def enet_path_bed(data: _Bytes, n_stored: int, p: int, rows: _Rows, impute: _Impute,
+def enet_path_bed(data: _BedParts, n_stored: int, p: int, rows: _Rows, impute: _Impute,
                   missing: Optional[_Bytes], covariates: Optional[_Float], y: _Float,
                   sample_weight: Optional[_Float], penalty_factor: Optional[_Float],
                   coef_init: Optional[_Float], alphas: Optional[npt.NDArray[np.float64]],
@@ -210,7 +212,7 @@ def enet_paths_cv_int8(X: npt.NDArray[np.int8], rows, impute, missing,
                        targets: Optional[npt.NDArray[np.int64]], sample_weights: _Tasks,
                        val_weights: _Tasks, alphas: _Grids, penalty_factor: Optional[_Float],
                        options: PathOptions, progress: _Progress = None) -> tuple: ...
-def enet_paths_cv_bed(data: npt.NDArray[np.uint8], n_stored: int, p: int, rows, impute,
+def enet_paths_cv_bed(data: _BedParts, n_stored: int, p: int, rows, impute,
                       missing, covariates: Optional[_Float], y: _Float,
                       targets: Optional[npt.NDArray[np.int64]], sample_weights: _Tasks,
                       val_weights: _Tasks, alphas: _Grids, penalty_factor: Optional[_Float],
@@ -238,7 +240,7 @@ def logistic_path_int8(X: npt.NDArray[np.int8], rows, impute, missing,
                        coef_init: Optional[_Float], alphas: Optional[npt.NDArray[np.float64]],
                        offset: Optional[_Float], intercept_init: float, early_stop: bool,
                        options: PathOptions) -> dict: ...
-def logistic_path_bed(data: npt.NDArray[np.uint8], n_stored: int, p: int, rows, impute,
+def logistic_path_bed(data: _BedParts, n_stored: int, p: int, rows, impute,
                       missing, covariates: Optional[_Float], y: _Float,
                       sample_weight: Optional[_Float], penalty_factor: Optional[_Float],
                       coef_init: Optional[_Float], alphas: Optional[npt.NDArray[np.float64]],

@@ -39,7 +39,9 @@ def add_arguments(p):
     src = p.add_argument_group("input (--bed or --pgen, with --pheno or the .fam/.psam "
                                "phenotype; --bgen with --pheno; or --npy with --y)")
     src.add_argument("--bed", metavar="PREFIX",
-                     help="PLINK 1 files PREFIX.bed, PREFIX.bim, PREFIX.fam (variant-major)")
+                     help="PLINK 1 files PREFIX.bed, PREFIX.bim, PREFIX.fam (variant-major); "
+                     "a pattern such as 'data/chr{1:22}' reads one fileset per chromosome "
+                     "as one design (quote it for the shell)")
     src.add_argument("--pgen", metavar="PREFIX",
                      help="PLINK 2 files PREFIX.pgen, PREFIX.pvar, PREFIX.psam (needs pgenlib: "
                      "pip install 'fastreg[pgen]')")
@@ -481,6 +483,9 @@ def _open_plink(args, Genotypes):
     except (ValueError, OSError, ImportError) as e:  # ImportError: pgenlib not installed
         raise InputError(str(e)) from None
     prefix = prefix[:-len(ext)] if prefix.endswith(ext) else prefix
+    sources = getattr(G, "sources", ())
+    if len(sources) > 1:  # a pattern: its .fam files agree; messages name the first
+        return G, sources[0][:-len(ext)] + files[0], prefix + files[1]
     return G, prefix + files[0], prefix + files[1]
 
 

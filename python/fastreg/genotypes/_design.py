@@ -49,7 +49,11 @@ class Genotypes:
     dtype : numpy.dtype
         Floating dtype fits run in (float64 by default; float32 halves the work vectors).
     source : str
-        The file read (``'array'`` for an array in memory).
+        The file read (``'array'`` for an array in memory); for several ``.bed`` files,
+        their paths joined (see ``sources``).
+    sources : tuple of str
+        The files the design reads in place, in column order (one per chromosome for
+        :meth:`from_bed` of several filesets); empty for data in memory.
     variant_ids, chromosomes : ndarray of str, shape (n_variants,) or None
         From the ``.bim``/``.pvar`` file (None for arrays).
     positions : ndarray of int64, shape (n_variants,) or None
@@ -167,16 +171,25 @@ class Genotypes:
 
     @classmethod
     def from_bed(cls, prefix, *, dtype=np.float64):
-        """Genotypes from PLINK 1 files ``prefix.bed``, ``prefix.bim``, ``prefix.fam``.
+        """Genotypes from PLINK 1 files ``prefix.bed``, ``prefix.bim``, ``prefix.fam``, or
+        from several such filesets (one per chromosome) as one design.
 
         The ``.bed`` file is memory-mapped, not read: a file larger than RAM works through
         the page cache. The dosage counts copies of A1 (the ``.bim`` file's 5th column),
         as PLINK's ``--recode A`` and bed-reader's ``count_A1=True``.
 
+        Several filesets (a list of prefixes, or a pattern ``"data/chr{1:22}"``) make one
+        design whose variants are the files' in that order, concatenated: each ``.bed`` is
+        mapped on its own, nothing is copied, and fits equal those on the merged file
+        (``plink --merge-list``). Their ``.fam`` files must list the same samples in the
+        same order. A pickle holds the paths.
+
         Parameters
         ----------
-        prefix : str, bytes or path-like
-            Path without the extension (a trailing ``.bed`` is accepted).
+        prefix : str, bytes or path-like, or a list of them
+            Path without the extension (a trailing ``.bed`` is accepted); a list of them;
+            or a pattern with brace groups: ``{1:22}`` a range of integers (ends
+            included; ``{01:22}`` pads to two digits), ``{1:22,X}`` a list of items.
         dtype : {float64, float32}, default=float64
 
         Returns
@@ -188,13 +201,22 @@ class Genotypes:
         ValueError
             A ``.bed`` file that is not PLINK 1 (magic bytes), sample-major, truncated or
             longer than the ``.bim``/``.fam`` counts say; malformed or non-UTF-8
-            ``.bim``/``.fam`` lines; later, at a fit, a ``.bed`` that changed since.
+            ``.bim``/``.fam`` lines; later, at a fit, a ``.bed`` that changed since;
+            ``.fam`` files that differ (the first that differs is named) and malformed
+            patterns.
         FileNotFoundError
             A missing file.
         """
         from ._plink1 import open_bed
+        from ._plink1_multi import open_beds, prefixes_of
 
-        file, info, n, p = open_bed(_path(prefix, "prefix"))
+        prefixes = prefixes_of(prefix)
+        if len(prefixes) > 1:
+            files, info, n, p, beds = open_beds(prefixes)
+            g = cls("bed", files.map(), n, p, dtype=dtype, info=info, file=files,
+                    source=_sources(beds))
+            return g
+        file, info, n, p = open_bed(prefixes[0])
         return cls("bed", file.map(), n, p, dtype=dtype, info=info, source=file.path,
                    file=file)
 
@@ -278,6 +300,13 @@ class Genotypes:
         return cls("bed", data, n, p, dtype=dtype, info=info, source=path)
 
     # ---- annotations ---------------------------------------------------------------------
+
+    @property
+    def sources(self):
+        f = self._file
+        if f is None:
+            return ()
+        return tuple(m.path for m in getattr(f, "files", [f]))
 
     @property
     def variant_ids(self):
@@ -713,6 +742,13 @@ def _raise_high(a, where, variant=None):
     i = int(np.flatnonzero(col > 2)[0])
     raise ValueError(f"{where}: variant {variant} (column {variant}), sample {i}: value "
                      f"{int(col[i])} is not a dosage (expected 0, 1, 2, or negative for missing)")
+
+
+def _sources(paths):
+    """`source` of a design over several files: their paths, the middle elided past 3."""
+    if len(paths) <= 3:
+        return " + ".join(paths)
+    return f"{paths[0]} + ... + {paths[-1]} ({len(paths)} files)"
 
 
 def _path(path, argument):

@@ -58,3 +58,23 @@ class MappedFile:
 
     def __repr__(self):
         return f"MappedFile({self.path!r}, {self.kind})"
+
+
+class MappedFiles:
+    """Several ``.bed`` files read as one design, their variants concatenated (one file per
+    chromosome): each is mapped on its own, as a MappedFile, and the core reads the list of
+    maps (a design over several mappings: no file is copied or merged)."""
+
+    def __init__(self, files):
+        self.files = list(files)
+
+    def check(self):
+        for f in self.files:
+            f.check()
+
+    def map(self):
+        """The files' data, each mapped read-only (after `check`), in order."""
+        return [f.map() for f in self.files]
+
+    def __repr__(self):
+        return f"MappedFiles({[f.path for f in self.files]!r})"

@@ -259,6 +259,11 @@ class _LinearModelCV(LinearModelMixin, RegressorMixin, BaseEstimator):
                       penalty_factor=pf, gram=prm["gram"], n_threads=prm["n_threads"])
         target = (lambda j: j) if multi else (lambda j: None)
         targets = range(n_targets)
+        run = _paths_core  # the core calls below; on a Dask cluster, split into tasks
+        if self.client is not None:
+            from ..distributed._cv import paths_runner
+
+            run = paths_runner(self.client, X, y)
 
         # the alpha grids, on the full data (scikit-learn's _alpha_grid): grids[j][r] for
         # target j and l1_ratio r, each target's own grid down from its own alpha_max
@@ -266,7 +271,7 @@ class _LinearModelCV(LinearModelMixin, RegressorMixin, BaseEstimator):
         if generated:
             grids = [[None] * n_l1 for _ in targets]
             for r, ratio in enumerate(l1_ratios):
-                res = _paths_core(X, y, [(target(j), sw, None, None) for j in targets],
+                res = run(X, y, [(target(j), sw, None, None) for j in targets],
                                   n_alphas=prm["alphas"], eps=prm["eps"], l1_ratio=ratio,
                                   seed=None, max_alphas=0, **common)
                 for j in targets:
@@ -317,7 +322,7 @@ class _LinearModelCV(LinearModelMixin, RegressorMixin, BaseEstimator):
                 keys += [(j, None) for j in targets]
                 tasks += [(target(j), sw, None, grids[j][r]) for j in targets]
             with poller:
-                results = _paths_core(X, y, tasks, l1_ratio=l1_ratios[r], seed=seed,
+                results = run(X, y, tasks, l1_ratio=l1_ratios[r], seed=seed,
                                       patience=patience, progress=counter, **common)
             for (j, f), res in zip(keys, results):
                 if f is None:
@@ -373,7 +378,7 @@ class _LinearModelCV(LinearModelMixin, RegressorMixin, BaseEstimator):
             for r in sorted({s["r_best"] for s in sel}):
                 js = [j for j in targets if sel[j]["r_best"] == r]
                 with poller:
-                    results = _paths_core(
+                    results = run(
                         X, y, [(target(j), sw, None, grids[j][r][: sel[j]["reach"][r]]) for j in js],
                         l1_ratio=l1_ratios[r], seed=seed, progress=counter, **common)
                 for j, res in zip(js, results):
@@ -592,7 +597,13 @@ _COMMON_PARAMS = """\
         alphas), at most every 0.2 s while they grow and once with ``done == total`` at
         the end, from a thread of its own; an exception it raises is raised by ``fit``
         when the core call returns. None or False: no report. Independent of
-        ``verbose`` (which prints lines on stdout); both may be on."""
+        ``verbose`` (which prints lines on stdout); both may be on.
+    client : distributed.Client, str or None, default=None
+        Run the fold paths on a Dask cluster (``pip install 'fastreg[dask]'``): a
+        client, a scheduler address, or ``'auto'`` for the current client (the two last
+        survive ``clone``). Per l1_ratio the folds are split into one task per worker,
+        each sharing its passes over X; the results equal the single-process fit's, bit
+        for bit. X is never shipped per task (see :mod:`fastreg.distributed`)."""
 
 _COMMON_ATTRS = """\
     alpha_ : float
@@ -693,7 +704,7 @@ class ElasticNetCV(_LinearModelCV):
                  copy_X=True, verbose=0, n_jobs=None, positive=False, random_state=None,
                  selection="cyclic", selection_rule="min", early_stopping=False, patience=10,
                  penalty_factor=None, standardize=False, n_threads=None,
-                 progress=None):
+                 progress=None, client=None):
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.alphas = alphas
@@ -716,6 +727,7 @@ class ElasticNetCV(_LinearModelCV):
         self.standardize = standardize
         self.n_threads = n_threads
         self.progress = progress
+        self.client = client
 
     def _l1_ratios(self):
         value = self.l1_ratio
@@ -760,7 +772,7 @@ class LassoCV(_LinearModelCV):
                  verbose=False, n_jobs=None, positive=False, random_state=None,
                  selection="cyclic", selection_rule="min", early_stopping=False, patience=10,
                  penalty_factor=None, standardize=False, n_threads=None,
-                 progress=None):
+                 progress=None, client=None):
         self.eps = eps
         self.alphas = alphas
         self.n_alphas = n_alphas
@@ -782,6 +794,7 @@ class LassoCV(_LinearModelCV):
         self.standardize = standardize
         self.n_threads = n_threads
         self.progress = progress
+        self.client = client
 
     def _l1_ratios(self):
         return [1.0]

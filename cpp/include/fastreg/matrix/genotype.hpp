@@ -29,6 +29,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace fastreg::matrix {
@@ -308,8 +309,14 @@ struct BedGenotypes : GenotypeBase<T, BedGenotypes<T>> {
     using Base::rows;
     const std::uint8_t* data = nullptr;  // variant j at data + j * stride
     index_t stride = 0;                  // bytes per variant: ceil(stored samples / 4)
+    // A design over several .bed files (one per chromosome, each mapped on its own): variant
+    // j at columns[j] instead, a table the design owns (null for one file).
+    const std::uint8_t* const* columns = nullptr;
+    std::shared_ptr<const std::vector<const std::uint8_t*>> column_table;
 
-    FASTREG_INLINE const std::uint8_t* column(index_t j) const { return data + j * stride; }
+    FASTREG_INLINE const std::uint8_t* column(index_t j) const {
+        return columns ? columns[j] : data + j * stride;
+    }
     FASTREG_INLINE index_t column_bytes() const { return stride; }
     FASTREG_INLINE unsigned code_at(index_t j, index_t row) const {
         return geno::BED_CODE[(column(j)[row >> 2] >> (2 * (row & 3))) & 3u];
