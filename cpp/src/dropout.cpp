@@ -1,7 +1,6 @@
 // Dropout forward, backward and masks: runs compiled once per instruction set, spread over
 // threads in chunks that start on multiples of 64 elements (so no two threads ever write
 // the same byte of a packed mask).
-#include "fastreg/interrupt.hpp"
 #include "fastreg/dropout.hpp"
 #include "fastreg/kernels.hpp"
 #include "fastreg/parallel.hpp"
@@ -78,22 +77,20 @@ void dropout(const NdLayout<3>& given, const T* x, T* y, T scale, const DropoutM
     std::uint8_t* mask_out = outputs.mask;
     const std::uint8_t* mask_in = src.mask;
     const bool stream = y && should_stream(L.size(), sizeof(T));
-    stop::in_slabs(L.size(), [&](index_t s0, index_t s1) {
-        parallel_chunks(s1 - s0, GROUP, [&](index_t begin, index_t end) {
-            for_each_run(L, s0 + begin, s0 + end, [&](index_t flat, index_t n, const index_t* off, const index_t* inner) {
-                const T* xs = x ? x + off[0] : nullptr;
-                T* ys = y ? y + off[1] : nullptr;
-                if (from_philox) {
-                    std::uint8_t* ms = mask_out ? mask_out + off[2] : nullptr;
-                    philox_run(src, xs, inner[0], ys, inner[1], ms, inner[2], outputs.packed, flat, n, scale,
-                               stream);
-                } else {
-                    const std::uint8_t* ms = mask_in ? mask_in + off[2] : nullptr;
-                    given_mask_run(src, ms, inner[2], xs, inner[0], ys, inner[1], flat, n, scale);
-                }
-            });
-            if (stream) stream_fence();
+    parallel_chunks(L.size(), GROUP, [&](index_t begin, index_t end) {
+        for_each_run(L, begin, end, [&](index_t flat, index_t n, const index_t* off, const index_t* inner) {
+            const T* xs = x ? x + off[0] : nullptr;
+            T* ys = y ? y + off[1] : nullptr;
+            if (from_philox) {
+                std::uint8_t* ms = mask_out ? mask_out + off[2] : nullptr;
+                philox_run(src, xs, inner[0], ys, inner[1], ms, inner[2], outputs.packed, flat, n, scale,
+                           stream);
+            } else {
+                const std::uint8_t* ms = mask_in ? mask_in + off[2] : nullptr;
+                given_mask_run(src, ms, inner[2], xs, inner[0], ys, inner[1], flat, n, scale);
+            }
         });
+        if (stream) stream_fence();
     });
 }
 

@@ -1,6 +1,5 @@
 // Soft-thresholding and elastic-net prox: runs compiled once per instruction set, then
 // spread over threads.
-#include "fastreg/interrupt.hpp"
 #include "fastreg/kernels.hpp"
 #include "fastreg/parallel.hpp"
 #include "fastreg/prox.hpp"
@@ -32,7 +31,8 @@ FASTREG_DEFINE_RUN(enet_prox_run, EnetProxOp, float)
 FASTREG_DEFINE_RUN(enet_prox_run, EnetProxOp, double)
 #undef FASTREG_DEFINE_RUN
 
-// Splits the layout's elements over threads; each thread walks its share as runs.
+// Splits the layout's elements over threads (and slabs, for Ctrl-C: parallel_chunks); each
+// thread walks its share as runs.
 // Operand 0 is x, 1 is y, 2 and 3 the parameters (`b` may be absent: K == 3).
 template <int K, class T, class Run>
 void run_elementwise(const NdLayout<K>& given, const T* x, T* y, const T* a, const T* b,
@@ -41,16 +41,14 @@ void run_elementwise(const NdLayout<K>& given, const T* x, T* y, const T* a, con
     L.simplify();
     const T zero = T(0);
     const bool stream = should_stream(L.size(), sizeof(T));
-    stop::in_slabs(L.size(), [&](index_t s0, index_t s1) {
-        parallel_chunks(s1 - s0, 64, [&](index_t begin, index_t end) {
-            for_each_run(L, s0 + begin, s0 + end, [&](index_t, index_t n, const index_t* off, const index_t* inner) {
-                const Param<T> pa{a + off[2], inner[2]};
-                const Param<T> pb = K > 3 ? Param<T>{b + off[K - 1], inner[K - 1]} : Param<T>{&zero, 0};
-                run(x + off[0], inner[0], y + off[1], inner[1], n, pa, pb, stream);
-            });
-            if (stream) stream_fence();
-        }, BANDWIDTH_SERIAL_BELOW);
-    });
+    parallel_chunks(L.size(), 64, [&](index_t begin, index_t end) {
+        for_each_run(L, begin, end, [&](index_t, index_t n, const index_t* off, const index_t* inner) {
+            const Param<T> pa{a + off[2], inner[2]};
+            const Param<T> pb = K > 3 ? Param<T>{b + off[K - 1], inner[K - 1]} : Param<T>{&zero, 0};
+            run(x + off[0], inner[0], y + off[1], inner[1], n, pa, pb, stream);
+        });
+        if (stream) stream_fence();
+    }, BANDWIDTH_SERIAL_BELOW);
 }
 
 }  // namespace
