@@ -4,6 +4,7 @@
 #include "fastreg/dropout.hpp"
 #include "fastreg/kernels.hpp"
 #include "fastreg/parallel.hpp"
+#include "fastreg/stream_simd.hpp"
 
 namespace fastreg {
 
@@ -24,6 +25,8 @@ FASTREG_INLINE void philox_run_impl(const DropoutMaskSource& src, const T* x, in
     const u32 thr = keep_all ? 0xFFFFFFFFu : u32(src.threshold);
     static const PhiloxGroupsFn groups = best_philox_groups();
     alignas(64) u32 buf[TILE + GROUP];
+    // a big contiguous output: stored straight from registers (stream_simd.hpp)
+    const auto streamed = stream && sx == 1 && sy == 1 ? stream_simd::loops<T>().dropout : nullptr;
     for (index_t t = 0; t < n; t += TILE) {
         const index_t len = n - t < TILE ? n - t : TILE;
         // Start loading the next tile of x while this one's random words are computed:
@@ -34,7 +37,10 @@ FASTREG_INLINE void philox_run_impl(const DropoutMaskSource& src, const T* x, in
                 __builtin_prefetch(x + t + len + k);
         }
         const u32* w = keep_all ? ALL_KEPT : philox_words(groups, src.seed, src.offset + u64(flat + t), len, buf);
-        if (y) apply_words(w, thr, x + t * sx, sx, y + t * sy, sy, len, scale, stream);
+        if (y && streamed)
+            streamed(w, thr, x + t, y + t, len, scale);
+        else if (y)
+            apply_words(w, thr, x + t * sx, sx, y + t * sy, sy, len, scale, stream);
         if (m) words_to_mask(w, thr, m + t * sm, sm, len);
         if (packed) words_to_packed(w, thr, packed, flat + t, len);
     }
@@ -91,7 +97,7 @@ void dropout(const NdLayout<3>& given, const T* x, T* y, T scale, const DropoutM
             }
         });
         if (stream) stream_fence();
-    });
+    }, from_philox ? kernel_serial_below().compute : kernel_serial_below().bandwidth);
 }
 
 template void dropout<float>(const NdLayout<3>&, const float*, float*, float,
