@@ -1,7 +1,9 @@
 """Kernels against a plain copy and their peers, in one run.
 
-    python bench/bench_kernels.py [--size 50000000] [--repeat 7] [--threads N]
-    python bench/bench_kernels.py --small [--breakdown] [--repeat 7] [--number 2000]
+    python bench/bench_kernels.py [--size 50000000] [--repeat 7] [--threads N] [--no-peers]
+    python bench/bench_kernels.py --small [--breakdown] [--repeat 7] [--number 2000] [--median]
+    python bench/bench_kernels.py --gpu [--size 50000000] [--repeat 21]
+    python bench/bench_kernels.py --threads-curve [--repeat 15] [--number 200]
 
 For float64 and float32 arrays of --size elements, with all cores: the bandwidth
 reference (the faster of numpy.copyto and one copyto per core from Python threads into a
@@ -10,6 +12,16 @@ fastreg with and without out=. Every result is checked before anything is timed.
 are medians of interleaved repetitions, printed as ratios to the copy, with fastreg's
 ratio to the fastest peer and the issue's targets. Then `import fastreg` against
 `import numpy`, each in a fresh process.
+
+--gpu runs the CuPy kernels instead (bench/gpu_check.sh runs it): every GPU result is first
+checked to be bit-identical to the CPU's (masks included, at offsets 0 and 37), then each
+kernel is timed with CUDA events against a device-to-device copy of the same array and
+against torch's CUDA kernels when torch sees the GPU.
+
+--threads-curve measures where a second thread starts to pay for each kernel: at sizes
+from 2**12 to 2**21 it times one call with the kernels' serial threshold set above the size
+(one thread) and set to the size itself (the threads' default count, as if the threshold
+were there), interleaved, and prints the ratio; the compiled thresholds come from it.
 
 --small times one call on 10 to 100,000 elements instead (timeit, best of --repeat runs of
 --number calls, interleaved): each kernel with and without out= against the fastest of its
@@ -20,9 +32,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import threading
+import time
 
 # fastreg and torch each bring an OpenMP runtime. By default a runtime's idle threads spin
 # for a while after each parallel region, stealing the cores from the other library's next
@@ -105,11 +119,11 @@ def ours(x, y):
     }
 
 
-def bench_dtype(dtype, size, repeat, torch):
+def bench_dtype(dtype, size, repeat, torch, with_peers=True):
     nthreads = fastreg.get_num_threads()
     x = np.random.default_rng(0).standard_normal(size).astype(dtype)
     y = np.empty_like(x)
-    mine, theirs = ours(x, y), peers(x, y, torch)
+    mine, theirs = ours(x, y), (peers(x, y, torch) if with_peers else {})
     fns = {"copy (np.copyto)": lambda: np.copyto(y, x),
            f"copy ({nthreads} threads)": lambda: threaded_copy(y, x, nthreads)}
     fns.update({k: f for k, (f, _) in {**theirs, **mine}.items()})
@@ -120,13 +134,15 @@ def bench_dtype(dtype, size, repeat, torch):
     for name, sec in times.items():
         print(f"{name:40}{sec * 1e3:8.1f}{sec / copy:8.2f}")
     for kernel in ("soft_threshold", "dropout"):
-        best_peer = min((times[k], k) for k, (_, kind) in theirs.items() if kind == kernel)
         t_ours = times[f"fastreg.{kernel}(out=)"]
         to_copy, to_peer = TARGETS[(kernel, np.dtype(dtype).name)]
         if nthreads == 1:  # one thread: the copy is the same one-thread copy for both dtypes
             to_copy = 1.15 if kernel == "soft_threshold" else 1.35
-        print(f"{kernel}: {t_ours / copy:.2f}x copy (target <= {to_copy}), "
-              f"{t_ours / best_peer[0]:.3f}x fastest peer {best_peer[1]} (target <= {to_peer})")
+        line = f"{kernel}: {t_ours / copy:.2f}x copy (target <= {to_copy})"
+        if theirs:
+            best_peer = min((times[k], k) for k, (_, kind) in theirs.items() if kind == kernel)
+            line += f", {t_ours / best_peer[0]:.3f}x fastest peer {best_peer[1]} (target <= {to_peer})"
+        print(line)
 
 
 def import_times(repeat):
@@ -146,18 +162,19 @@ def import_times(repeat):
 SMALL_SIZES = (10, 100, 1_000, 10_000, 100_000)
 
 
-def best_per_call(fns, repeat, number):
-    """Best of `repeat` timeit runs of `number` calls, per call, for each of {name: fn}.
-    The runs are interleaved across the functions so that the machine's busy moments
-    spread over all of them."""
+def best_per_call(fns, repeat, number, median=False):
+    """Best (or with `median`, the median) of `repeat` timeit runs of `number` calls, per
+    call, for each of {name: fn}. The runs are interleaved across the functions so that
+    the machine's busy moments spread over all of them."""
     import timeit
 
     timers = {name: timeit.Timer(fn) for name, fn in fns.items()}
-    best = {name: float("inf") for name in fns}
+    runs = {name: [] for name in fns}
     for _ in range(repeat):
         for name, t in timers.items():
-            best[name] = min(best[name], t.timeit(number) / number)
-    return best
+            runs[name].append(t.timeit(number) / number)
+    pick = statistics.median if median else min
+    return {name: pick(r) for name, r in runs.items()}
 
 
 def small_cases(x, y, torch):
@@ -229,8 +246,9 @@ def small_cases(x, y, torch):
     return cases
 
 
-def bench_small(dtypes, sizes, repeat, number, torch):
-    print(f"\nper call, best of {repeat} x {number} calls (interleaved); ratios to the fastest peer "
+def bench_small(dtypes, sizes, repeat, number, torch, median=False):
+    stat = "median" if median else "best"
+    print(f"\nper call, {stat} of {repeat} x {number} calls (interleaved); ratios to the fastest peer "
           "(target <= 1.0) and of out= to without (target <= 1.0)")
     rows = []
     for dtype in dtypes:
@@ -244,7 +262,11 @@ def bench_small(dtypes, sizes, repeat, number, torch):
                 if mine_out is not None:
                     fns[(kernel, "ours out=")] = mine_out
                 fns.update({(kernel, name): f for name, f in theirs.items()})
-            best = best_per_call(fns, repeat, number)
+            # With --median, runs of about the same length (~1 ms) at every size: on a loaded
+            # machine a long run is preempted more often than a short one, which would
+            # penalise the big sizes (and, within a size, the slower functions) unevenly.
+            calls = max(3, min(number, 1_000_000 // max(n, 1))) if median else number
+            best = best_per_call(fns, repeat, calls, median)
             for kernel, (_, mine_out, theirs) in cases.items():
                 peer_time, peer = min((best[(kernel, name)], name) for name in theirs)
                 ours = best[(kernel, "ours")]
@@ -331,6 +353,146 @@ def breakdown(repeat, number):
         print(f"{name:58}{sec * 1e6:8.1f} us")
 
 
+# ---------------------------------------------------------------------------------------
+# --gpu: the CuPy kernels against a device-to-device copy and torch's CUDA kernels.
+
+
+def gpu_checks(cp, x_host, x):
+    """Every GPU result bit-identical to the CPU's (the masks are the contract)."""
+    n = x.size
+    same = lambda gpu, cpu: np.array_equal(cp.asnumpy(gpu), cpu)  # noqa: E731
+    check("gpu soft_threshold", same(fastreg.soft_threshold(x, T), fastreg.soft_threshold(x_host, T)))
+    check("gpu enet_prox", same(fastreg.enet_prox(x, T, 0.5), fastreg.enet_prox(x_host, T, 0.5)))
+    for offset in (0, 37):
+        d, m = fastreg.dropout(x, P, seed=SEED, offset=offset, return_mask=True)
+        dh, mh = fastreg.dropout(x_host, P, seed=SEED, offset=offset, return_mask=True)
+        check(f"gpu dropout (offset {offset})", same(d, dh) and same(m, mh))
+        check(f"gpu dropout_backward(seed=) (offset {offset})",
+              same(fastreg.dropout_backward(x, P, seed=SEED, offset=offset), dh))
+        check(f"gpu dropout_mask packed (offset {offset})",
+              same(fastreg.dropout_mask(n, P, seed=SEED, offset=offset, packed=True, like=x),
+                   fastreg.dropout_mask(n, P, seed=SEED, offset=offset, packed=True)))
+    check("gpu dropout_backward(mask=)",
+          same(fastreg.dropout_backward(x, P, mask=m), fastreg.dropout_backward(x_host, P, mask=mh)))
+
+
+def gpu_medians(cp, fns, repeat):
+    """Median milliseconds of each of {name: fn} by CUDA events, interleaved."""
+    start, end = cp.cuda.Event(), cp.cuda.Event()
+    for fn in fns.values():  # compile and warm up
+        fn()
+    cp.cuda.Device().synchronize()
+    times = {name: [] for name in fns}
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            start.record()
+            fn()
+            end.record()
+            end.synchronize()
+            times[name].append(cp.cuda.get_elapsed_time(start, end))
+    return {name: float(np.median(ts)) for name, ts in times.items()}
+
+
+def bench_gpu(dtypes, size, repeat, torch):
+    from fastreg import _gpu
+
+    if not _gpu.available():
+        raise SystemExit(f"--gpu: no GPU for the CuPy kernels: {_gpu.describe()}")
+    import cupy as cp
+
+    print(f"GPU: {_gpu.describe()}")
+    use_torch = torch is not None and torch.cuda.is_available()
+    print(f"torch CUDA: {'yes, ' + torch.cuda.get_device_name() if use_torch else 'not available'}")
+    for dtype in dtypes:
+        x_host = np.random.default_rng(0).standard_normal(size).astype(dtype)
+        x = cp.asarray(x_host)
+        y = cp.empty_like(x)
+        gpu_checks(cp, x_host[:1_000_003], x[:1_000_003])
+        fns = {
+            "copy (device to device)": lambda: cp.copyto(y, x),
+            "fastreg.soft_threshold(out=)": lambda: fastreg.soft_threshold(x, T, out=y),
+            "fastreg.soft_threshold": lambda: fastreg.soft_threshold(x, T),
+            "fastreg.enet_prox(out=)": lambda: fastreg.enet_prox(x, T, 0.5, out=y),
+            "fastreg.dropout(out=)": lambda: fastreg.dropout(x, P, seed=SEED, out=y),
+            "fastreg.dropout": lambda: fastreg.dropout(x, P, seed=SEED),
+            "fastreg.dropout_backward(seed=, out=)": lambda: fastreg.dropout_backward(x, P, seed=SEED, out=y),
+            "fastreg.dropout_mask(packed)": lambda: fastreg.dropout_mask(size, P, seed=SEED, packed=True, like=x),
+        }
+        if use_torch:
+            xt = torch.from_dlpack(x)
+            F = torch.nn.functional
+            check("torch cuda softshrink", np.array_equal(F.softshrink(xt, T).cpu().numpy(),
+                                                          fastreg.soft_threshold(x_host, T)))
+            check("torch cuda dropout", keep_rate_ok((F.dropout(xt, P).cpu().numpy() != 0), P))
+            fns["torch softshrink"] = lambda: F.softshrink(xt, T)
+            fns["torch F.dropout"] = lambda: F.dropout(xt, P, training=True)
+            fns["torch aten.native_dropout"] = lambda: torch.ops.aten.native_dropout(xt, P, True)
+        times = gpu_medians(cp, fns, repeat)
+        copy = times["copy (device to device)"]
+        gbs = 2 * x.nbytes / 1e9
+        print(f"\n{np.dtype(dtype).name}, {size:,} elements on the GPU, median of {repeat} (CUDA events)")
+        print(f"{'':40}{'ms':>8}{'x copy':>8}{'GB/s':>8}")
+        for name, ms in times.items():
+            print(f"{name:40}{ms:8.3f}{ms / copy:8.2f}{gbs / (ms / 1e3):8.0f}")
+        if use_torch:
+            print(f"dropout(out=) / torch F.dropout: {times['fastreg.dropout(out=)'] / times['torch F.dropout']:.2f}")
+
+
+# ---------------------------------------------------------------------------------------
+# --threads-curve: where a second thread starts to pay.
+
+
+def threads_curve(dtypes, repeat, number):
+    from fastreg import _core
+
+    default = _core._kernel_serial_below()
+    threads = fastreg.get_num_threads()
+    print(f"\nthreads curve: {threads} threads against one, compiled thresholds (bandwidth, compute) = "
+          f"{default}; per call, median of {repeat} interleaved runs of {number} calls")
+    if threads < 2:
+        raise SystemExit("--threads-curve needs at least 2 threads")
+    sizes = [int(2 ** (k / 2)) // 64 * 64 for k in range(24, 43)]  # 2**12 .. 2**21
+    huge = 1 << 62
+    print(f"{'kernel':34}{'dtype':>8}" + "".join(f"{n:>9}" for n in sizes))
+    try:
+        for dtype in dtypes:
+            x0 = np.random.default_rng(0).standard_normal(sizes[-1]).astype(dtype)
+            y0 = np.empty_like(x0)
+            keep0 = np.random.default_rng(1).random(sizes[-1]) < 1 - P
+            rows = {}
+            for n in sizes:
+                x, y, keep = x0[:n], y0[:n], keep0[:n]
+                cases = {
+                    "soft_threshold(out=)": ("bandwidth", lambda: fastreg.soft_threshold(x, T, out=y)),
+                    "enet_prox(out=)": ("bandwidth", lambda: fastreg.enet_prox(x, T, 0.5, out=y)),
+                    "dropout_backward(mask=, out=)": ("bandwidth", lambda: fastreg.dropout_backward(x, P, mask=keep, out=y)),
+                    "dropout(out=)": ("compute", lambda: fastreg.dropout(x, P, seed=SEED, out=y)),
+                    "dropout_mask": ("compute", lambda: fastreg.dropout_mask(n, P, seed=SEED)),
+                }
+                for name, (kind, fn) in cases.items():
+                    def one(fn=fn, kind=kind):
+                        _core._kernel_serial_below(**{kind: huge})
+                        return fn()
+
+                    def two(fn=fn, kind=kind, n=n):
+                        _core._kernel_serial_below(**{kind: n})
+                        return fn()
+
+                    t = {"one": [], "two": []}
+                    for _ in range(repeat):
+                        for label, f in (("one", one), ("two", two)):
+                            t0 = time.perf_counter()
+                            for _ in range(number):
+                                f()
+                            t[label].append((time.perf_counter() - t0) / number)
+                    rows.setdefault(name, []).append(statistics.median(t["two"]) / statistics.median(t["one"]))
+            for name, ratios in rows.items():
+                print(f"{name:34}{np.dtype(dtype).name:>8}" + "".join(f"{r:9.2f}" for r in ratios))
+    finally:
+        _core._kernel_serial_below(*default)
+    print("(ratio = time with threads / time on one thread; < 1 where threads pay)")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=50_000_000)
@@ -342,6 +504,14 @@ def main():
                         help="threads for fastreg and torch (default: all the cores); the copy reference uses as many")
     parser.add_argument("--sizes", default="", help="--small's sizes, comma-separated (default 10 to 100,000)")
     parser.add_argument("--breakdown", action="store_true", help="where a small call's time goes")
+    parser.add_argument("--no-peers", action="store_true",
+                        help="fastreg against the copies only (many repeats fit in the time; no import timing)")
+    parser.add_argument("--threads-curve", action="store_true",
+                        help="where a second thread starts to pay, kernel by kernel")
+    parser.add_argument("--gpu", action="store_true",
+                        help="the CuPy kernels against a device-to-device copy and torch's CUDA kernels")
+    parser.add_argument("--median", action="store_true",
+                        help="--small: the median of the --repeat runs instead of the best (for a loaded machine)")
     parser.add_argument("--number", type=int, default=2000, help="calls per timeit run (--small, --breakdown)")
     args = parser.parse_args()
     if args.threads:
@@ -355,16 +525,23 @@ def main():
     print(f"fastreg {fastreg.__version__}, SIMD {fastreg._core.build_info()['simd']}, "
           f"torch {torch.__version__ if torch else 'not installed'}, numpy {np.__version__}, "
           f"{os.cpu_count()} cpus")
+    if args.threads_curve:
+        threads_curve(args.dtypes.split(","), args.repeat, min(args.number, 200))
+        return
+    if args.gpu:
+        bench_gpu(args.dtypes.split(","), args.size, args.repeat, torch)
+        return
     if args.breakdown:
         breakdown(args.repeat, args.number)
     if args.small:
         sizes = [int(n) for n in args.sizes.split(",")] if args.sizes else SMALL_SIZES
-        bench_small(args.dtypes.split(","), sizes, args.repeat, args.number, torch)
+        bench_small(args.dtypes.split(","), sizes, args.repeat, args.number, torch, args.median)
     if args.small or args.breakdown:
         return
     for dtype in args.dtypes.split(","):
-        bench_dtype(dtype, args.size, args.repeat, torch)
-    import_times(max(args.repeat, 15))
+        bench_dtype(dtype, args.size, args.repeat, torch, not args.no_peers)
+    if not args.no_peers:
+        import_times(max(args.repeat, 15))
 
 
 if __name__ == "__main__":

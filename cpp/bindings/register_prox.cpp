@@ -144,6 +144,15 @@ void register_prox(py::module_& m) {
           "or alike); None when the call is not that case.");
     m.def("enet_prox_fast", &enet_prox_fast, "enet_prox's common case, as soft_threshold_fast.");
 
+    // For bench_kernels.py --threads-curve, which measures where a second thread starts to
+    // pay: sets the kernels' serial thresholds (values > 0) and returns them.
+    m.def("_kernel_serial_below", [](index_t bandwidth, index_t compute) {
+        const KernelSerialBelow now = kernel_serial_below();
+        set_kernel_serial_below(bandwidth > 0 ? bandwidth : now.bandwidth, compute > 0 ? compute : now.compute);
+        const KernelSerialBelow r = kernel_serial_below();
+        return py::make_tuple(r.bandwidth, r.compute);
+    }, py::arg("bandwidth") = 0, py::arg("compute") = 0);
+
     // Probes for bench_kernels.py --breakdown: the cost of a bound call that does nothing
     // with three arguments, and of n releases and re-acquisitions of the GIL.
     m.def("_probe_call", [](py::handle, py::handle, py::handle) {});

@@ -1,10 +1,10 @@
 // Dropout forward, backward and masks: runs compiled once per instruction set, spread over
 // threads in chunks that start on multiples of 64 elements (so no two threads ever write
 // the same byte of a packed mask).
-#include "fastreg/interrupt.hpp"
 #include "fastreg/dropout.hpp"
 #include "fastreg/kernels.hpp"
 #include "fastreg/parallel.hpp"
+#include "fastreg/stream_simd.hpp"
 
 namespace fastreg {
 
@@ -25,6 +25,8 @@ FASTREG_INLINE void philox_run_impl(const DropoutMaskSource& src, const T* x, in
     const u32 thr = keep_all ? 0xFFFFFFFFu : u32(src.threshold);
     static const PhiloxGroupsFn groups = best_philox_groups();
     alignas(64) u32 buf[TILE + GROUP];
+    // a big contiguous output: stored straight from registers (stream_simd.hpp)
+    const auto streamed = stream && sx == 1 && sy == 1 ? stream_simd::loops<T>().dropout : nullptr;
     for (index_t t = 0; t < n; t += TILE) {
         const index_t len = n - t < TILE ? n - t : TILE;
         // Start loading the next tile of x while this one's random words are computed:
@@ -35,7 +37,10 @@ FASTREG_INLINE void philox_run_impl(const DropoutMaskSource& src, const T* x, in
                 __builtin_prefetch(x + t + len + k);
         }
         const u32* w = keep_all ? ALL_KEPT : philox_words(groups, src.seed, src.offset + u64(flat + t), len, buf);
-        if (y) apply_words(w, thr, x + t * sx, sx, y + t * sy, sy, len, scale, stream);
+        if (y && streamed)
+            streamed(w, thr, x + t, y + t, len, scale);
+        else if (y)
+            apply_words(w, thr, x + t * sx, sx, y + t * sy, sy, len, scale, stream);
         if (m) words_to_mask(w, thr, m + t * sm, sm, len);
         if (packed) words_to_packed(w, thr, packed, flat + t, len);
     }
@@ -78,23 +83,21 @@ void dropout(const NdLayout<3>& given, const T* x, T* y, T scale, const DropoutM
     std::uint8_t* mask_out = outputs.mask;
     const std::uint8_t* mask_in = src.mask;
     const bool stream = y && should_stream(L.size(), sizeof(T));
-    stop::in_slabs(L.size(), [&](index_t s0, index_t s1) {
-        parallel_chunks(s1 - s0, GROUP, [&](index_t begin, index_t end) {
-            for_each_run(L, s0 + begin, s0 + end, [&](index_t flat, index_t n, const index_t* off, const index_t* inner) {
-                const T* xs = x ? x + off[0] : nullptr;
-                T* ys = y ? y + off[1] : nullptr;
-                if (from_philox) {
-                    std::uint8_t* ms = mask_out ? mask_out + off[2] : nullptr;
-                    philox_run(src, xs, inner[0], ys, inner[1], ms, inner[2], outputs.packed, flat, n, scale,
-                               stream);
-                } else {
-                    const std::uint8_t* ms = mask_in ? mask_in + off[2] : nullptr;
-                    given_mask_run(src, ms, inner[2], xs, inner[0], ys, inner[1], flat, n, scale);
-                }
-            });
-            if (stream) stream_fence();
+    parallel_chunks(L.size(), GROUP, [&](index_t begin, index_t end) {
+        for_each_run(L, begin, end, [&](index_t flat, index_t n, const index_t* off, const index_t* inner) {
+            const T* xs = x ? x + off[0] : nullptr;
+            T* ys = y ? y + off[1] : nullptr;
+            if (from_philox) {
+                std::uint8_t* ms = mask_out ? mask_out + off[2] : nullptr;
+                philox_run(src, xs, inner[0], ys, inner[1], ms, inner[2], outputs.packed, flat, n, scale,
+                           stream);
+            } else {
+                const std::uint8_t* ms = mask_in ? mask_in + off[2] : nullptr;
+                given_mask_run(src, ms, inner[2], xs, inner[0], ys, inner[1], flat, n, scale);
+            }
         });
-    });
+        if (stream) stream_fence();
+    }, from_philox ? kernel_serial_below().compute : kernel_serial_below().bandwidth);
 }
 
 template void dropout<float>(const NdLayout<3>&, const float*, float*, float,

@@ -105,9 +105,10 @@ inline bool requested() {
     return s && s->poll_if_due();
 }
 
-// An elementwise kernel's [0, n) in slabs of `slab` elements, f(begin, end) each, with a
-// checkpoint between two: a huge array (10^9 elements take seconds) stops within a slab's
-// time. `slab` is a multiple of every alignment the kernels split at.
+// [0, n) in slabs of `slab` elements, f(begin, end) each, with a checkpoint between two:
+// a huge array (10^9 elements take seconds) stops within a slab's time. The elementwise
+// kernels get this through parallel_chunks (parallel.hpp), so KERNEL_SLAB is a multiple of
+// every alignment they split at.
 constexpr std::int64_t KERNEL_SLAB = std::int64_t(1) << 24;
 template <class F>
 void in_slabs(std::int64_t n, F&& f, std::int64_t slab = KERNEL_SLAB) {

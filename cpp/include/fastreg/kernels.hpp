@@ -43,6 +43,17 @@ template <class T>
 void dropout(const NdLayout<3>& layout, const T* x, T* y, T scale,
              const DropoutMaskSource& source, const DropoutOutputs& outputs);
 
+// The sizes (elements) below which the kernels run on the calling thread alone: one for
+// the loops bound by memory bandwidth (soft_threshold, enet_prox, dropout with a given
+// mask), one for those bound by Philox. Their defaults are measured (bench/README.md,
+// "Kernels: where threads start to pay"); the benchmark that measures them sets them.
+struct KernelSerialBelow {
+    index_t bandwidth, compute;
+};
+KernelSerialBelow kernel_serial_below();
+// Values below 64 are raised to 64.
+void set_kernel_serial_below(index_t bandwidth, index_t compute);
+
 // Philox4x32-10 of one counter (for the known-answer tests).
 void philox4x32_10(std::uint32_t counter[4], const std::uint32_t key[2]);
 

@@ -22,6 +22,7 @@
 #define FASTREG_PARALLEL_HPP
 
 #include "fastreg/common.hpp"
+#include "fastreg/interrupt.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -82,25 +83,35 @@ inline int threads_for(index_t n, index_t serial_below = SERIAL_BELOW) {
 // but n a multiple of `align` (so chunks never share an output byte or a cache line that
 // matters to the caller). The chunks are small (an eighth of `serial_below`) and claimed
 // one at a time, so that a late helper costs at most one chunk.
+//
+// This is the elementwise kernels' one driver, so it is also where they stop on Ctrl-C:
+// [0, n) is walked in slabs of stop::KERNEL_SLAB elements with a checkpoint between two
+// (on the calling thread, outside any parallel region), and a huge array stops within a
+// slab's time. Slabs are a whole number of `align` units, so slab edges are chunk edges.
 template <class F>
 void parallel_chunks(index_t n, index_t align, F&& f, index_t serial_below = SERIAL_BELOW) {
-    const int nt = threads_for(n, serial_below);
-    if (nt <= 1) {
-        f(index_t(0), n);
-        return;
-    }
     using G = std::remove_reference_t<F>;
     struct Ctx {
         G* f;
-        index_t n, align;
-    } ctx{&f, n, align};
-    const index_t units = (n + align - 1) / align;
-    const index_t grain = std::max<index_t>(1, serial_below / 8 / align);
+        index_t first, n, align;
+    } ctx{&f, 0, 0, align};
     static detail::Site site;  // one per call site (each has its own lambda type F)
-    detail::run_parallel(units, grain, nt, [](void* c, index_t b, index_t e) {
-        const Ctx& x = *static_cast<const Ctx*>(c);
-        (*x.f)(b * x.align, std::min(x.n, e * x.align));
-    }, &ctx, site);
+    stop::in_slabs(n, [&](index_t s0, index_t s1) {
+        const index_t len = s1 - s0;
+        const int nt = threads_for(len, serial_below);
+        if (nt <= 1) {
+            f(s0, s1);
+            return;
+        }
+        ctx.first = s0;
+        ctx.n = len;
+        const index_t units = (len + align - 1) / align;
+        const index_t grain = std::max<index_t>(1, serial_below / 8 / align);
+        detail::run_parallel(units, grain, nt, [](void* c, index_t b, index_t e) {
+            const Ctx& x = *static_cast<const Ctx*>(c);
+            (*x.f)(x.first + b * x.align, x.first + std::min(x.n, e * x.align));
+        }, &ctx, site);
+    }, stop::KERNEL_SLAB - stop::KERNEL_SLAB % align);
 }
 
 // Calls f(j) for every j in [0, n) on at most nt threads, handing out `chunk` indices at a

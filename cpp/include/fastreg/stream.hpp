@@ -2,9 +2,11 @@
 //
 // A normal store first reads the destination line into cache (read-for-ownership), so
 // y = f(x) over a large array moves three bytes of memory traffic per output byte where a
-// copy with streaming stores (glibc's memcpy for large sizes) moves two. Kernels that
-// write big outputs compute a tile into a small buffer that stays in L1, then stream it
-// out with this. SSE2 is part of every x86-64 CPU, so no dispatch is needed.
+// copy with streaming stores (glibc's memcpy for large sizes) moves two. The common big
+// cases (contiguous, scalar parameters, on a CPU with AVX2 or AVX-512) store each result
+// vector as it is made (stream_simd.hpp); the others compute a tile into a small buffer
+// that stays in L1, then stream it out with this. SSE2 is part of every x86-64 CPU, so no
+// dispatch is needed here.
 #ifndef FASTREG_STREAM_HPP
 #define FASTREG_STREAM_HPP
 
