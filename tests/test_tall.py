@@ -307,3 +307,41 @@ def test_targets_on_one_thread_equal_threads(spy):
     assert spy == [True, True]
     for a, b in zip(one, many):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_statistics_same_sums_on_any_thread_count(weighted, monkeypatch):
+    # blocks of 640 rows (13 blocks of 8,000 x 40): the threads share them, and the sums
+    # are added in block order, so every thread count gives the same bits; and they are
+    # the centered products NumPy computes in one piece, to rounding
+    monkeypatch.setattr(_tall, "_GRAM_BLOCK_ELEMENTS", 640 * 40)
+    rng = np.random.default_rng(3)
+    X = np.asfortranarray(rng.standard_normal((8000, 40)) * 3.0 + 5.0)
+    y = rng.standard_normal(8000)
+    sw = rng.uniform(0.0, 2.0, 8000) if weighted else None
+    one = _tall._statistics(X, y, sw, True, threads=1)
+    for threads in (2, 3, 8):
+        for a, b in zip(one, _tall._statistics(X, y, sw, True, threads=threads)):
+            np.testing.assert_array_equal(a, b)
+    mean, Q, q = one[:3]
+    v = np.full(8000, 1 / 8000) if sw is None else sw / sw.sum()
+    Xc = X - v @ X
+    assert_close(mean, v @ X, 1e-14, "mean")
+    assert_close(Q, 8000 * (Xc * v[:, None]).T @ Xc, 1e-12, "Q")
+    assert_close(q, 8000 * (Xc * v[:, None]).T @ (y - v @ y), 1e-12, "q")
+
+
+def test_products_error_in_a_block_is_raised_and_helpers_finish():
+    # an exception in any block reaches the caller, after every started helper is done
+    blocks = [(i, i + 1) for i in range(40)]
+
+    def block(i0, i1):
+        if i0 == 17:
+            raise MemoryError("block 17")
+        return np.ones((2, 2)), np.ones(2)
+
+    with pytest.raises(MemoryError, match="block 17"):
+        _tall._products(block, blocks, threads=3)
+    Q, q = _tall._products(lambda i0, i1: (np.full((2, 2), float(i0)), np.ones(2)), blocks, 3)
+    np.testing.assert_array_equal(Q, np.full((2, 2), float(sum(range(40)))))
+    np.testing.assert_array_equal(q, np.full(2, 40.0))

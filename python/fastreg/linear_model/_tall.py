@@ -21,11 +21,14 @@ duality gaps and tolerance tol * yty / n = tol * c are those of enet_path in the
 from __future__ import annotations
 
 import contextlib
+import itertools
+import os
+import threading
 
 import numpy as np
 
-from .. import _core
-from ._ridge_solvers import _BLOCK_ELEMENTS, _blocks
+from .. import _core, _threads
+from ._ridge_solvers import _blocks
 
 # enet.hpp's threshold for a constant column: centered values within 64 eps (of X's dtype)
 # times |mean| are rounding noise; indexed by "X is float32"
@@ -53,13 +56,14 @@ def use_tall(X, y, *, gram, seed, coef_init, n_alphas):
     return n_alphas > 1 or n * p * p >= _SMALL_SINGLE_FIT
 
 
-def _statistics(X, y, sample_weight, fit_intercept):
-    """(mean, Q_raw, q_raw, ybar, c) with mean_j = sum_i v_i x_ij, Q_raw = n sum_i v_i
-    (x_i - mu)(x_i - mu)^T, q_raw = n sum_i v_i (x_i - mu)(y_i - ybar), c = sum_i v_i
-    (y_i - ybar)^2 (mu = mean when fitting an intercept, else 0). Two passes over X in row
-    blocks: the means, then the centered products (centering before multiplying: no
-    cancellation when the means are large against the spread). For a 2-d y (n, k), ybar
-    and c are (k,) and q_raw is (p, k): one product for all the targets."""
+def _statistics(X, y, sample_weight, fit_intercept, threads=1):
+    """(mean, Q_raw, q_raw, ybar, c): the weighted means mu, X_c^T V X_c * n and
+    X_c^T V (y - ybar) * n with X_c = X - mu, ybar and c. X is read once for the means and
+    once more in blocks of rows for the products (_products: on up to `threads` threads,
+    the same sums whatever their number): the means, then the centered products (centering
+    before multiplying: no cancellation when the means are large against the spread). For
+    a 2-d y (n, k), ybar and c are (k,) and q_raw is (p, k): one product for all the
+    targets."""
     n, p = X.shape
     y = np.asarray(y, dtype=np.float64)
     if sample_weight is None:
@@ -71,22 +75,20 @@ def _statistics(X, y, sample_weight, fit_intercept):
         ybar = v @ y if fit_intercept else np.zeros(y.shape[1:])
     yc = y - ybar if np.any(ybar != 0.0) else y
     c = np.add.reduce(yc * yc, axis=0) / n if v is None else v @ (yc * yc)
-    blocks = [(0, n)] if n * p <= _BLOCK_ELEMENTS else list(_blocks(n, p))
 
     if v is None:
         mean = np.add.reduce(X, axis=0, dtype=np.float64) / n
     else:
         mean = np.zeros(p)
-        for i0, i1 in blocks:
+        for i0, i1 in _blocks(n, p):
             Xb = X[i0:i1]
             mean += v[i0:i1] @ (Xb if X.dtype == np.float64 else Xb.astype(np.float64))
 
     # Without weights the sums are n times the weighted ones already; with weights, the
     # rows scaled by sqrt(n v_i) keep the product B^T B, which numpy computes by syrk.
     root = None if v is None else np.sqrt(v * n)
-    Q = None
-    q = np.zeros((p,) + y.shape[1:])
-    for i0, i1 in blocks:
+
+    def block(i0, i1):
         if fit_intercept:
             B = np.subtract(X[i0:i1], mean, dtype=np.float64)  # a copy of the block only
         else:
@@ -96,30 +98,103 @@ def _statistics(X, y, sample_weight, fit_intercept):
             r = root[i0:i1, None]
             B = B * r if np.may_share_memory(B, X) else np.multiply(B, r, out=B)
             t = t * (root[i0:i1] if t.ndim == 1 else root[i0:i1, None])
-        Qb = B.T @ B
-        if Q is None:
-            Q = Qb
-        else:
-            Q += Qb
-        q += B.T @ t
+        return B.T @ B, B.T @ t
+
+    Q, q = _products(block, _row_blocks(n, p), threads)
     if y.ndim == 1:
         return mean, Q, q, float(ybar), float(c)
     return mean, Q, q, ybar, c
 
 
-# BLAS threads: products below this many multiply-adds (some 20 ms on one core) run on one
-# thread. OpenBLAS's thread hand-offs cost more than they save there, and far more when
-# the cores are busy with other work: on 2 shared cores, syrk of 20000 x 100 took 11 ms on
-# one thread and 49 ms on two, 2000 x 40 0.15 ms and up to 70 ms.
-_SERIAL_BELOW = 1 << 27
+def _row_blocks(n, p):
+    """The row blocks of the products: fixed by the shape alone (never by the thread
+    count), so that their sums are the same on any number of threads; about a million
+    elements each, a few milliseconds of syrk, so that two threads share them evenly."""
+    size = max(64, min(n, _GRAM_BLOCK_ELEMENTS // max(p, 1)))
+    return [(i0, min(n, i0 + size)) for i0 in range(0, n, size)]
+
+
+_GRAM_BLOCK_ELEMENTS = 1 << 20
+
+
+def _products(block, blocks, threads):
+    """(sum of block(i0, i1)[0], sum of block(i0, i1)[1]) over `blocks`, added in block
+    order (so the same sums on any number of threads) as the blocks complete.
+
+    BLAS runs each product on one thread (_blas_threads), and the blocks are shared by the
+    calling thread and up to threads - 1 helper threads, in the manner of the core's pool
+    (cpp/src/thread_pool.cpp): each thread claims the next block when it is free, and the
+    caller never waits for a helper that has not started. OpenBLAS's own threads spin
+    while they wait for work; with another process on the other core, its two-thread syrk
+    took 15 times the one-thread time (bench/suite, tall 100,000 x 100)."""
+    m = len(blocks)
+    done = [None] * m
+    claim = itertools.count()  # next() is atomic under the GIL
+    fold_lock = threading.Lock()
+    total = {"next": 0, "Q": None, "q": None}
+
+    def fold():
+        # adds the completed blocks in order, as far as they go
+        with fold_lock:
+            k = total["next"]
+            while k < m and done[k] is not None:
+                Qb, qb = done[k]
+                done[k] = None
+                if total["Q"] is None:
+                    total["Q"], total["q"] = Qb, np.array(qb, dtype=np.float64)
+                else:
+                    total["Q"] += Qb
+                    total["q"] += qb
+                k += 1
+            total["next"] = k
+
+    def work():
+        while True:
+            k = next(claim)
+            if k >= m:
+                return
+            done[k] = block(*blocks[k])
+            fold()
+
+    helpers = []
+    if threads > 1 and m > 1:
+        pool = _helper_pool()
+        helpers = [pool.submit(work) for _ in range(min(threads, m) - 1)]
+    try:
+        work()
+    finally:
+        for f in helpers:
+            if not f.cancel():  # started: it finishes the block it claimed
+                f.result()
+    fold()
+    return total["Q"], total["q"]
+
+
+_helper = []  # the helper threads of _products, started on first use
+
+
+def _helper_pool():
+    if not _helper:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _helper.append(ThreadPoolExecutor(max_workers=max(1, _threads._available_cpus() - 1),
+                                          thread_name_prefix="fastreg-gram"))
+    return _helper[0]
+
+
+if hasattr(os, "register_at_fork"):  # a child process has none of its parent's threads
+    os.register_at_fork(after_in_child=_helper.clear)
+
+
+# BLAS runs the products on one thread (the threads share the blocks instead): below this
+# many multiply-adds no limit is set at all (BLAS runs such products serially anyway, and
+# a limit costs tens of microseconds).
 _blas = []  # threadpoolctl's BLAS controllers, found once (a search of the loaded libraries)
 
 
-def _blas_threads(n_threads, work):
-    """A context running BLAS on 1 thread below _SERIAL_BELOW multiply-adds, else on
-    n_threads (default: fastreg.get_num_threads(), as fastreg's own loops); through
-    threadpoolctl when it is installed (else BLAS keeps its own setting). Tiny products
-    (which BLAS runs serially anyway) skip it: a limit costs tens of microseconds."""
+def _blas_threads(work):
+    """A context running BLAS on one thread, through threadpoolctl when it is installed
+    (else BLAS keeps its own setting), for products of `work` multiply-adds."""
     if work < 1 << 16:
         return contextlib.nullcontext()
     if not _blas:
@@ -130,15 +205,9 @@ def _blas_threads(n_threads, work):
         else:
             _blas.append(ThreadpoolController().select(user_api="blas"))
     blas = _blas[0]
-    if blas is None:
+    if blas is None or all(lib.num_threads == 1 for lib in blas.lib_controllers):
         return contextlib.nullcontext()
-    if work < _SERIAL_BELOW:
-        threads = 1
-    else:
-        threads = _core.get_num_threads() if n_threads is None else int(n_threads)
-    if all(lib.num_threads == threads for lib in blas.lib_controllers):
-        return contextlib.nullcontext()
-    return blas.limit(limits=threads)
+    return blas.limit(limits=1)
 
 
 def tall_path(X, y, *, l1_ratio, alphas, n_alphas, eps, fit_intercept, standardize, positive,
@@ -154,8 +223,10 @@ def tall_path(X, y, *, l1_ratio, alphas, n_alphas, eps, fit_intercept, standardi
     then the k paths on up to n_threads threads."""
     n, p = X.shape
     targets = y.shape[1] if y.ndim == 2 else 0
-    with _blas_threads(n_threads, n * p * (p // 2 + max(targets, 1))):
-        mean, Q, q, ybar, c = _statistics(X, y, sample_weight, fit_intercept)
+    threads = _core.get_num_threads() if n_threads is None else int(n_threads)
+    threads = min(threads, _threads._available_cpus())
+    with _blas_threads(n * p * (p // 2 + max(targets, 1))):
+        mean, Q, q, ybar, c = _statistics(X, y, sample_weight, fit_intercept, threads)
     ssq = Q.diagonal() / n  # sum_i v_i (x_ij - mu_j)^2, as enet.hpp's column statistics
     pf = None if penalty_factor is None else np.asarray(penalty_factor, dtype=np.float64)
 
