@@ -375,3 +375,24 @@ def test_overflow_is_judged_on_the_formed_system():
         fastreg.Ridge(1.0).fit(X, y)
     with pytest.raises(ValueError, match="X X\\^T overflows"):
         fastreg.RidgeCV().fit(X[:4], y[:4])
+
+
+@pytest.mark.parametrize("shape", [(3000, 40), (60, 900)])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_same_bits_on_any_thread_count(shape, weighted, monkeypatch):
+    # X^T X (or X X^T) formed in blocks shared by the threads (_block_sums), added in block
+    # order: every thread count gives the same coefficients, bit for bit
+    from fastreg.linear_model import _block_sums
+
+    monkeypatch.setattr(_block_sums, "SHARE_BLOCK_ELEMENTS", 64 * 40)
+    rng = np.random.default_rng(7)
+    X = rng.standard_normal(shape) + 2.0
+    y = X[:, :5].sum(axis=1) + rng.standard_normal(shape[0])
+    sw = rng.uniform(0.5, 2.0, shape[0]) if weighted else None
+    fits = [fastreg.RidgeCV(alphas=[0.1, 1.0, 10.0], n_threads=t).fit(X, y, sample_weight=sw)
+            for t in (1, 2, 5)]
+    for m in fits[1:]:
+        np.testing.assert_array_equal(m.coef_, fits[0].coef_)
+        assert m.intercept_ == fits[0].intercept_ and m.alpha_ == fits[0].alpha_
+    ref = SkRidge(alpha=fits[0].alpha_).fit(X, y, sample_weight=sw)
+    np.testing.assert_allclose(fits[0].coef_, ref.coef_, rtol=1e-8, atol=1e-10)

@@ -13,7 +13,7 @@ from sklearn.linear_model import enet_path as sk_enet_path
 
 import fastreg
 from fastreg import _core
-from fastreg.linear_model import _core_paths, _tall
+from fastreg.linear_model import _block_sums, _core_paths, _tall
 
 TOL = 1e-12
 N, P = 2000, 40
@@ -314,7 +314,7 @@ def test_statistics_same_sums_on_any_thread_count(weighted, monkeypatch):
     # blocks of 640 rows (13 blocks of 8,000 x 40): the threads share them, and the sums
     # are added in block order, so every thread count gives the same bits; and they are
     # the centered products NumPy computes in one piece, to rounding
-    monkeypatch.setattr(_tall, "_GRAM_BLOCK_ELEMENTS", 640 * 40)
+    monkeypatch.setattr(_block_sums, "SHARE_BLOCK_ELEMENTS", 640 * 40)
     rng = np.random.default_rng(3)
     X = np.asfortranarray(rng.standard_normal((8000, 40)) * 3.0 + 5.0)
     y = rng.standard_normal(8000)
@@ -331,7 +331,7 @@ def test_statistics_same_sums_on_any_thread_count(weighted, monkeypatch):
     assert_close(q, 8000 * (Xc * v[:, None]).T @ (y - v @ y), 1e-12, "q")
 
 
-def test_products_error_in_a_block_is_raised_and_helpers_finish():
+def test_block_sums_error_in_a_block_is_raised_and_helpers_finish():
     # an exception in any block reaches the caller, after every started helper is done
     blocks = [(i, i + 1) for i in range(40)]
 
@@ -341,7 +341,8 @@ def test_products_error_in_a_block_is_raised_and_helpers_finish():
         return np.ones((2, 2)), np.ones(2)
 
     with pytest.raises(MemoryError, match="block 17"):
-        _tall._products(block, blocks, threads=3)
-    Q, q = _tall._products(lambda i0, i1: (np.full((2, 2), float(i0)), np.ones(2)), blocks, 3)
+        _block_sums.block_sums(block, blocks, threads=3)
+    Q, q = _block_sums.block_sums(lambda i0, i1: (np.full((2, 2), float(i0)), np.ones(2)),
+                                  blocks, 3)
     np.testing.assert_array_equal(Q, np.full((2, 2), float(sum(range(40)))))
     np.testing.assert_array_equal(q, np.full(2, 40.0))

@@ -188,9 +188,13 @@ default='auto'
         intercept; the unpenalized columns must be fewer than the samples and not
         collinear).
     n_threads : int, optional
-        Threads for the BLAS/LAPACK calls (default :func:`fastreg.get_num_threads`),
-        applied through threadpoolctl when it is installed; without it BLAS keeps its own
-        setting. The coordinate-descent solver (``positive=True``) uses fastreg's OpenMP.
+        Threads (default :func:`fastreg.get_num_threads`). When samples or features number at
+        most 2,048,
+        fastreg's threads share the blocks of X^T X (or X X^T) and BLAS/LAPACK run on one
+        thread (OpenBLAS's own threads spin, and lose several times over when another
+        process holds a core); larger systems give BLAS/LAPACK these threads, through
+        threadpoolctl when it is installed (without it BLAS keeps its own setting). The
+        coordinate-descent solver (``positive=True``) uses fastreg's thread pool.
 
     Attributes
     ----------
@@ -259,7 +263,7 @@ default='auto'
             self.n_iter_ = n_iter
             self.solver_ = "cd"
         else:
-            with blas_threads(n_threads):
+            with blas_threads(n_threads, X.shape):
                 prob = RidgeProblem(X, Y, s, pf, fit_intercept)
                 use_eig = self.solver == "svd"
                 W, b = prob.coefs(prob.solve(alphas, use_eig=use_eig), np.arange(Y.shape[1]))
@@ -539,7 +543,7 @@ class RidgeCV(_LinearPredictor, RegressorMixin, BaseEstimator):
                 raise ValueError("alpha_per_target: cv!=None and alpha_per_target=True are "
                                  "incompatible")
             splits = _cv_splits(self.cv, X, y, X.shape[0])
-        with blas_threads(n_threads):
+        with blas_threads(n_threads, X.shape):
             if self.cv is None:
                 self._fit_loo(X, y, Y, s, pf, alphas, fit_intercept, scorer, store, per_target)
             else:

@@ -26,10 +26,12 @@ p x p matrices, their decomposition and the leave-one-out algebra are float64.
 from __future__ import annotations
 
 import contextlib
+import threading
 
 import numpy as np
 
 from .. import _validation as v
+from ._block_sums import blas_one_thread, block_sums, share_blocks, threads_for
 
 # Elements of X copied per block (centering, scaling): 32 MiB in float64.
 _BLOCK_ELEMENTS = 1 << 22
@@ -63,11 +65,42 @@ def _blocks(length, other):
         yield start, min(length, start + size)
 
 
+# A system (X^T X or X X^T) of at most this order is formed on fastreg's threads with BLAS
+# and LAPACK on one thread (_block_sums: OpenBLAS's spinning threads made Ridge's default
+# threads 3.5-5 times slower than one thread with another process on the other core);
+# larger ones, whose products and factorizations are long enough to pay for BLAS's threads,
+# keep them.
+SMALL_SYSTEM = 2048
+# the most elements of the blocks' products held at once by the threads (256 MB)
+_HELD_ELEMENTS = 1 << 25
+
+_share = threading.local()  # the threads the blocks' products may use, set by blas_threads
+
+
 @contextlib.contextmanager
-def blas_threads(n_threads):
-    """BLAS/LAPACK (numpy's and scipy's OpenBLAS or MKL) limited to ``n_threads`` for the
-    block, through threadpoolctl when it is installed; without threadpoolctl, BLAS keeps
-    its own setting (``OPENBLAS_NUM_THREADS``, ``MKL_NUM_THREADS``, ...)."""
+def blas_threads(n_threads, shape):
+    """The threads of a ridge fit on X of `shape`: for a system of order min(n, p) up to
+    SMALL_SYSTEM, BLAS/LAPACK on one thread and the Gram products shared by up to
+    n_threads threads (default fastreg.get_num_threads(), at most the caller's CPUs);
+    above it, BLAS/LAPACK on n_threads (through threadpoolctl when it is installed; without
+    it BLAS keeps its own setting) and the products serial."""
+    threads = threads_for(n_threads)
+    prev = getattr(_share, "threads", 1)
+    if min(shape) <= SMALL_SYSTEM:
+        _share.threads = threads
+        context = blas_one_thread()
+    else:
+        _share.threads = 1
+        context = _blas_limit(threads)
+    try:
+        with context:
+            yield
+    finally:
+        _share.threads = prev
+
+
+@contextlib.contextmanager
+def _blas_limit(n_threads):
     try:
         from threadpoolctl import ThreadpoolController
     except ImportError:
@@ -79,6 +112,12 @@ def blas_threads(n_threads):
         return
     with blas.limit(limits=n_threads):
         yield
+
+
+def _product_threads(out_elements):
+    """The threads for block products of `out_elements` each (blas_threads' count, fewer
+    when that many outputs held at once would pass _HELD_ELEMENTS)."""
+    return max(1, min(getattr(_share, "threads", 1), _HELD_ELEMENTS // max(out_elements, 1)))
 
 
 def weighted_mean(X, s, total):
@@ -232,11 +271,8 @@ class RidgeProblem:
             if X.dtype != np.float64:
                 Xs = Xs.astype(np.float64)
             K = np.asarray((Xs @ Xs.T).toarray(), dtype=np.float64)
-        elif X.dtype == np.float64 and not scaled and shift is None:
-            K = np.asarray(X @ X.T)  # syrk on X itself
         else:
-            K = np.zeros((n, n))
-            for j0, j1 in _blocks(p, n):
+            def block(j0, j1):
                 Xb = X[:, j0:j1]
                 if X.dtype != np.float64 or shift is not None:
                     Xb = Xb.astype(np.float64, order="F")  # a copy of one block
@@ -246,7 +282,9 @@ class RidgeProblem:
                         Xb *= self.scale[j0:j1]
                 elif scaled:
                     Xb = Xb * self.scale[j0:j1]
-                K += Xb @ Xb.T
+                return (Xb @ Xb.T,)
+
+            (K,) = block_sums(block, share_blocks(p, n), _product_threads(n * n))
         if self.fit_intercept:
             v = K @ (self.s / self.total)  # (X_pen - 1 shift') D^{-1} (xbar_pen - shift)
             mu = (self.s / self.total) @ v
@@ -273,20 +311,19 @@ class RidgeProblem:
             if self.fit_intercept:
                 G -= self.total * np.outer(self.x_mean, self.x_mean)
                 # b needs no centering: sum_i sw_i yh_i = 0 when fitting the intercept
-        elif not (self.fit_intercept or self.weighted) and X.dtype == np.float64:
-            G = np.asarray(X.T @ X)
-            b = np.asarray(X.T @ self.yh)
         else:
             # blocks of rows, centered, weighted and converted to float64 one at a time
-            G = np.zeros((p, p))
-            b = np.zeros((p, self.k))
-            for i0, i1 in _blocks(n, p):
-                Xb = np.asfortranarray(X[i0:i1], dtype=np.float64) - self.x_mean
-                if self.weighted:
-                    Xb *= self.sw[i0:i1, None]
-                Xb = np.asfortranarray(Xb)
-                G += Xb.T @ Xb
-                b += Xb.T @ self.yh[i0:i1]
+            def block(i0, i1):
+                if self.fit_intercept or self.weighted or X.dtype != np.float64:
+                    Xb = np.asfortranarray(X[i0:i1], dtype=np.float64) - self.x_mean
+                    if self.weighted:
+                        Xb *= self.sw[i0:i1, None]
+                    Xb = np.asfortranarray(Xb)
+                else:
+                    Xb = X[i0:i1]
+                return Xb.T @ Xb, Xb.T @ self.yh[i0:i1]
+
+            G, b = block_sums(block, share_blocks(n, p), _product_threads(p * p))
         r, u = self.pen, self.unpen
         self.Gh, self.bh = G, b
         if u.size:

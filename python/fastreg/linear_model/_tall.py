@@ -20,14 +20,10 @@ duality gaps and tolerance tol * yty / n = tol * c are those of enet_path in the
 
 from __future__ import annotations
 
-import contextlib
-import itertools
-import os
-import threading
-
 import numpy as np
 
-from .. import _core, _threads
+from .. import _core
+from ._block_sums import blas_one_thread, block_sums, share_blocks, threads_for
 from ._ridge_solvers import _blocks
 
 # enet.hpp's threshold for a constant column: centered values within 64 eps (of X's dtype)
@@ -59,7 +55,7 @@ def use_tall(X, y, *, gram, seed, coef_init, n_alphas):
 def _statistics(X, y, sample_weight, fit_intercept, threads=1):
     """(mean, Q_raw, q_raw, ybar, c): the weighted means mu, X_c^T V X_c * n and
     X_c^T V (y - ybar) * n with X_c = X - mu, ybar and c. X is read once for the means and
-    once more in blocks of rows for the products (_products: on up to `threads` threads,
+    once more in blocks of rows for the products (block_sums: on up to `threads` threads,
     the same sums whatever their number): the means, then the centered products (centering
     before multiplying: no cancellation when the means are large against the spread). For
     a 2-d y (n, k), ybar and c are (k,) and q_raw is (p, k): one product for all the
@@ -98,116 +94,17 @@ def _statistics(X, y, sample_weight, fit_intercept, threads=1):
             r = root[i0:i1, None]
             B = B * r if np.may_share_memory(B, X) else np.multiply(B, r, out=B)
             t = t * (root[i0:i1] if t.ndim == 1 else root[i0:i1, None])
-        return B.T @ B, B.T @ t
+        return B.T @ B, np.asarray(B.T @ t, dtype=np.float64)
 
-    Q, q = _products(block, _row_blocks(n, p), threads)
+    Q, q = block_sums(block, _row_blocks(n, p), threads)
     if y.ndim == 1:
         return mean, Q, q, float(ybar), float(c)
     return mean, Q, q, ybar, c
 
 
 def _row_blocks(n, p):
-    """The row blocks of the products: fixed by the shape alone (never by the thread
-    count), so that their sums are the same on any number of threads; about a million
-    elements each, a few milliseconds of syrk, so that two threads share them evenly."""
-    size = max(64, min(n, _GRAM_BLOCK_ELEMENTS // max(p, 1)))
-    return [(i0, min(n, i0 + size)) for i0 in range(0, n, size)]
-
-
-_GRAM_BLOCK_ELEMENTS = 1 << 20
-
-
-def _products(block, blocks, threads):
-    """(sum of block(i0, i1)[0], sum of block(i0, i1)[1]) over `blocks`, added in block
-    order (so the same sums on any number of threads) as the blocks complete.
-
-    BLAS runs each product on one thread (_blas_threads), and the blocks are shared by the
-    calling thread and up to threads - 1 helper threads, in the manner of the core's pool
-    (cpp/src/thread_pool.cpp): each thread claims the next block when it is free, and the
-    caller never waits for a helper that has not started. OpenBLAS's own threads spin
-    while they wait for work; with another process on the other core, its two-thread syrk
-    took 15 times the one-thread time (bench/suite, tall 100,000 x 100)."""
-    m = len(blocks)
-    done = [None] * m
-    claim = itertools.count()  # next() is atomic under the GIL
-    fold_lock = threading.Lock()
-    total = {"next": 0, "Q": None, "q": None}
-
-    def fold():
-        # adds the completed blocks in order, as far as they go
-        with fold_lock:
-            k = total["next"]
-            while k < m and done[k] is not None:
-                Qb, qb = done[k]
-                done[k] = None
-                if total["Q"] is None:
-                    total["Q"], total["q"] = Qb, np.array(qb, dtype=np.float64)
-                else:
-                    total["Q"] += Qb
-                    total["q"] += qb
-                k += 1
-            total["next"] = k
-
-    def work():
-        while True:
-            k = next(claim)
-            if k >= m:
-                return
-            done[k] = block(*blocks[k])
-            fold()
-
-    helpers = []
-    if threads > 1 and m > 1:
-        pool = _helper_pool()
-        helpers = [pool.submit(work) for _ in range(min(threads, m) - 1)]
-    try:
-        work()
-    finally:
-        for f in helpers:
-            if not f.cancel():  # started: it finishes the block it claimed
-                f.result()
-    fold()
-    return total["Q"], total["q"]
-
-
-_helper = []  # the helper threads of _products, started on first use
-
-
-def _helper_pool():
-    if not _helper:
-        from concurrent.futures import ThreadPoolExecutor
-
-        _helper.append(ThreadPoolExecutor(max_workers=max(1, _threads._available_cpus() - 1),
-                                          thread_name_prefix="fastreg-gram"))
-    return _helper[0]
-
-
-if hasattr(os, "register_at_fork"):  # a child process has none of its parent's threads
-    os.register_at_fork(after_in_child=_helper.clear)
-
-
-# BLAS runs the products on one thread (the threads share the blocks instead): below this
-# many multiply-adds no limit is set at all (BLAS runs such products serially anyway, and
-# a limit costs tens of microseconds).
-_blas = []  # threadpoolctl's BLAS controllers, found once (a search of the loaded libraries)
-
-
-def _blas_threads(work):
-    """A context running BLAS on one thread, through threadpoolctl when it is installed
-    (else BLAS keeps its own setting), for products of `work` multiply-adds."""
-    if work < 1 << 16:
-        return contextlib.nullcontext()
-    if not _blas:
-        try:
-            from threadpoolctl import ThreadpoolController
-        except ImportError:
-            _blas.append(None)
-        else:
-            _blas.append(ThreadpoolController().select(user_api="blas"))
-    blas = _blas[0]
-    if blas is None or all(lib.num_threads == 1 for lib in blas.lib_controllers):
-        return contextlib.nullcontext()
-    return blas.limit(limits=1)
+    """The row blocks of the products (block_sums' blocks: fixed by the shape alone)."""
+    return share_blocks(n, p)
 
 
 def tall_path(X, y, *, l1_ratio, alphas, n_alphas, eps, fit_intercept, standardize, positive,
@@ -223,9 +120,8 @@ def tall_path(X, y, *, l1_ratio, alphas, n_alphas, eps, fit_intercept, standardi
     then the k paths on up to n_threads threads."""
     n, p = X.shape
     targets = y.shape[1] if y.ndim == 2 else 0
-    threads = _core.get_num_threads() if n_threads is None else int(n_threads)
-    threads = min(threads, _threads._available_cpus())
-    with _blas_threads(n * p * (p // 2 + max(targets, 1))):
+    threads = threads_for(n_threads)
+    with blas_one_thread(n * p * (p // 2 + max(targets, 1))):
         mean, Q, q, ybar, c = _statistics(X, y, sample_weight, fit_intercept, threads)
     ssq = Q.diagonal() / n  # sum_i v_i (x_ij - mu_j)^2, as enet.hpp's column statistics
     pf = None if penalty_factor is None else np.asarray(penalty_factor, dtype=np.float64)
