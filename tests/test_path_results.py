@@ -98,3 +98,16 @@ def test_newton_steps_reuse_one_solver(kind):
     active = b != 0
     np.testing.assert_allclose(g[active], alpha * np.sign(b[active]), atol=1e-6)
     assert np.all(np.abs(g[~active]) <= alpha + 1e-6)
+
+
+@pytest.mark.parametrize("n, p, gram, expected", [
+    (1000, 100, -1, True), (999, 100, -1, False), (100000, 5000, -1, False),
+    (50, 100, 1, True), (1000, 10, 0, False)])
+def test_the_gram_route_is_decided_by_the_core(n, p, gram, expected):
+    from fastreg.linear_model import _tall
+
+    assert _core.use_gram(n, p, gram) is expected
+    X = np.asfortranarray(np.ones((n, p))) if n * p <= 10**6 else None
+    if X is not None:  # the tall route asks the core (paths: any size)
+        assert _tall.use_tall(X, np.ones(n), gram=gram, seed=None, coef_init=None,
+                              n_alphas=100) is expected

@@ -126,6 +126,9 @@ void bind_cv_csc(py::module_& m) {
 
 void register_cd(py::module_& m) {
     bind_path_options(m);
+    m.def("use_gram", &cd::use_gram, py::arg("n"), py::arg("p"), py::arg("gram"),
+          "Whether the core fits dense float data of n rows and p columns in Gram mode "
+          "(gram: 1 on, 0 off, -1 automatic): the one place this is decided.");
     bind_dense<float>(m);
     bind_dense<double>(m);
     bind_csc<float, std::int32_t>(m);

@@ -82,6 +82,7 @@ class PathOptions:
 # ((data, indices, indptr) with sparse_coefs, else None), intercepts, dual_gaps, n_iter,
 # converged, n_done, val_mse (None without val_weights), tol_scaled, full_passes, epochs,
 # grad_columns (and shared_passes for several targets).
+def use_gram(n: int, p: int, gram: int) -> bool: ...
 def enet_path_dense(X: _Float, y: _Float, sample_weight: Optional[_Float],
                     penalty_factor: Optional[_Float], coef_init: Optional[_Float],
                     alphas: Optional[npt.NDArray[np.float64]], val_weights: Optional[_Float],

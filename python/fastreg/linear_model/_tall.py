@@ -40,14 +40,14 @@ _SMALL_SINGLE_FIT = 1 << 21
 
 def use_tall(X, y, *, gram, seed, coef_init, n_alphas):
     """Whether _solve_path should fit through the statistics: dense X, the core's Gram mode
-    (forced, or automatic: n >= 10 p and p <= 4096), cyclic order, no starting coefficients
+    (``_core.use_gram``: forced, or automatic), cyclic order, no starting coefficients
     (those calls, such as warm starts and the chunked positive ridge, keep the core's path
     with its epoch counts), and not a small single fit. Several targets (2-d y) share the
     statistics of X: one X~^T V X~ for all of them."""
     if not isinstance(X, np.ndarray) or seed is not None or coef_init is not None:
         return False
     n, p = X.shape
-    if not (gram == 1 or (gram == -1 and n >= 10 * p and p <= 4096)):
+    if not _core.use_gram(n, p, gram):  # (the core's own decision)
         return False
     return n_alphas > 1 or n * p * p >= _SMALL_SINGLE_FIT
 

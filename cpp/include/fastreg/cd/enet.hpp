@@ -74,6 +74,14 @@ struct EnetOptions {
     int gram = -1;  // covariance (Gram) updates: 1 on (dense X), 0 off, -1 when n >= 10 p
 };
 
+// Whether a fit on dense float columns runs in Gram mode (covariance updates): 1 forces
+// it, 0 turns it off, -1 decides: n >= 10 p and p <= 4096 (the Gram matrix costs p^2
+// doubles, at most a tenth of X's size). Decided here only: Python's tall route
+// (linear_model/_tall.py) asks the same function (_core.use_gram).
+inline bool use_gram(index_t n, index_t p, int gram) {
+    return gram == 1 || (gram < 0 && n >= 10 * p && p <= 4096);
+}
+
 template <class T, class M>
 class EnetSolver {
     static_assert(is_design<M, T>::value,
@@ -95,10 +103,7 @@ public:
         pf_.assign(p_, 1.0);
         if (pf)
             for (index_t j = 0; j < p_; ++j) pf_[j] = double(pf[j]);
-        if constexpr (matrix::has_float_columns<M, T>::value) {
-            // the Gram matrix costs p^2 doubles: at most a tenth of X's size in auto mode
-            gram_ = opt_.gram == 1 || (opt_.gram < 0 && n_ >= 10 * p_ && p_ <= 4096);
-        }
+        if constexpr (matrix::has_float_columns<M, T>::value) gram_ = use_gram(n_, p_, opt_.gram);
         if (!gram_) R_.resize(n_);
         prepare(y, sw, nullptr);
     }
