@@ -272,8 +272,8 @@ class _LinearModelCV(LinearModelMixin, RegressorMixin, BaseEstimator):
             grids = [[None] * n_l1 for _ in targets]
             for r, ratio in enumerate(l1_ratios):
                 res = run(X, y, [(target(j), sw, None, None) for j in targets],
-                                  n_alphas=prm["alphas"], eps=prm["eps"], l1_ratio=ratio,
-                                  seed=None, max_alphas=0, **common)
+                          n_alphas=prm["alphas"], eps=prm["eps"], l1_ratio=ratio,
+                          seed=None, max_alphas=0, **common)
                 for j in targets:
                     grids[j][r] = res[j]["alphas"]
         else:
@@ -323,7 +323,7 @@ class _LinearModelCV(LinearModelMixin, RegressorMixin, BaseEstimator):
                 tasks += [(target(j), sw, None, grids[j][r]) for j in targets]
             with poller:
                 results = run(X, y, tasks, l1_ratio=l1_ratios[r], seed=seed,
-                                      patience=patience, progress=counter, **common)
+                              patience=patience, progress=counter, **common)
             for (j, f), res in zip(keys, results):
                 if f is None:
                     full[j] = res
