@@ -6,8 +6,10 @@
 
 Representative calls, each run with the default threads (``fastreg.set_num_threads(None)``)
 and with ``fastreg.set_num_threads(1)``, interleaved in one run: lasso paths on wide dense
-problems (100 x 20,000 and 1,000 x 20,000), LassoCV (5 folds: the shared passes of
-cd/shared_passes.hpp), a lasso path on a PLINK .bed of genotypes, soft_threshold and dropout
+problems (100 x 20,000 and 1,000 x 20,000) and on tall data (100,000 x 100: the Gram
+products of linear_model/_block_sums.py), Ridge and RidgeCV (the same, and LAPACK), LassoCV
+(5 folds: the shared passes of cd/shared_passes.hpp), a lasso path on a PLINK .bed of
+genotypes, soft_threshold and dropout
 with ``out=`` on 10^6 and 10^7 elements. The two answers of every call are checked to be
 equal (bit for bit) before anything is timed. Prints the medians and the ratio default /
 one thread; the target is <= 1.05 on every row in every mode.
@@ -87,6 +89,19 @@ def cases(tmp):
         return m.coef_, np.asarray(m.mse_path_)
 
     out["LassoCV 100 x 20,000, 5 folds"] = cv
+    Xt, yt = wide(100_000, 100, 3)
+    out["lasso_path tall 100,000 x 100"] = path(Xt, yt)
+
+    def ridge(model, X, y):
+        return lambda: model.fit(X, y).coef_
+
+    Xr, yr = wide(20_000, 200, 4)
+    out["Ridge 20,000 x 200"] = ridge(fastreg.Ridge(alpha=1.0), Xr, yr)
+    alphas = np.logspace(-2, 2, 20)
+    Xr, yr = wide(2_000, 1_000, 5)
+    out["RidgeCV 2,000 x 1,000"] = ridge(fastreg.RidgeCV(alphas=alphas), Xr, yr)
+    Xr, yr = wide(500, 5_000, 6)
+    out["RidgeCV 500 x 5,000"] = ridge(fastreg.RidgeCV(alphas=alphas), Xr, yr)
     G, yg = bed_design(1_000, 20_000, tmp)
     out["lasso_path .bed 1,000 x 20,000"] = path(G, yg)
     rng = np.random.default_rng(2)
