@@ -30,6 +30,18 @@
 // response's weighted variance), so that the inner error is below the outer tolerance.
 // float32 fits use tol >= 1e-5 (FLOAT_TOL): their rounding allows no less.
 //
+// Restricted sets (glmnet's): at each alpha the Newton steps run on a set S of features
+// only: those ever nonzero, the unpenalized ones and the sequential strong set
+// |g_j| >= (2 alpha - alpha_prev) l1_ratio pf_j, g = X^T (u (p - y)) the loss's gradient at
+// the previous alpha's solution. S's columns are copied once (as a dense n x |S| block,
+// which the inner solver reads contiguously), and the inner solver's statistics and passes
+// cover S, not X. When the steps have converged on S, one pass over X computes g at the
+// solution: every feature outside S with |g_j| > alpha l1_ratio pf_j (its KKT condition at
+// b_j = 0) joins S and the steps go on; none: the alpha is done, and g gives the next
+// alpha's strong set. One pass over X per alpha then, against several per Newton step
+// when each step's inner solve covers X. A set too large to copy (MAX_COPY entries, or all
+// of X) falls back to inner solves over X.
+//
 // Along a generated grid the path stops early, as glmnet's does, when the fraction of the
 // null deviance explained exceeds 0.999 or changed by less than 1e-5 of itself since the
 // previous alpha (after the first 5 alphas): on separable data the coefficients diverge as
@@ -90,6 +102,8 @@ constexpr index_t MIN_ALPHAS = 5;
 constexpr int MAX_HALVINGS = 30;
 // the smallest tol of a float32 fit
 constexpr double FLOAT_TOL = 1e-5;
+// the most entries (n |S|) of the restricted set's copy of its columns
+constexpr double MAX_COPY = double(1 << 23);
 
 inline double sigmoid(double eta) {
     if (eta >= 0.0) return 1.0 / (1.0 + std::exp(-eta));
@@ -130,6 +144,9 @@ public:
         w_.assign(n_, 0.0);
         z_.assign(n_, T(0));
         sw_.assign(n_, T(0));
+        resid_.assign(n_, T(0));
+        g_.assign(p_, 0.0);
+        in_set_.assign(p_, 0);
         inner_.l1_ratio = opt.l1_ratio;
         inner_.fit_intercept = opt.fit_intercept;
         // float32: the linear predictor comes from float32 residuals, whose rounding
@@ -149,7 +166,9 @@ public:
     double tol_scaled() const { return tol_ * f_null_; }
     std::int64_t grad_columns() const { return solver_ ? solver_->grad_columns() : 0; }
     const std::vector<double>& coef() const { return b_; }
-    std::int64_t epochs() const { return epochs_ + (solver_ ? solver_->epochs() : 0); }
+    std::int64_t epochs() const {
+        return epochs_ + (solver_ ? solver_->epochs() : 0) + (sub_ ? sub_->epochs() : 0);
+    }
     std::int64_t full_passes() const { return passes_ + (solver_ ? solver_->full_passes() : 0); }
 
     bool has_unpenalized() const {
@@ -173,6 +192,7 @@ public:
         const T* r = s.residual();
         const double rho = s.residual_offset();
         for (index_t i = 0; i < n_; ++i) eta_[i] = off_[i] + b0_ - (double(r[i]) + rho);
+        grad_valid_ = false;
     }
 
     // alpha_max: the smallest alpha at which the penalized coefficients stay zero, from the
@@ -193,16 +213,17 @@ public:
     // (for the inner solves' strong rules). unpenalized_only: only the intercept and the
     // features with pf = 0 move.
     Info fit(double alpha, double alpha_prev, bool unpenalized_only = false) {
-        Info info;
+        if (unpenalized_only) return newton_full(alpha, alpha_prev, true);
+        return fit_restricted(alpha, alpha_prev);
+    }
+
+private:
+    // The Newton steps with inner solves over all of X.
+    Info newton_full(double alpha, double alpha_prev, bool unpenalized_only) {
+        grad_valid_ = false;
         const double l1 = alpha * opt_.l1_ratio, l2 = alpha * (1.0 - opt_.l1_ratio);
         const double l1_prev = std::max(alpha_prev, alpha) * opt_.l1_ratio;
-        const double pen_alpha = unpenalized_only ? 0.0 : alpha;
-        double F = loss(eta_) + penalty(b_, pen_alpha);
-        const double scale = tol_ * f_null_;
-        for (index_t it = 1; it <= opt_.max_iter; ++it) {
-            stop::checkpoint();
-            info.n_iter = it;
-            const double W = working();
+        return newton(unpenalized_only ? 0.0 : alpha, [&](double W) {
             // The inner solve starts from the penalized coefficients only: EnetSolver's
             // duality gap omits -w_j x~_j^T v r for an unpenalized w_j != 0 and can come out
             // negative at a warm start there, stopping it before any epoch.
@@ -213,15 +234,138 @@ public:
                 s.solve(UNPENALIZED_ONLY, 0.0, UNPENALIZED_ONLY);
             else
                 s.solve(l1 / W, l2 / W, l1_prev / W);
-            // the model's minimizer: coefficients, intercept and linear predictor
             std::fill(bn_.begin(), bn_.end(), 0.0);
             s.nonzero_coef(nz_);
             for (const auto& [j, c] : nz_) bn_[j] = double(c);
-            const double b0n = s.intercept();
-            const T* r = s.residual();
-            const double rho = s.residual_offset();
-            for (index_t i = 0; i < n_; ++i)
-                eta_new_[i] = off_[i] + double(z_[i]) - (double(r[i]) + rho);
+            return model_minimizer(s);
+        });
+    }
+
+    // The Newton steps on the restricted set S, KKT checks over X after they converge.
+    Info fit_restricted(double alpha, double alpha_prev) {
+        const double l1 = alpha * opt_.l1_ratio, l2 = alpha * (1.0 - opt_.l1_ratio);
+        const double l1_prev = std::max(alpha_prev, alpha) * opt_.l1_ratio;
+        if (!grad_valid_) loss_gradient();
+        const double thr = 2.0 * l1 - l1_prev;
+        for (index_t j = 0; j < p_; ++j)
+            if (!in_set_[j] && pf_[j] < std::numeric_limits<double>::infinity() &&
+                (b_[j] != 0.0 || pf_[j] <= 0.0 || std::fabs(g_[j]) >= thr * pf_[j]))
+                add_.push_back(j);
+        Info info;
+        for (;;) {
+            // too large to copy, or empty (at alpha_max: no model to solve on S, and the
+            // intercept may still move from a given start): inner solves over X
+            if (!grow_set() || set_.empty()) {
+                const Info rest = newton_full(alpha, alpha_prev, false);
+                info.n_iter += rest.n_iter;
+                info.converged = rest.converged;
+                return info;
+            }
+            const Info step = newton(alpha, [&](double W) {
+                const index_t m = index_t(set_.size());
+                bool start = false;
+                for (index_t k = 0; k < m; ++k) {
+                    const index_t j = set_[k];
+                    sub_coef_[k] = pf_[j] <= 0.0 ? T(0) : T(b_[j]);
+                    start = start || sub_coef_[k] != T(0);
+                }
+                if (!sub_) {
+                    sub_.emplace(sub_X_, z_.data(), sw_.data(), sub_pf_.data(), inner_);
+                    if (start) sub_->set_coef(sub_coef_.data());
+                } else {
+                    sub_->reweight(z_.data(), sw_.data(), start ? sub_coef_.data() : nullptr);
+                }
+                sub_->solve(l1 / W, l2 / W, l1_prev / W);
+                std::fill(bn_.begin(), bn_.end(), 0.0);
+                sub_->nonzero_coef(nz_);
+                for (const auto& [k, c] : nz_) bn_[set_[k]] = double(c);
+                return model_minimizer(*sub_);
+            });
+            info.n_iter += step.n_iter;
+            info.converged = step.converged;
+            // KKT conditions of the features outside S, at b_j = 0: |g_j| <= l1 pf_j
+            loss_gradient();
+            for (index_t j = 0; j < p_; ++j)
+                if (!in_set_[j] && pf_[j] < std::numeric_limits<double>::infinity() &&
+                    std::fabs(g_[j]) > l1 * pf_[j])
+                    add_.push_back(j);
+            if (add_.empty()) return info;
+            if (info.n_iter >= opt_.max_iter) {
+                info.converged = false;
+                return info;
+            }
+        }
+    }
+
+    // Adds add_ to S (and its column copy); false when S would be too large, S then left.
+    bool grow_set() {
+        if (add_.empty()) return true;
+        const double m = double(set_.size() + add_.size());
+        if (m >= double(p_) || m * double(n_) > MAX_COPY) {
+            add_.clear();
+            return false;
+        }
+        const std::size_t m0 = set_.size();
+        for (const index_t j : add_) {
+            in_set_[j] = 1;
+            set_.push_back(j);
+            sub_pf_.push_back(pf_in_ ? pf_in_[j] : T(1));
+        }
+        add_.clear();
+        sub_cols_.resize(set_.size() * std::size_t(n_), T(0));
+        for (std::size_t k = m0; k < set_.size(); ++k) {
+            T* col = sub_cols_.data() + k * std::size_t(n_);
+            X_.for_each(set_[k], [&](index_t i, T x) { col[i] = x; });
+        }
+        sub_coef_.resize(set_.size());
+        sub_X_.data = sub_cols_.data();
+        sub_X_.n = n_;
+        sub_X_.p = index_t(set_.size());
+        sub_X_.ld = n_;
+        if (sub_) epochs_ += sub_->epochs();
+        sub_.reset();  // (its statistics cover the old set)
+        return true;
+    }
+
+    // g = X^T (u (p - y)) at eta_: the loss's gradient, one pass over X.
+    void loss_gradient() {
+        for (index_t i = 0; i < n_; ++i)
+            resid_[i] = T(u_[i] * (sigmoid(eta_[i]) - double(y_[i])));
+        const int nt = opt_.n_threads > 0
+                           ? std::min(threads_for(X_.total_nnz()), opt_.n_threads)
+                           : threads_for(X_.total_nnz());
+        parallel_for(p_, nt, 64, [&](index_t j) {
+            g_[j] = pf_[j] < std::numeric_limits<double>::infinity() ? double(X_.dot(j, resid_.data()))
+                                                                     : 0.0;
+        });
+        ++passes_;
+        grad_valid_ = true;
+    }
+
+    // The inner solver's solution as the model's minimizer: the intercept and the linear
+    // predictor (into eta_new_), the coefficients already in bn_.
+    template <class S>
+    double model_minimizer(const S& s) {
+        const T* r = s.residual();
+        const double rho = s.residual_offset();
+        for (index_t i = 0; i < n_; ++i)
+            eta_new_[i] = off_[i] + double(z_[i]) - (double(r[i]) + rho);
+        return s.intercept();
+    }
+
+    // Newton steps with step halving from the current point at alpha (pen_alpha: the
+    // penalty's, 0 when only the unpenalized features move); solve(W) minimizes the model
+    // at the current working response (bn_, eta_new_) and returns its intercept.
+    template <class Solve>
+    Info newton(double pen_alpha, Solve&& solve) {
+        Info info;
+        double F = loss(eta_) + penalty(b_, pen_alpha);
+        const double scale = tol_ * f_null_;
+        for (index_t it = 1; it <= opt_.max_iter; ++it) {
+            stop::checkpoint();
+            info.n_iter = it;
+            const double W = working();
+            const double b0n = solve(W);
             // step halving until F decreases
             double t = 1.0, Ft = std::numeric_limits<double>::quiet_NaN();
             bool moved = false;
@@ -254,7 +398,6 @@ public:
         return info;
     }
 
-private:
     // The solver of the weighted least-squares problem at the current working response and
     // weights (z_, sw_), started from coef (null: zero). One solver serves every Newton
     // step (EnetSolver::reweight): what does not depend on the weights, such as a genotype
@@ -385,8 +528,17 @@ private:
     std::vector<T> bT_, z_, sw_;
     std::vector<std::pair<index_t, T>> nz_;
     double b0_ = 0.0, f_null_ = 0.0, tol_ = 0.0;
-    std::int64_t epochs_ = 0, passes_ = 0;  // set_start()'s solver
+    std::int64_t epochs_ = 0, passes_ = 0;  // set_start()'s solver, the gradients, S's old solvers
     std::optional<EnetSolver<T, M>> solver_;
+    // the restricted set S (fit_restricted): its features, membership, penalty factors,
+    // columns (n x |S|, column-major) as a design, its solver and starting coefficients
+    std::vector<index_t> set_, add_;
+    std::vector<char> in_set_;
+    std::vector<T> sub_pf_, sub_cols_, sub_coef_, resid_;
+    matrix::Dense<T> sub_X_;
+    std::optional<EnetSolver<T, matrix::Dense<T>>> sub_;
+    std::vector<double> g_;  // the loss's gradient at the current point (grad_valid_)
+    bool grad_valid_ = false;
 };
 
 }  // namespace logistic_detail
