@@ -466,6 +466,22 @@ def thread_count(value, name="n_threads") -> int:
     return positive_int(value, name, maximum=2**31 - 1)
 
 
+def threads_and_jobs(n_threads, n_jobs):
+    """(threads, n_jobs) of an estimator's ``n_threads`` and scikit-learn's ``n_jobs``:
+    n_jobs a non-zero int or None; threads n_threads when given, else n_jobs' count
+    (fastreg._threads.threads_for_n_jobs), else None (fastreg's default)."""
+    if n_jobs is not None:
+        n_jobs = integer(n_jobs, "n_jobs")
+        if n_jobs == 0:
+            raise ValueError("n_jobs: must be a non-zero int or None, got 0")
+    threads = None if n_threads is None else thread_count(n_threads)
+    if threads is None and n_jobs is not None:
+        from ._threads import threads_for_n_jobs
+
+        threads = threads_for_n_jobs(n_jobs)
+    return threads, n_jobs
+
+
 def boolean(value, name) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name}: expected a bool, got {type(value).__name__}")

@@ -22,7 +22,6 @@ import warnings
 import numpy as np
 
 from .. import _validation as v
-from .._threads import threads_for_n_jobs
 from .._base import BaseEstimator, RegressorMixin
 from ..exceptions import (ConvergenceWarning, DataConversionWarning, GridEdgeWarning,
                           sklearn_compatible)
@@ -198,12 +197,7 @@ class _LinearModelCV(LinearModelMixin, RegressorMixin, BaseEstimator):
         v.boolean(self.copy_X, "copy_X")
         if not isinstance(self.verbose, (bool, np.bool_, numbers.Integral)):
             raise TypeError(f"verbose: expected a bool or an int, got {type(self.verbose).__name__}")
-        n_jobs = self.n_jobs
-        if n_jobs is not None:
-            n_jobs = v.integer(n_jobs, "n_jobs")
-            if n_jobs == 0:
-                raise ValueError("n_jobs: must be a non-zero int or None, got 0")
-        p["n_jobs"] = n_jobs
+        p["n_threads"], p["n_jobs"] = v.threads_and_jobs(self.n_threads, self.n_jobs)
         p["positive"] = v.boolean(self.positive, "positive")
         if self.selection not in ("cyclic", "random"):
             raise ValueError(f"selection: must be 'cyclic' or 'random', got {self.selection!r}")
@@ -213,9 +207,6 @@ class _LinearModelCV(LinearModelMixin, RegressorMixin, BaseEstimator):
         p["early_stopping"] = v.boolean(self.early_stopping, "early_stopping")
         p["patience"] = v.positive_int(self.patience, "patience")
         p["standardize"] = v.boolean(self.standardize, "standardize")
-        p["n_threads"] = None if self.n_threads is None else v.thread_count(self.n_threads)
-        if p["n_threads"] is None and n_jobs is not None:
-            p["n_threads"] = threads_for_n_jobs(n_jobs)
         return p
 
     def fit(self, X, y, sample_weight=None, **split_params):

@@ -149,6 +149,16 @@ class LogisticRegression(LinearModelMixin, BaseEstimator):
             return C, 0.0
         return C, l1_ratio
 
+    def _weights(self, y01, classes, sample_weight, n):
+        """The per-sample weights (float64) of sample_weight times class_weight, or None."""
+        sw = v.sample_weights(sample_weight, n, np.float64)
+        cw = self._class_weights(y01, classes)
+        if cw is not None:
+            sw = cw if sw is None else sw * cw
+            if not sw.sum() > 0:
+                raise ValueError("class_weight: the weighted samples sum to 0")
+        return sw
+
     def _class_weights(self, y01, classes):
         """Per-sample class weights, or None."""
         cw = self.class_weight
@@ -208,12 +218,7 @@ class LogisticRegression(LinearModelMixin, BaseEstimator):
         n, p = X.shape
         dtype = np.dtype(X.dtype)
         classes, y01 = binary_labels(y, n)
-        sw = v.sample_weights(sample_weight, n, np.float64)
-        cw = self._class_weights(y01, classes)
-        if cw is not None:
-            sw = cw if sw is None else sw * cw
-            if not sw.sum() > 0:
-                raise ValueError("class_weight: the weighted samples sum to 0")
+        sw = self._weights(y01, classes, sample_weight, n)
         if sw is not None:
             sw = np.ascontiguousarray(sw, dtype=dtype)
         check_class_weights(y01, sw)

@@ -25,7 +25,6 @@ import warnings
 import numpy as np
 
 from .. import _validation as v
-from .._threads import threads_for_n_jobs
 from ..exceptions import ConvergenceWarning, GridEdgeWarning, sklearn_compatible
 from ._cv import _folds, _one_se
 from ._linear import feature_names
@@ -358,14 +357,7 @@ class LogisticRegressionCV(LogisticRegression):
         p["standardize"] = v.boolean(self.standardize, "standardize")
         if not isinstance(self.verbose, (bool, np.bool_, numbers.Integral)):
             raise TypeError(f"verbose: expected a bool or an int, got {type(self.verbose).__name__}")
-        n_jobs = self.n_jobs
-        if n_jobs is not None:
-            n_jobs = v.integer(n_jobs, "n_jobs")
-            if n_jobs == 0:
-                raise ValueError("n_jobs: must be a non-zero int or None, got 0")
-        p["n_threads"] = None if self.n_threads is None else v.thread_count(self.n_threads)
-        if p["n_threads"] is None and n_jobs is not None:
-            p["n_threads"] = threads_for_n_jobs(n_jobs)
+        p["n_threads"], _ = v.threads_and_jobs(self.n_threads, self.n_jobs)
         return p
 
     # ---- fit ----------------------------------------------------------------------------
@@ -396,12 +388,7 @@ class LogisticRegressionCV(LogisticRegression):
         n, p = X.shape
         dtype = np.dtype(X.dtype)
         classes, y01 = binary_labels(y, n)
-        sw = v.sample_weights(sample_weight, n, np.float64)
-        cw = self._class_weights(y01, classes)
-        if cw is not None:
-            sw = cw if sw is None else sw * cw
-            if not sw.sum() > 0:
-                raise ValueError("class_weight: the weighted samples sum to 0")
+        sw = self._weights(y01, classes, sample_weight, n)
         pf = penalty_factors(X, v.feature_vector(self.penalty_factor, p, dtype, "penalty_factor"),
                              sw, prm["l1_ratios"], prm["standardize"], dtype)
         if self.cv is None or (isinstance(self.cv, (numbers.Integral, np.integer))
