@@ -445,3 +445,24 @@ def test_ctrl_c_stops_a_long_path():
     word, *rest = proc.stdout.split()
     assert word == "stopped", proc.stdout
     assert float(rest[0]) < 0.5
+
+
+def test_standardized_path_keeps_genotype_covariates_unpenalized():
+    # logistic_path, as the estimators: a Genotypes' covariates stay unpenalized with
+    # standardize=True (the same path as the dense matrix with penalty factor 0 on them)
+    G = _dosages(140, 25, seed=5, missing=0.05)
+    dense = _imputed(G)
+    rng = np.random.default_rng(6)
+    C = rng.standard_normal((140, 2))
+    eta = dense[:, 5] - dense[:, 6] + 2.0 * C[:, 0]
+    y = (rng.random(140) < 1 / (1 + np.exp(-eta))).astype(float)
+    g = Genotypes.from_array(G).with_covariates(C)
+    X = np.hstack([dense, C])
+    pf = np.r_[np.ones(25), 0.0, 0.0]
+    alphas = np.geomspace(0.2, 0.01, 8)
+    _, a, a0 = fastreg.logistic_path(g, y, alphas=alphas, standardize=True, tol=TIGHT)
+    _, b, b0 = fastreg.logistic_path(X, y, alphas=alphas, standardize=True, tol=TIGHT,
+                                     penalty_factor=pf)
+    _close(a, b, 1e-6)
+    _close(a0, b0, 1e-6)
+    assert np.all(a[-2:, 0] != 0)  # the covariates, unpenalized even at the largest alpha

@@ -11,8 +11,8 @@ from .. import _validation as v
 from .._base import BaseEstimator
 from ._linear import LinearModelMixin, feature_names
 from ._core_paths import design_arguments
-from ._logistic_path import (binary_labels, check_class_weights, column_scales,
-                             solve_logistic_path, warn_path_result)
+from ._logistic_path import (binary_labels, check_class_weights, solve_logistic_path,
+                             standardized_penalty, warn_path_result)
 
 _SOLVERS = ("lbfgs", "liblinear", "newton-cg", "newton-cholesky", "sag", "saga")
 
@@ -27,14 +27,7 @@ def penalty_factors(X, penalty_factor, sample_weight, l1_ratios, standardize, dt
         pf = design_arguments(X, dtype)[2]
     if not standardize:
         return pf
-    if min(l1_ratios) < 1.0:
-        # the elastic net on standardized columns penalizes |w_j| by sd_j and w_j^2 by
-        # sd_j^2: two factors per feature, which the core's one penalty_factor cannot hold
-        raise NotImplementedError("standardize=True is implemented for l1_ratio=1 only; "
-                                  "standardize X yourself for elastic-net penalties")
-    sd = column_scales(X, sample_weight)
-    base = np.ones(X.shape[1]) if pf is None else pf.astype(np.float64)
-    return np.ascontiguousarray(np.where(sd > 0, base * sd, base), dtype=dtype)
+    return standardized_penalty(X, sample_weight, pf, l1_ratios, dtype)
 
 
 class LogisticRegression(LinearModelMixin, BaseEstimator):

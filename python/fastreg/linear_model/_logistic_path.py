@@ -254,12 +254,18 @@ def check_class_weights(y01, sample_weight):
                              "positive weight")
 
 
-def standardized_penalty(X, sample_weight, penalty_factor, l1_ratio, dtype):
-    """penalty_factor * sd_j (glmnet's standardize for the lasso); columns of sd 0 are left
-    as they are (the core leaves constant columns out)."""
-    if l1_ratio < 1.0:
+def standardized_penalty(X, sample_weight, penalty_factor, l1_ratios, dtype):
+    """The penalty factors of a fit with standardize: the given ones (for Genotypes by
+    default its covariates unpenalized) times the columns' standard deviations (glmnet's
+    standardize for the lasso); columns of sd 0 keep theirs (the core leaves constant
+    columns out). l1_ratios: the fit's l1_ratio, or all of a CV's."""
+    if min(np.atleast_1d(l1_ratios)) < 1.0:
+        # the elastic net on standardized columns penalizes |w_j| by sd_j and w_j^2 by
+        # sd_j^2: two factors per feature, which the core's one penalty_factor cannot hold
         raise NotImplementedError("standardize=True is implemented for l1_ratio=1 only; "
                                   "standardize X yourself for elastic-net penalties")
+    if penalty_factor is None and v.is_genotypes(X):
+        penalty_factor = _core_paths.design_arguments(X, dtype)[2]
     sd = column_scales(X, sample_weight)
     pf = np.ones(X.shape[1]) if penalty_factor is None else penalty_factor.astype(np.float64)
     return np.ascontiguousarray(np.where(sd > 0, pf * sd, pf), dtype=dtype)
